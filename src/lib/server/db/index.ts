@@ -1,0 +1,28 @@
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import * as schema from './schema';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+// Resolved from the working directory: the built server lives elsewhere than this source file.
+const migrationsFolder = resolve('drizzle');
+
+/** Opens (creating the folder if needed) a SQLite database with the pragmas the ledger relies on. */
+export function openDatabase(file: string, options: { migrate?: boolean } = {}): Db {
+	if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
+	const sqlite = new Database(file);
+	sqlite.pragma('journal_mode = WAL');
+	sqlite.pragma('synchronous = NORMAL');
+	sqlite.pragma('foreign_keys = ON');
+	sqlite.pragma('busy_timeout = 5000');
+	const db = drizzle(sqlite, { schema }) as Db;
+	if (options.migrate ?? true) migrateDatabase(db);
+	return db;
+}
+
+export function migrateDatabase(db: Db, folder = migrationsFolder) {
+	migrate(db, { migrationsFolder: folder });
+}

@@ -1,0 +1,108 @@
+import { sql } from 'drizzle-orm';
+import { blob, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+export * from '../ledger/schema';
+
+const createdAt = () =>
+	integer('created_at', { mode: 'timestamp_ms' })
+		.notNull()
+		.default(sql`(unixepoch('subsec') * 1000)`);
+
+export const users = sqliteTable('users', {
+	id: text('id').primaryKey(),
+	email: text('email').notNull().unique(),
+	passwordHash: text('password_hash').notNull(),
+	role: text('role', { enum: ['user', 'admin'] })
+		.notNull()
+		.default('user'),
+	stripeCustomerId: text('stripe_customer_id').unique(),
+	createdAt: createdAt()
+});
+
+export const sessions = sqliteTable(
+	'sessions',
+	{
+		id: text('id').primaryKey(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		secretHash: blob('secret_hash', { mode: 'buffer' }).notNull(),
+		expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+		lastVerifiedAt: integer('last_verified_at', { mode: 'timestamp_ms' }).notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [index('sessions_user_id_idx').on(t.userId)]
+);
+
+/** The catalogue as last synced to Stripe: what a purchase copies its price from. */
+export const stripePrices = sqliteTable('stripe_prices', {
+	packageId: text('package_id').primaryKey(),
+	productId: text('product_id').notNull(),
+	priceId: text('price_id').notNull(),
+	unitAmount: integer('unit_amount').notNull(),
+	currency: text('currency').notNull(),
+	credits: integer('credits').notNull(),
+	syncedAt: integer('synced_at', { mode: 'timestamp_ms' }).notNull()
+});
+
+export const purchaseStatuses = [
+	'pending',
+	'paid',
+	'processing',
+	'failed',
+	'expired',
+	'mismatch',
+	'partially_refunded',
+	'refunded',
+	'disputed'
+] as const;
+
+export const purchases = sqliteTable(
+	'purchases',
+	{
+		id: text('id').primaryKey(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id),
+		packageId: text('package_id').notNull(),
+		credits: integer('credits').notNull(),
+		amount: integer('amount').notNull(),
+		currency: text('currency').notNull(),
+		status: text('status', { enum: purchaseStatuses }).notNull().default('pending'),
+		checkoutSessionId: text('checkout_session_id').unique(),
+		paymentIntentId: text('payment_intent_id'),
+		chargeId: text('charge_id'),
+		amountRefunded: integer('amount_refunded').notNull().default(0),
+		failureReason: text('failure_reason'),
+		createdAt: createdAt(),
+		updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+		paidAt: integer('paid_at', { mode: 'timestamp_ms' })
+	},
+	(t) => [
+		index('purchases_user_id_idx').on(t.userId, t.createdAt),
+		index('purchases_payment_intent_idx').on(t.paymentIntentId),
+		index('purchases_charge_idx').on(t.chargeId)
+	]
+);
+
+export const stripeEvents = sqliteTable(
+	'stripe_events',
+	{
+		id: text('id').primaryKey(),
+		type: text('type').notNull(),
+		outcome: text('outcome', { enum: ['processing', 'processed', 'ignored', 'failed'] }).notNull(),
+		error: text('error'),
+		attempts: integer('attempts').notNull().default(1),
+		payload: text('payload').notNull(),
+		createdAt: createdAt(),
+		processedAt: integer('processed_at', { mode: 'timestamp_ms' })
+	},
+	(t) => [index('stripe_events_created_idx').on(t.createdAt)]
+);
+
+export type User = typeof users.$inferSelect;
+export type Session = typeof sessions.$inferSelect;
+export type Purchase = typeof purchases.$inferSelect;
+export type PurchaseStatus = (typeof purchaseStatuses)[number];
+export type StripePrice = typeof stripePrices.$inferSelect;
+export type StripeEvent = typeof stripeEvents.$inferSelect;
