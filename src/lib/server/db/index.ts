@@ -3,6 +3,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { getConfig } from '../config';
 import * as schema from './schema';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -25,4 +26,12 @@ export function openDatabase(file: string, options: { migrate?: boolean } = {}):
 
 export function migrateDatabase(db: Db, folder = migrationsFolder) {
 	migrate(db, { migrationsFolder: folder });
+}
+
+let shared: Db | undefined;
+
+/** The application's database, opened (and migrated) on first use from DATABASE_URL. */
+export function getDb(): Db {
+	shared ??= openDatabase(getConfig().DATABASE_URL);
+	return shared;
 }

@@ -1,0 +1,38 @@
+import { defineConfig, devices } from '@playwright/test';
+
+const port = 4173;
+export const e2eEmulatorPort = 12190;
+
+export default defineConfig({
+	testDir: 'tests/e2e',
+	fullyParallel: true,
+	workers: 2,
+	retries: 0,
+	forbidOnly: !!process.env.CI,
+	reporter: process.env.CI ? 'list' : [['list'], ['html', { open: 'never' }]],
+	timeout: 30_000,
+	use: {
+		baseURL: `http://127.0.0.1:${port}`,
+		trace: 'retain-on-failure',
+		launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' }
+	},
+	projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
+	webServer: {
+		command: 'rm -rf tests/.tmp && npm start',
+		url: `http://127.0.0.1:${port}/healthz`,
+		reuseExistingServer: false,
+		timeout: 180_000,
+		stdout: 'pipe',
+		env: {
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			ORIGIN: `http://127.0.0.1:${port}`,
+			DATABASE_URL: 'tests/.tmp/e2e.db',
+			STRIPE_EMULATOR_PORT: String(e2eEmulatorPort),
+			ADMIN_EMAILS: 'admin@e2e.test',
+			STRIPE_SECRET_KEY: '',
+			STRIPE_WEBHOOK_SECRET: '',
+			STRIPE_API_URL: ''
+		}
+	}
+});

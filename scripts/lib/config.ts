@@ -1,0 +1,12 @@
+import { ConfigError, parseConfig, type Config } from '../../src/lib/server/config';
+
+/** Parses the environment, or prints the one-line reason and exits 1. */
+export function exitOnConfigError(): Config {
+	try {
+		return parseConfig(process.env);
+	} catch (error) {
+		if (!(error instanceof ConfigError)) throw error;
+		console.error(error.message);
+		process.exit(1);
+	}
+}

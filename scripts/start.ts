@@ -1,0 +1,51 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { openDatabase } from '../src/lib/server/db';
+import { ensureDemoAccounts, type DemoLogin } from '../src/lib/server/demo';
+import { startEmulator } from '../tools/stripe-emulator/server';
+import { buildIfStale } from './lib/build';
+import { exitOnConfigError } from './lib/config';
+import { waitForHealthy } from './lib/wait';
+
+const dev = process.argv.includes('--dev');
+const config = exitOnConfigError();
+const dataDir = dirname(resolve(config.DATABASE_URL));
+// adapter-node assumes https when ORIGIN is unset, which would refuse every form posted over plain http.
+const appUrl = config.ORIGIN ?? `http://${config.HOST && config.HOST !== '0.0.0.0' ? config.HOST : 'localhost'}:${config.PORT}`;
+const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(config.PORT), DATABASE_URL: config.DATABASE_URL, ORIGIN: appUrl };
+
+const db = openDatabase(config.DATABASE_URL);
+if (!dev) buildIfStale();
+
+const cleanups: (() => Promise<void> | void)[] = [];
+if (config.demoMode) {
+	const emulator = await startEmulator({
+		port: config.STRIPE_EMULATOR_PORT,
+		webhookUrl: config.STRIPE_EMULATOR_WEBHOOK_URL ?? `http://127.0.0.1:${config.PORT}/api/webhooks/stripe`,
+		webhookSecret: config.stripeWebhookSecret,
+		stateFile: join(dataDir, 'stripe-emulator.json')
+	});
+	cleanups.push(() => emulator.close());
+	env.STRIPE_API_URL = emulator.url;
+	console.log(`Stripe emulator: ${emulator.url} (no STRIPE_SECRET_KEY set, so no real payments)`);
+}
+
+const logins: DemoLogin[] = config.demoMode ? await ensureDemoAccounts(db, join(dataDir, 'demo-logins.json')) : [];
+db.$client.close();
+
+const server: ChildProcess = dev
+	? spawn('npx', ['vite', 'dev', '--port', String(config.PORT), '--strictPort', ...(config.HOST ? ['--host', config.HOST] : [])], { env, stdio: 'inherit' })
+	: spawn(process.execPath, ['build'], { env, stdio: 'inherit' });
+cleanups.push(() => void server.kill('SIGTERM'));
+
+async function shutDown(code: number) {
+	for (const cleanup of cleanups.reverse()) await cleanup();
+	process.exit(code);
+}
+process.on('SIGINT', () => shutDown(0));
+process.on('SIGTERM', () => shutDown(0));
+server.on('exit', (code) => shutDown(code ?? 1));
+
+await waitForHealthy(`http://127.0.0.1:${config.PORT}/healthz`);
+console.log(`\nCredits is running at ${appUrl}`);
+for (const login of logins) console.log(`  demo ${login.role.padEnd(5)}  ${login.email}  password: ${login.password}`);

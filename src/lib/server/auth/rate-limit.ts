@@ -1,0 +1,45 @@
+export type ThrottleOptions = { limit: number; windowMs: number; now?: () => number };
+
+/**
+ * Counts events per key in a sliding window; once `limit` events fall inside the window, the key
+ * is refused until the oldest of them ages out.
+ */
+export class Throttle {
+	private readonly events = new Map<string, number[]>();
+	private readonly now: () => number;
+
+	constructor(private readonly options: ThrottleOptions) {
+		this.now = options.now ?? Date.now;
+	}
+
+	/** Milliseconds until the key may try again, or 0 when it may now. */
+	retryAfterMs(key: string): number {
+		const recent = this.recent(key);
+		if (recent.length < this.options.limit) return 0;
+		return recent[recent.length - this.options.limit] + this.options.windowMs - this.now();
+	}
+
+	record(key: string) {
+		const recent = this.recent(key);
+		recent.push(this.now());
+		this.events.set(key, recent);
+	}
+
+	reset(key: string) {
+		this.events.delete(key);
+	}
+
+	private recent(key: string): number[] {
+		const since = this.now() - this.options.windowMs;
+		const recent = (this.events.get(key) ?? []).filter((at) => at > since);
+		if (recent.length === 0) this.events.delete(key);
+		return recent;
+	}
+}
+
+export function describeRetryAfter(ms: number): string {
+	const seconds = Math.ceil(ms / 1000);
+	if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+	const minutes = Math.ceil(seconds / 60);
+	return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,66 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../db';
+import { sessions } from '../db/schema';
+import { createUser } from './accounts';
+import { createSession, validateSessionToken } from './session';
+
+const hour = 60 * 60 * 1000;
+const day = 24 * hour;
+let db: Db;
+let userId: string;
+
+beforeEach(async () => {
+	db = openDatabase(':memory:');
+	userId = (await createUser(db, { email: 'ada@example.com', password: 'long enough' }))!.id;
+});
+
+describe('session tokens', () => {
+	it('validates a fresh token and returns its user', () => {
+		const now = new Date('2026-01-01T00:00:00Z');
+		const { token } = createSession(db, userId, now);
+		const result = validateSessionToken(db, token, new Date(now.getTime() + 1000));
+		expect(result.user).toEqual({ id: userId, email: 'ada@example.com', role: 'user' });
+		expect(result.fresh).toBe(false);
+	});
+
+	it('stores only a hash of the secret', () => {
+		const { token } = createSession(db, userId);
+		const [id, secret] = token.split('.');
+		const row = db.select().from(sessions).get()!;
+		expect(row.id).toBe(id);
+		expect(Buffer.from(row.secretHash).toString('utf8')).not.toContain(secret);
+		expect(row.secretHash.length).toBe(32);
+	});
+
+	it('rejects a tampered secret, a malformed token and an unknown id', () => {
+		const { token } = createSession(db, userId);
+		const [id, secret] = token.split('.');
+		const flipped = secret.slice(0, -1) + (secret.endsWith('a') ? 'b' : 'a');
+		expect(validateSessionToken(db, `${id}.${flipped}`).session).toBeNull();
+		expect(validateSessionToken(db, `${id}`).session).toBeNull();
+		expect(validateSessionToken(db, `${id}.${secret}.extra`).session).toBeNull();
+		expect(validateSessionToken(db, `nope.${secret}`).session).toBeNull();
+		expect(validateSessionToken(db, token).session).not.toBeNull();
+	});
+
+	it('expires after 30 days of inactivity and deletes the session', () => {
+		const now = new Date('2026-01-01T00:00:00Z');
+		const { token } = createSession(db, userId, now);
+		expect(validateSessionToken(db, token, new Date(now.getTime() + 30 * day)).session).toBeNull();
+		expect(db.select().from(sessions).all()).toHaveLength(0);
+	});
+
+	it('slides the expiry forward at most once an hour', () => {
+		const start = new Date('2026-01-01T00:00:00Z');
+		const { token, expiresAt } = createSession(db, userId, start);
+		const soon = validateSessionToken(db, token, new Date(start.getTime() + 30 * 60 * 1000));
+		expect(soon.fresh).toBe(false);
+		expect(soon.session?.expiresAt).toEqual(expiresAt);
+
+		const later = new Date(start.getTime() + 20 * day);
+		const refreshed = validateSessionToken(db, token, later);
+		expect(refreshed.fresh).toBe(true);
+		expect(refreshed.session?.expiresAt).toEqual(new Date(later.getTime() + 30 * day));
+		expect(validateSessionToken(db, token, new Date(start.getTime() + 40 * day)).session).not.toBeNull();
+	});
+});

@@ -1,0 +1,71 @@
+import { sha256 } from '@oslojs/crypto/sha2';
+import { constantTimeEqual } from '@oslojs/crypto/subtle';
+import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db';
+import { sessions, users, type User } from '../db/schema';
+
+export const sessionCookieName = 'credits_session';
+const inactivityTimeoutMs = 30 * 24 * 60 * 60 * 1000;
+// Refreshing on every request would cost a write per page view.
+const activityCheckIntervalMs = 60 * 60 * 1000;
+
+export type SessionUser = Pick<User, 'id' | 'email' | 'role'>;
+export type SessionValidationResult =
+	| { session: { id: string; userId: string; expiresAt: Date }; user: SessionUser; fresh: boolean }
+	| { session: null; user: null; fresh: false };
+
+/** 120 bits of entropy, lower-case base32: safe in cookies and URLs. */
+export function generateSecureRandomString(): string {
+	return encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(15)));
+}
+
+function hashSecret(secret: string): Uint8Array {
+	return sha256(new TextEncoder().encode(secret));
+}
+
+/** Creates a session; the token (`id.secret`) goes into the cookie, only a hash of the secret is stored. */
+export function createSession(db: Db, userId: string, now = new Date()) {
+	const id = generateSecureRandomString();
+	const secret = generateSecureRandomString();
+	const expiresAt = new Date(now.getTime() + inactivityTimeoutMs);
+	db.insert(sessions)
+		.values({ id, userId, secretHash: Buffer.from(hashSecret(secret)), expiresAt, lastVerifiedAt: now, createdAt: now })
+		.run();
+	return { token: `${id}.${secret}`, expiresAt };
+}
+
+export function validateSessionToken(db: Db, token: string, now = new Date()): SessionValidationResult {
+	const invalid = { session: null, user: null, fresh: false } as const;
+	const [id, secret, ...rest] = token.split('.');
+	if (!id || !secret || rest.length > 0) return invalid;
+
+	const row = db
+		.select({ session: sessions, user: { id: users.id, email: users.email, role: users.role } })
+		.from(sessions)
+		.innerJoin(users, eq(users.id, sessions.userId))
+		.where(eq(sessions.id, id))
+		.get();
+	if (!row) return invalid;
+	if (!constantTimeEqual(hashSecret(secret), new Uint8Array(row.session.secretHash))) return invalid;
+	if (now.getTime() >= row.session.expiresAt.getTime()) {
+		invalidateSession(db, id);
+		return invalid;
+	}
+
+	let expiresAt = row.session.expiresAt;
+	const fresh = now.getTime() - row.session.lastVerifiedAt.getTime() >= activityCheckIntervalMs;
+	if (fresh) {
+		expiresAt = new Date(now.getTime() + inactivityTimeoutMs);
+		db.update(sessions).set({ lastVerifiedAt: now, expiresAt }).where(eq(sessions.id, id)).run();
+	}
+	return { session: { id, userId: row.user.id, expiresAt }, user: row.user, fresh };
+}
+
+export function invalidateSession(db: Db, sessionId: string) {
+	db.delete(sessions).where(eq(sessions.id, sessionId)).run();
+}
+
+export function invalidateUserSessions(db: Db, userId: string) {
+	db.delete(sessions).where(eq(sessions.userId, userId)).run();
+}

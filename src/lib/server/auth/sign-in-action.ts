@@ -1,0 +1,28 @@
+import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import { getDb } from '../db';
+import { parseCredentials } from './credentials';
+import { setSessionCookie } from './cookie';
+import { createSession } from './session';
+import type { AuthResult } from './accounts';
+import type { Db } from '../db';
+import type { Credentials } from './credentials';
+import { safeRedirectTarget } from '$lib/redirect';
+
+type Authenticate = (db: Db, credentials: Credentials, ip: string) => Promise<AuthResult>;
+
+/** The shared body of the sign-up and sign-in actions: parse, authenticate, start a session, redirect. */
+export async function authenticateForm(event: RequestEvent, authenticate: Authenticate, onSuccess?: (userId: string) => void) {
+	const form = await event.request.formData();
+	const email = String(form.get('email') ?? '');
+	const parsed = parseCredentials(form);
+	if (!parsed.ok) return fail(400, { email, errors: parsed.errors });
+
+	const db = getDb();
+	const result = await authenticate(db, parsed.data, event.getClientAddress());
+	if (!result.ok) return fail(result.status, { email, message: result.message });
+
+	onSuccess?.(result.user.id);
+	const { token, expiresAt } = createSession(db, result.user.id);
+	setSessionCookie(event.cookies, event.url, token, expiresAt);
+	redirect(303, safeRedirectTarget(event.url.searchParams.get('redirectTo')));
+}

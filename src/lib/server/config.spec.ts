@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from './config';
+
+function errorOf(env: Record<string, string>) {
+	try {
+		parseConfig(env);
+	} catch (error) {
+		expect(error).toBeInstanceOf(ConfigError);
+		return (error as Error).message;
+	}
+	throw new Error('expected parseConfig to throw');
+}
+
+describe('parseConfig', () => {
+	it('fills the defaults of an empty environment and runs in demo mode', () => {
+		const config = parseConfig({});
+		expect(config.PORT).toBe(3000);
+		expect(config.DATABASE_URL).toBe('data/credits.db');
+		expect(config.STRIPE_EMULATOR_PORT).toBe(12111);
+		expect(config.ADMIN_EMAILS).toEqual([]);
+		expect(config.demoMode).toBe(true);
+		expect(config.stripeSecretKey).toMatch(/^sk_test_/);
+	});
+
+	it('treats empty strings as unset', () => {
+		expect(parseConfig({ PORT: '', STRIPE_SECRET_KEY: '' }).PORT).toBe(3000);
+	});
+
+	it('normalises ADMIN_EMAILS', () => {
+		expect(parseConfig({ ADMIN_EMAILS: ' Ada@Example.com, bob@example.com ,' }).ADMIN_EMAILS).toEqual([
+			'ada@example.com',
+			'bob@example.com'
+		]);
+	});
+
+	it('names a malformed port and what it got, on one line', () => {
+		const message = errorOf({ PORT: 'abc' });
+		expect(message).toBe('Invalid environment variable PORT: must be a port number (got "abc")');
+		expect(errorOf({ STRIPE_EMULATOR_PORT: '70000' })).toContain('STRIPE_EMULATOR_PORT: must be between 1 and 65535');
+	});
+
+	it('names a malformed URL, key or email list', () => {
+		expect(errorOf({ STRIPE_API_URL: 'localhost:12111' })).toContain('STRIPE_API_URL: must be an http(s) URL');
+		expect(errorOf({ ORIGIN: 'ftp://x' })).toContain('ORIGIN: must be an http(s) URL');
+		expect(errorOf({ STRIPE_SECRET_KEY: 'pk_test_abc' })).toContain('STRIPE_SECRET_KEY: must be a Stripe secret key');
+		expect(errorOf({ ADMIN_EMAILS: 'ada@example.com,nope' })).toContain('ADMIN_EMAILS: must be a comma-separated list');
+	});
+
+	it('requires the webhook secret alongside a real key', () => {
+		expect(errorOf({ STRIPE_SECRET_KEY: 'sk_test_abc' })).toBe(
+			'Invalid environment variable STRIPE_WEBHOOK_SECRET: is required when STRIPE_SECRET_KEY is set (the whsec_… secret of your webhook endpoint) (it is not set)'
+		);
+		const config = parseConfig({ STRIPE_SECRET_KEY: 'sk_test_abc', STRIPE_WEBHOOK_SECRET: 'whsec_123' });
+		expect(config.demoMode).toBe(false);
+		expect(config.stripeWebhookSecret).toBe('whsec_123');
+	});
+});

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+const port = z.coerce
+	.number({ error: 'must be a port number' })
+	.int('must be a whole number')
+	.min(1, 'must be between 1 and 65535')
+	.max(65535, 'must be between 1 and 65535');
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:12111' });
+
+const emailList = z
+	.string()
+	.transform((value) =>
+		value
+			.split(',')
+			.map((email) => email.trim().toLowerCase())
+			.filter(Boolean)
+	)
+	.pipe(z.array(z.email({ error: 'must be a comma-separated list of email addresses' })));
+
+const schema = z
+	.object({
+		PORT: port.default(3000),
+		HOST: z.string().min(1, 'must not be empty').optional(),
+		ORIGIN: httpUrl.optional(),
+		DATABASE_URL: z.string().min(1, 'must be a file path such as data/credits.db').default('data/credits.db'),
+		STRIPE_SECRET_KEY: z
+			.string()
+			.regex(/^(sk|rk)_(test|live)_\w+$/, 'must be a Stripe secret key (sk_test_…, sk_live_… or rk_…)')
+			.optional(),
+		STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\w+$/, 'must be a webhook signing secret (whsec_…)').optional(),
+		STRIPE_API_URL: httpUrl.optional(),
+		STRIPE_EMULATOR_PORT: port.default(12111),
+		STRIPE_EMULATOR_WEBHOOK_URL: httpUrl.optional(),
+		ADMIN_EMAILS: emailList.default([])
+	})
+	.superRefine((env, ctx) => {
+		if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['STRIPE_WEBHOOK_SECRET'],
+				message: 'is required when STRIPE_SECRET_KEY is set (the whsec_… secret of your webhook endpoint)'
+			});
+		}
+	});
+
+export type Config = z.infer<typeof schema> & {
+	/** No Stripe key: the bundled emulator stands in for Stripe and demo accounts exist. */
+	demoMode: boolean;
+	stripeSecretKey: string;
+	stripeWebhookSecret: string;
+};
+
+export class ConfigError extends Error {}
+
+// Only used against the local emulator; a real deployment must set its own keys.
+const emulatorSecretKey = 'sk_test_credits_emulator';
+const emulatorWebhookSecret = 'whsec_credits_emulator_local';
+
+/** Parses the environment; on the first bad variable throws a ConfigError whose one-line message names it. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+	const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+	const result = schema.safeParse(present);
+	if (!result.success) {
+		const issue = result.error.issues[0];
+		const name = String(issue.path[0] ?? 'environment');
+		const got = present[name] === undefined ? 'it is not set' : `got ${JSON.stringify(present[name])}`;
+		throw new ConfigError(`Invalid environment variable ${name}: ${issue.message} (${got})`);
+	}
+	const config = result.data;
+	const demoMode = !config.STRIPE_SECRET_KEY;
+	return {
+		...config,
+		demoMode,
+		stripeSecretKey: config.STRIPE_SECRET_KEY ?? emulatorSecretKey,
+		stripeWebhookSecret: config.STRIPE_WEBHOOK_SECRET ?? emulatorWebhookSecret
+	};
+}
+
+let cached: Config | undefined;
+
+export function getConfig(): Config {
+	cached ??= parseConfig(process.env);
+	return cached;
+}

@@ -1,0 +1,96 @@
+import { expect, test } from '@playwright/test';
+import { password, signIn, signOut, signUp, uniqueEmail } from './helpers';
+
+test('sign up, see the signed-in shell, sign out and sign in again', async ({ page }) => {
+	const email = await signUp(page);
+	await expect(page).toHaveURL(/\/settings\/credits$/);
+	const nav = page.getByRole('navigation', { name: 'Main' });
+	await expect(nav.getByRole('link', { name: 'Credits' })).toBeVisible();
+	await expect(nav.getByRole('link', { name: 'Admin' })).toHaveCount(0);
+
+	await signOut(page);
+	await expect(page.getByRole('button', { name: 'Account menu' })).toHaveCount(0);
+
+	await signIn(page, email.toUpperCase());
+	await expect(page).toHaveURL(/\/settings\/credits$/);
+	await page.getByRole('button', { name: 'Account menu' }).click();
+	await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
+});
+
+test('a wrong password and an unknown email give the same error', async ({ page }) => {
+	const email = await signUp(page);
+	await signOut(page);
+
+	await signIn(page, email, 'not the password');
+	const wrongPassword = page.getByRole('alert');
+	await expect(wrongPassword).toHaveText('That email and password do not match an account.');
+	await expect(page.getByLabel('Email')).toHaveValue(email);
+
+	await signIn(page, uniqueEmail('nobody'), password);
+	await expect(page.getByRole('alert')).toHaveText('That email and password do not match an account.');
+});
+
+test('signing up twice with one email shows a clear error', async ({ page }) => {
+	const email = await signUp(page);
+	await signOut(page);
+	await page.goto('/signup');
+	await page.getByLabel('Email').fill(`  ${email.toUpperCase()} `);
+	await page.getByLabel('Password').fill(password);
+	await page.getByRole('button', { name: 'Create account' }).click();
+	await expect(page.getByRole('alert')).toHaveText('An account with this email already exists. Sign in instead.');
+});
+
+test('a short password is refused next to its field', async ({ page }) => {
+	await page.goto('/signup');
+	await page.getByLabel('Email').fill(uniqueEmail());
+	await page.getByLabel('Password').fill('short');
+	await page.getByLabel('Password').evaluate((input) => input.removeAttribute('minlength'));
+	await page.getByRole('button', { name: 'Create account' }).click();
+	await expect(page.getByText('Use at least 8 characters.')).toBeVisible();
+});
+
+test('signed-out visitors are sent to sign in and come back afterwards', async ({ page }) => {
+	await page.goto('/settings/credits');
+	await expect(page).toHaveURL(/\/login\?redirectTo=%2Fsettings%2Fcredits$/);
+	const email = uniqueEmail();
+	await page.getByRole('link', { name: 'Create one' }).click();
+	await page.getByLabel('Email').fill(email);
+	await page.getByLabel('Password').fill(password);
+	await page.getByRole('button', { name: 'Create account' }).click();
+	await expect(page).toHaveURL(/\/settings\/credits$/);
+});
+
+test('redirectTo only accepts same-site paths', async ({ page }) => {
+	const email = await signUp(page);
+	await signOut(page);
+	await page.goto('/login?redirectTo=//evil.example/phish');
+	await page.getByLabel('Email').fill(email);
+	await page.getByLabel('Password').fill(password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page).toHaveURL(/127\.0\.0\.1:\d+\/settings\/credits$/);
+});
+
+test('a user gets 404 on /admin and on an admin form action', async ({ page }) => {
+	await signUp(page);
+	const response = await page.goto('/admin');
+	expect(response?.status()).toBe(404);
+	const action = await page.request.post('/admin?/promote', {
+		form: { userId: 'anything' },
+		headers: { origin: new URL(page.url()).origin }
+	});
+	expect(action.status()).toBe(404);
+});
+
+test('an admin sees Admin in the navigation and can open it', async ({ page }) => {
+	await signUp(page, 'admin@e2e.test');
+	const adminLink = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' });
+	await expect(adminLink).toBeVisible();
+	await adminLink.click();
+	await expect(page.getByRole('heading', { name: 'Admin', level: 1 })).toBeVisible();
+});
+
+test('healthz answers ok', async ({ request }) => {
+	const response = await request.get('/healthz');
+	expect(response.status()).toBe(200);
+	expect(await response.json()).toEqual({ ok: true });
+});

@@ -1,0 +1,29 @@
+import { expect, type Page } from '@playwright/test';
+
+export const password = 'correct horse battery staple';
+
+export function uniqueEmail(prefix = 'user') {
+	return `${prefix}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@e2e.test`;
+}
+
+export async function signUp(page: Page, email = uniqueEmail()) {
+	await page.goto('/signup');
+	await page.getByLabel('Email').fill(email);
+	await page.getByLabel('Password').fill(password);
+	await page.getByRole('button', { name: 'Create account' }).click();
+	await expect(page.getByRole('button', { name: 'Account menu' })).toBeVisible();
+	return email;
+}
+
+export async function signIn(page: Page, email: string, secret = password) {
+	await page.goto('/login');
+	await page.getByLabel('Email').fill(email);
+	await page.getByLabel('Password').fill(secret);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+export async function signOut(page: Page) {
+	await page.getByRole('button', { name: 'Account menu' }).click();
+	await page.getByRole('button', { name: 'Sign out' }).click();
+	await expect(page).toHaveURL(/\/login$/);
+}
