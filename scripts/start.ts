@@ -2,6 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { openDatabase } from '../src/lib/server/db';
 import { ensureDemoAccounts, type DemoLogin } from '../src/lib/server/demo';
+import { grantSignupBonus } from '../src/lib/server/signup-bonus';
+import { packages } from '../src/lib/credits/packages';
+import { createStripeClient, describeStripeError } from '../src/lib/server/stripe/client';
+import { saveSyncedPrices } from '../src/lib/server/stripe/prices';
+import { syncPackages } from '../src/lib/server/stripe/sync';
 import { startEmulator } from '../tools/stripe-emulator/server';
 import { buildIfStale } from './lib/build';
 import { exitOnConfigError } from './lib/config';
@@ -18,7 +23,8 @@ const db = openDatabase(config.DATABASE_URL);
 if (!dev) buildIfStale();
 
 const cleanups: (() => Promise<void> | void)[] = [];
-if (config.demoMode) {
+// With STRIPE_API_URL set, some other Stripe-compatible server (e.g. `npm run stripe:emulator`) is already up.
+if (config.demoMode && !config.STRIPE_API_URL) {
 	const emulator = await startEmulator({
 		port: config.STRIPE_EMULATOR_PORT,
 		webhookUrl: config.STRIPE_EMULATOR_WEBHOOK_URL ?? `http://127.0.0.1:${config.PORT}/api/webhooks/stripe`,
@@ -30,13 +36,28 @@ if (config.demoMode) {
 	console.log(`Stripe emulator: ${emulator.url} (no STRIPE_SECRET_KEY set, so no real payments)`);
 }
 
-const logins: DemoLogin[] = config.demoMode ? await ensureDemoAccounts(db, join(dataDir, 'demo-logins.json')) : [];
+await syncCatalogue();
+
+const logins: DemoLogin[] = config.demoMode
+	? await ensureDemoAccounts(db, join(dataDir, 'demo-logins.json'), (user) => grantSignupBonus(db, user.id))
+	: [];
 db.$client.close();
 
 const server: ChildProcess = dev
 	? spawn('npx', ['vite', 'dev', '--port', String(config.PORT), '--strictPort', ...(config.HOST ? ['--host', config.HOST] : [])], { env, stdio: 'inherit' })
 	: spawn(process.execPath, ['build'], { env, stdio: 'inherit' });
 cleanups.push(() => void server.kill('SIGTERM'));
+
+async function syncCatalogue() {
+	try {
+		const stripe = createStripeClient({ ...config, stripeApiUrl: env.STRIPE_API_URL ?? config.stripeApiUrl });
+		const { changes, prices } = await syncPackages(stripe, packages);
+		saveSyncedPrices(db, prices);
+		console.log(changes.length ? `Synced packages to Stripe:\n${changes.map((c) => `  - ${c}`).join('\n')}` : 'Packages are in sync with Stripe.');
+	} catch (error) {
+		console.warn(`Warning: packages could not be synced to Stripe (${describeStripeError(error)}); buying uses the last synced prices.`);
+	}
+}
 
 async function shutDown(code: number) {
 	for (const cleanup of cleanups.reverse()) await cleanup();

@@ -49,6 +49,8 @@ export type Config = z.infer<typeof schema> & {
 	demoMode: boolean;
 	stripeSecretKey: string;
 	stripeWebhookSecret: string;
+	/** Where the Stripe client sends requests: STRIPE_API_URL, else the emulator in demo mode, else Stripe itself. */
+	stripeApiUrl: string | undefined;
 };
 
 export class ConfigError extends Error {}
@@ -73,7 +75,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		...config,
 		demoMode,
 		stripeSecretKey: config.STRIPE_SECRET_KEY ?? emulatorSecretKey,
-		stripeWebhookSecret: config.STRIPE_WEBHOOK_SECRET ?? emulatorWebhookSecret
+		stripeWebhookSecret: config.STRIPE_WEBHOOK_SECRET ?? emulatorWebhookSecret,
+		stripeApiUrl: config.STRIPE_API_URL ?? (demoMode ? `http://127.0.0.1:${config.STRIPE_EMULATOR_PORT}` : undefined)
 	};
 }
 

@@ -85,12 +85,15 @@ export const purchases = sqliteTable(
 	]
 );
 
+/** `rejected`: understood but refused (e.g. an amount that does not match the purchase); never retried. */
+export const eventOutcomes = ['processing', 'processed', 'ignored', 'rejected', 'failed'] as const;
+
 export const stripeEvents = sqliteTable(
 	'stripe_events',
 	{
 		id: text('id').primaryKey(),
 		type: text('type').notNull(),
-		outcome: text('outcome', { enum: ['processing', 'processed', 'ignored', 'failed'] }).notNull(),
+		outcome: text('outcome', { enum: eventOutcomes }).notNull(),
 		error: text('error'),
 		attempts: integer('attempts').notNull().default(1),
 		payload: text('payload').notNull(),
@@ -106,3 +109,4 @@ export type Purchase = typeof purchases.$inferSelect;
 export type PurchaseStatus = (typeof purchaseStatuses)[number];
 export type StripePrice = typeof stripePrices.$inferSelect;
 export type StripeEvent = typeof stripeEvents.$inferSelect;
+export type EventOutcome = (typeof eventOutcomes)[number];

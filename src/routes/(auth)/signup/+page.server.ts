@@ -1,6 +1,8 @@
 import { redirect } from '@sveltejs/kit';
 import { signUp } from '$lib/server/auth/accounts';
 import { authenticateForm } from '$lib/server/auth/sign-in-action';
+import { getDb } from '$lib/server/db';
+import { grantSignupBonus } from '$lib/server/signup-bonus';
 import { safeRedirectTarget } from '$lib/redirect';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -9,5 +11,5 @@ export const load: PageServerLoad = ({ locals, url }) => {
 };
 
 export const actions: Actions = {
-	default: (event) => authenticateForm(event, signUp)
+	default: (event) => authenticateForm(event, signUp, (userId) => grantSignupBonus(getDb(), userId))
 };

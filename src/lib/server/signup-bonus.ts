@@ -1,0 +1,22 @@
+import { signupBonus, type SignupBonus } from '../credits/packages';
+import { getLedgerFor } from './credits';
+import type { Db } from './db';
+
+const day = 24 * 60 * 60 * 1000;
+
+/** Gives a new account its one-time sign-up bonus as free credits; keyed by user, so it never repeats. */
+export function grantSignupBonus(db: Db, userId: string, bonus: SignupBonus = signupBonus, now = new Date()) {
+	if (bonus.credits <= 0) return;
+	const result = getLedgerFor(db).grant({
+		userId,
+		amount: bonus.credits,
+		category: 'free',
+		code: 'grant',
+		expiresAt: new Date(now.getTime() + bonus.expiresInDays * day),
+		reason: 'Welcome bonus',
+		actor: 'system',
+		reference: `signup:${userId}`,
+		idempotencyKey: `signup-bonus:${userId}`
+	});
+	if (!result.ok) throw new Error(`Could not grant the sign-up bonus: ${result.error.message}`);
+}

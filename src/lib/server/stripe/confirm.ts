@@ -1,0 +1,43 @@
+import type Stripe from 'stripe';
+import type { Db } from '../db';
+import { findPurchaseBy } from '../purchases';
+import { describeStripeError } from './client';
+import { fulfilCheckout } from './fulfil';
+
+export type Confirmation =
+	| { status: 'credited'; credits: number }
+	| { status: 'processing' | 'not_paid' | 'review' }
+	| { status: 'unavailable'; message: string }
+	| { status: 'not_found' };
+
+/**
+ * The success page's view of a checkout: it asks Stripe for the session and fulfils it (the webhook
+ * may not have arrived yet). A session that is not the signed-in user's own is reported as not found.
+ */
+export async function confirmCheckout(db: Db, stripe: Stripe, userId: string, sessionId: string): Promise<Confirmation> {
+	if (!/^cs_\w+$/.test(sessionId)) return { status: 'not_found' };
+	const purchase = findPurchaseBy(db, 'checkoutSessionId', sessionId);
+	if (!purchase || purchase.userId !== userId) return { status: 'not_found' };
+
+	let session: Stripe.Checkout.Session;
+	try {
+		session = await stripe.checkout.sessions.retrieve(sessionId);
+	} catch (error) {
+		return { status: 'unavailable', message: describeStripeError(error) };
+	}
+	if (session.client_reference_id !== userId) return { status: 'not_found' };
+
+	const result = fulfilCheckout(db, session);
+	switch (result.status) {
+		case 'credited':
+		case 'already_credited':
+			return { status: 'credited', credits: result.credits };
+		case 'processing':
+		case 'not_paid':
+			return { status: result.status };
+		case 'mismatch':
+			return { status: 'review' };
+		case 'unknown_purchase':
+			return { status: 'not_found' };
+	}
+}

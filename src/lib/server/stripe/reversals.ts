@@ -1,0 +1,128 @@
+import { and, eq } from 'drizzle-orm';
+import type Stripe from 'stripe';
+import { getLedgerFor } from '../credits';
+import type { Db } from '../db';
+import { purchases, type Purchase, type PurchaseStatus } from '../db/schema';
+import { findPurchase, findPurchaseBy, markPurchase } from '../purchases';
+import { idOf } from './fulfil';
+import type { HandlerOutcome } from './webhook';
+
+const settledStates: PurchaseStatus[] = ['paid', 'partially_refunded'];
+
+/** Credits bought with `refunded` of the purchase's money: all of them once it is fully refunded. */
+function creditsCoveredBy(purchase: Purchase, refunded: number): number {
+	if (refunded >= purchase.amount) return purchase.credits;
+	return Math.floor((purchase.credits * refunded) / purchase.amount);
+}
+
+function purchaseOf(db: Db, metadata: Stripe.Metadata | null, paymentIntent: string | null): Purchase | undefined {
+	if (metadata?.purchase_id) return findPurchase(db, metadata.purchase_id);
+	return paymentIntent ? findPurchaseBy(db, 'paymentIntentId', paymentIntent) : undefined;
+}
+
+function requireCredited(purchase: Purchase | undefined, what: string): purchase is Purchase {
+	if (!purchase) return false;
+	// Thrown so the webhook answers 500 and Stripe retries once the payment events have been handled.
+	if (purchase.status === 'pending' || purchase.status === 'processing') throw new Error(`${what} arrived before purchase ${purchase.id} was credited`);
+	return true;
+}
+
+/** `charge.refunded`: takes back credits in proportion to the increase of the cumulative refunded amount. */
+export function clawBackRefund(db: Db, charge: Stripe.Charge): HandlerOutcome {
+	const purchase = purchaseOf(db, charge.metadata, idOf(charge.payment_intent));
+	if (!requireCredited(purchase, 'A refund')) return { outcome: 'ignored', note: 'No purchase of Credits matches this charge' };
+	if (charge.amount_refunded <= purchase.amountRefunded) return { outcome: 'processed', note: 'refund already applied' };
+
+	const credits = creditsCoveredBy(purchase, charge.amount_refunded) - creditsCoveredBy(purchase, purchase.amountRefunded);
+	const fully = charge.amount_refunded >= purchase.amount;
+	db.$client
+		.transaction(() => {
+			db.update(purchases)
+				.set({
+					amountRefunded: charge.amount_refunded,
+					chargeId: charge.id,
+					status: purchase.status === 'disputed' ? 'disputed' : fully ? 'refunded' : 'partially_refunded',
+					updatedAt: new Date()
+				})
+				.where(and(eq(purchases.id, purchase.id), eq(purchases.amountRefunded, purchase.amountRefunded)))
+				.run();
+			if (credits > 0) {
+				expectOk(
+					getLedgerFor(db).clawback({
+						userId: purchase.userId,
+						amount: credits,
+						code: 'refund',
+						fromLotReference: purchase.id,
+						reason: `Refund of ${charge.amount_refunded - purchase.amountRefunded} ${charge.currency} on ${charge.id}`,
+						actor: 'system:stripe',
+						reference: purchase.id,
+						idempotencyKey: `refund:${charge.id}:${charge.amount_refunded}`
+					})
+				);
+			}
+		})
+		.immediate();
+	return { outcome: 'processed', note: `clawed back ${credits} credits` };
+}
+
+/** `charge.dispute.created`: takes back the credits the disputed payment bought (those not refunded already). */
+export function clawBackDispute(db: Db, dispute: Stripe.Dispute): HandlerOutcome {
+	const purchase = purchaseOf(db, dispute.metadata, idOf(dispute.payment_intent));
+	if (!requireCredited(purchase, 'A dispute')) return { outcome: 'ignored', note: 'No purchase of Credits matches this dispute' };
+	const credits = purchase.credits - creditsCoveredBy(purchase, purchase.amountRefunded);
+	const applied = db.$client
+		.transaction(() => {
+			if (!markPurchase(db, purchase.id, settledStates, 'disputed')) return false;
+			if (credits > 0) {
+				expectOk(
+					getLedgerFor(db).clawback({
+						userId: purchase.userId,
+						amount: credits,
+						code: 'dispute',
+						fromLotReference: purchase.id,
+						reason: `Dispute ${dispute.id} opened (${dispute.reason})`,
+						actor: 'system:stripe',
+						reference: purchase.id,
+						idempotencyKey: `dispute:${dispute.id}`
+					})
+				);
+			}
+			return true;
+		})
+		.immediate();
+	return { outcome: 'processed', note: applied ? `clawed back ${credits} credits` : 'dispute already applied' };
+}
+
+/** `charge.dispute.closed`: a won dispute gives the credits back; a lost one leaves them taken. */
+export function reinstateDispute(db: Db, dispute: Stripe.Dispute): HandlerOutcome {
+	const purchase = purchaseOf(db, dispute.metadata, idOf(dispute.payment_intent));
+	if (!requireCredited(purchase, 'A dispute')) return { outcome: 'ignored', note: 'No purchase of Credits matches this dispute' };
+	if (dispute.status !== 'won') return { outcome: 'processed', note: `dispute ${dispute.status}: credits stay clawed back` };
+	const credits = purchase.credits - creditsCoveredBy(purchase, purchase.amountRefunded);
+	const restored: PurchaseStatus = purchase.amountRefunded > 0 ? 'partially_refunded' : 'paid';
+	const applied = db.$client
+		.transaction(() => {
+			if (!markPurchase(db, purchase.id, ['disputed'], restored)) return false;
+			if (credits > 0) {
+				expectOk(
+					getLedgerFor(db).grant({
+						userId: purchase.userId,
+						amount: credits,
+						category: 'paid',
+						code: 'reinstate',
+						reason: `Dispute ${dispute.id} won`,
+						actor: 'system:stripe',
+						reference: purchase.id,
+						idempotencyKey: `dispute-won:${dispute.id}`
+					})
+				);
+			}
+			return true;
+		})
+		.immediate();
+	return { outcome: 'processed', note: applied ? `reinstated ${credits} credits` : 'dispute already closed' };
+}
+
+function expectOk(result: { ok: true } | { ok: false; error: { message: string } }) {
+	if (!result.ok) throw new Error(`Ledger refused: ${result.error.message}`);
+}
