@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { settleDelayedPayment, expireSession } from './checkout';
+import { closeDispute, openDispute } from './disputes';
+import type { Emulator } from './emulator';
+import type { FormObject } from './form';
+import { integer, parseParams } from './params';
+import { route, type Route } from './router';
+import { clearStore } from './store';
+
+export interface ControlContext {
+	emulator: Emulator;
+	params: Record<string, string>;
+	input: FormObject;
+	query: URLSearchParams;
+}
+
+type ControlHandler = (context: ControlContext) => unknown;
+
+const flag = z.enum(['true', 'false', '1', '0', 'on', '']).transform((value) => ['true', '1', 'on'].includes(value));
+const disputeReason = z.enum(['fraudulent', 'duplicate', 'product_not_received', 'product_unacceptable', 'unrecognized', 'credit_not_processed', 'general']);
+
+/** Test and demo hooks under `/_emulator/`; they act as Stripe, banks and cardholders would. */
+export const controlRoutes: Route<ControlHandler>[] = [
+	route('GET', '/_emulator/health', () => ({ ok: true })),
+	route('POST', '/_emulator/reset', ({ emulator }) => {
+		clearStore(emulator.store);
+		emulator.webhooks.reset();
+		emulator.changed();
+		return { ok: true };
+	}),
+	route('GET', '/_emulator/events', ({ emulator, query }) => {
+		const type = query.get('type');
+		return { data: [...emulator.store.events.items.values()].filter((event) => !type || event.type === type) };
+	}),
+	route('GET', '/_emulator/deliveries', ({ emulator, query }) => {
+		const eventId = query.get('event_id');
+		const data = emulator.webhooks.log.filter((delivery) => !eventId || delivery.event_id === eventId);
+		return { data, webhooks: emulator.webhooks.status };
+	}),
+	route('GET', '/_emulator/webhooks', ({ emulator }) => emulator.webhooks.status),
+	route('POST', '/_emulator/webhooks/pause', ({ emulator }) => {
+		emulator.webhooks.pause();
+		return emulator.webhooks.status;
+	}),
+	route('POST', '/_emulator/webhooks/resume', async ({ emulator, input }) => {
+		const { shuffle } = parseParams(z.object({ shuffle: flag.optional() }), input);
+		const deliveries = await emulator.webhooks.resume(shuffle ?? false);
+		return { deliveries, webhooks: emulator.webhooks.status };
+	}),
+	route('POST', '/_emulator/events/:id/resend', async ({ emulator, params }) => {
+		const event = emulator.store.events.require(params.id);
+		return { delivery: await emulator.webhooks.send(event) };
+	}),
+	route('POST', '/_emulator/events/:id/duplicate', async ({ emulator, params, input }) => {
+		const event = emulator.store.events.require(params.id);
+		const { count } = parseParams(z.object({ count: integer.pipe(z.number().min(1).max(50)).optional() }), input);
+		const copies = Array.from({ length: count ?? 2 }, () => emulator.webhooks.send(event));
+		return { deliveries: await Promise.all(copies) };
+	}),
+	route('POST', '/_emulator/charges/:id/dispute', ({ emulator, params, input }) => {
+		const options = z.object({ amount: integer.optional(), reason: disputeReason.optional() });
+		const { amount, reason } = parseParams(options, input);
+		return openDispute(emulator, emulator.store.charges.require(params.id), amount, reason ?? 'fraudulent');
+	}),
+	route('POST', '/_emulator/disputes/:id/close', ({ emulator, params, input }) => {
+		const { status } = parseParams(z.object({ status: z.enum(['won', 'lost']) }), input);
+		return closeDispute(emulator, emulator.store.disputes.require(params.id), status);
+	}),
+	route('POST', '/_emulator/checkout/sessions/:id/async_payment', ({ emulator, params, input }) => {
+		const { result } = parseParams(z.object({ result: z.enum(['succeeded', 'failed']) }), input);
+		const session = emulator.store.sessions.require(params.id);
+		settleDelayedPayment(emulator, session, result);
+		return session;
+	}),
+	route('POST', '/_emulator/checkout/sessions/:id/expire', ({ emulator, params }) => {
+		const session = emulator.store.sessions.require(params.id);
+		expireSession(emulator, session, null);
+		return session;
+	})
+];

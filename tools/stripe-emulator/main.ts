@@ -1,0 +1,32 @@
+import { startEmulator } from './server';
+
+const port = Number(process.env.STRIPE_EMULATOR_PORT ?? 12111);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+	console.error('STRIPE_EMULATOR_PORT must be a port number');
+	process.exit(1);
+}
+const webhookUrl = process.env.STRIPE_EMULATOR_WEBHOOK_URL || undefined;
+const webhookSecret = process.env.STRIPE_WEBHOOK_SECRET || undefined;
+if (webhookUrl && !webhookSecret) {
+	console.error('STRIPE_WEBHOOK_SECRET is not set: events are signed with a random secret the receiver cannot know');
+}
+
+const emulator = await startEmulator({
+	port,
+	webhookUrl,
+	webhookSecret,
+	stateFile: process.env.STRIPE_EMULATOR_STATE_FILE || undefined
+});
+console.log(`Stripe emulator listening on ${emulator.url}`);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+	process.once(signal, () => {
+		emulator.close().then(
+			() => process.exit(0),
+			(error: unknown) => {
+				console.error(error);
+				process.exit(1);
+			}
+		);
+	});
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { ApiError } from './errors';
+import type { FormObject, FormValue } from './form';
+
+/** Form values arrive as strings, so numbers and booleans are parsed from text as Stripe does. */
+export const integer = z
+	.string()
+	.refine((value) => /^-?\d+$/.test(value), { message: 'Invalid integer', params: { code: 'parameter_invalid_integer' } })
+	.transform(Number);
+
+export const boolean = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+export const text = z.string().min(1);
+
+const metadataPattern = (value: unknown): value is Record<string, string> | '' =>
+	value === '' ||
+	(typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string'));
+
+/** `metadata=` clears every key; `metadata[k]=` clears one key. */
+export const metadata = z.custom<Record<string, string> | ''>(metadataPattern, { message: 'Invalid metadata' });
+
+export const expand = z.array(z.string()).optional();
+
+export const listParams = {
+	limit: integer.pipe(z.number().min(1).max(100)).optional(),
+	starting_after: text.optional(),
+	ending_before: text.optional(),
+	expand
+};
+
+/** Validates parameters against a zod schema and reports the first problem the way Stripe does. */
+export function parseParams<S extends z.ZodType>(schema: S, input: FormObject): z.output<S> {
+	const result = schema.safeParse(input);
+	if (result.success) return result.data;
+	const unknown = result.error.issues.find((issue) => issue.code === 'unrecognized_keys');
+	throw toApiError(unknown ?? result.error.issues[0], input);
+}
+
+function toApiError(issue: z.core.$ZodIssue, input: FormObject): ApiError {
+	const fail = (message: string, code?: string) => new ApiError(400, 'invalid_request_error', message, code, param, true);
+	if (issue.code === 'unrecognized_keys') {
+		const param = formatParam([...issue.path, issue.keys[0]]);
+		return new ApiError(400, 'invalid_request_error', `Received unknown parameter: ${param}`, 'parameter_unknown', param, true);
+	}
+	const param = formatParam(issue.path);
+	const value = valueAt(input, issue.path);
+	if (value === undefined) return fail(`Missing required param: ${param}.`, 'parameter_missing');
+	if (value === '' && issue.code === 'too_small') {
+		return fail(
+			`You passed an empty string for '${param}'. We assume empty values are an attempt to unset a parameter; however '${param}' cannot be unset. You should remove '${param}' from your request or supply a non-empty value.`,
+			'parameter_invalid_empty'
+		);
+	}
+	if (issue.code === 'custom' && typeof issue.params?.code === 'string') {
+		return fail(`${issue.message}: ${String(value)}`, issue.params.code);
+	}
+	if (issue.code === 'invalid_value') return fail(`Invalid ${param}: must be one of ${issue.values.join(', ')}`);
+	return fail(`Invalid ${param}: ${issue.message}`);
+}
+
+/** `['line_items', 0, 'price']` → `line_items[0][price]` */
+export function formatParam(path: PropertyKey[]): string {
+	return path.map((segment, i) => (i === 0 ? String(segment) : `[${String(segment)}]`)).join('');
+}
+
+function valueAt(input: FormObject, path: PropertyKey[]): FormValue | undefined {
+	let node: FormValue | undefined = input;
+	for (const segment of path) {
+		if (node === undefined || typeof node === 'string') return undefined;
+		node = Array.isArray(node) ? node[Number(segment)] : node[String(segment)];
+	}
+	return node;
+}
+
+/** Applies Stripe's metadata update rules to an existing set of keys. */
+export function mergeMetadata(current: Record<string, string>, update: Record<string, string> | '' | undefined): Record<string, string> {
+	if (update === undefined) return current;
+	if (update === '') return {};
+	const next = { ...current };
+	for (const [key, value] of Object.entries(update)) {
+		if (value === '') delete next[key];
+		else next[key] = value;
+	}
+	return next;
+}
