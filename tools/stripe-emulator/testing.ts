@@ -11,16 +11,15 @@ export interface ReceivedWebhook {
 }
 
 /** A local endpoint that records every delivery and answers with `respond`'s status. */
-export async function startWebhookReceiver(respond: (body: string, index: number) => number = () => 200) {
+export async function startWebhookReceiver(respond: (body: string, index: number) => number | Promise<number> = () => 200) {
 	const received: ReceivedWebhook[] = [];
-	const server = createServer((request, response) => {
+	const server = createServer(async (request, response) => {
 		const chunks: Buffer[] = [];
-		request.on('data', (chunk: Buffer) => chunks.push(chunk));
-		request.on('end', () => {
-			const body = Buffer.concat(chunks).toString('utf8');
-			received.push({ headers: request.headers, body });
-			response.writeHead(respond(body, received.length - 1)).end();
-		});
+		for await (const chunk of request as AsyncIterable<Buffer>) chunks.push(chunk);
+		const body = Buffer.concat(chunks).toString('utf8');
+		received.push({ headers: request.headers, body });
+		const status = await respond(body, received.length - 1);
+		if (!response.destroyed) response.writeHead(status).end();
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
@@ -28,7 +27,10 @@ export async function startWebhookReceiver(respond: (body: string, index: number
 		url: `http://127.0.0.1:${port}/webhooks`,
 		received,
 		types: () => received.map((delivery) => (JSON.parse(delivery.body) as Stripe.Event).type),
-		close: () => new Promise<void>((resolve) => server.close(() => resolve()))
+		close: () => {
+			server.closeAllConnections();
+			return new Promise<void>((resolve) => server.close(() => resolve()));
+		}
 	};
 }
 

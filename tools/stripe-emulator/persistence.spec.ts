@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startEmulator } from './server';
+import { connectStripe, control, createPrice, createSession, submitPayment } from './testing';
+
+const directory = mkdtempSync(join(tmpdir(), 'stripe-emulator-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+describe('state file', () => {
+	it('keeps customers and payments across a restart', async () => {
+		const stateFile = join(directory, 'restart.json');
+		const first = await startEmulator({ port: 0, stateFile });
+		const stripe = connectStripe(first);
+		const customer = await stripe.customers.create({ email: 'kept@example.com' });
+		const session = await createSession(stripe, await createPrice(stripe), { customer: customer.id });
+		await submitPayment(session.url ?? '', { card_number: '4242424242424242' });
+		await first.close();
+
+		const second = await startEmulator({ port: 0, stateFile });
+		const again = connectStripe(second);
+		expect(await again.customers.retrieve(customer.id)).toMatchObject({ email: 'kept@example.com' });
+		const paid = await again.checkout.sessions.retrieve(session.id, { expand: ['line_items'] });
+		expect(paid).toMatchObject({ payment_status: 'paid', line_items: { data: [{ quantity: 1 }] } });
+		expect((await again.events.list()).data).toHaveLength(3);
+
+		expect((await control(second, 'reset')).status).toBe(200);
+		await expect(again.customers.retrieve(customer.id)).rejects.toMatchObject({ statusCode: 404 });
+		await second.close();
+	});
+});
+
+describe('command line', () => {
+	it('prints its URL, answers, and saves state on SIGTERM', async () => {
+		const stateFile = join(directory, 'cli.json');
+		const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+		const child = spawn(process.execPath, ['--import', 'tsx', main], {
+			env: { ...process.env, STRIPE_EMULATOR_PORT: '0', STRIPE_EMULATOR_STATE_FILE: stateFile },
+			stdio: ['ignore', 'pipe', 'inherit']
+		});
+		const line = await new Promise<string>((resolve) => child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString())));
+		const match = line.match(/^Stripe emulator listening on (http:\/\/127\.0\.0\.1:\d+)\n$/);
+		expect(match).not.toBeNull();
+		const health = await fetch(`${match?.[1]}/_emulator/health`);
+		expect(await health.json()).toEqual({ ok: true });
+		const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+		child.kill('SIGTERM');
+		expect(await exited).toBe(0);
+		expect(existsSync(stateFile)).toBe(true);
+	});
+});
