@@ -17,48 +17,70 @@ export interface ApiContext {
 export type ApiHandler = (context: ApiContext) => unknown;
 export type ApiRoute = Route<ApiHandler>;
 
+/** Stripe forgets idempotency keys after 24 hours. */
+const KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
+
 interface ApiResult {
 	status: number;
 	body: string;
 	requestId: string;
 	validation: boolean;
+	replayed?: boolean;
+}
+
+/** One `/v1` request as read off the socket. */
+interface ApiCall {
+	method: string;
+	path: string;
+	raw: string;
+	key: string | null;
+	request: IncomingMessage;
 }
 
 /** Serves `/v1/*`: authentication, idempotent replays, routing and Stripe's error shape. */
 export async function handleApiRequest(emulator: Emulator, routes: ApiRoute[], request: IncomingMessage, response: ServerResponse, url: URL) {
 	const method = request.method ?? 'GET';
-	const raw = method === 'GET' ? url.search.slice(1) : await readBody(request);
-	const key = method === 'POST' ? request.headers['idempotency-key'] : undefined;
-	const headers: Record<string, string> = { 'Stripe-Version': String(request.headers['stripe-version'] ?? API_VERSION) };
-	if (typeof key === 'string') headers['Idempotency-Key'] = key;
-	const fingerprint = createHash('sha256').update(`${method} ${url.pathname}\n${raw}`).digest('hex');
-	const saved = typeof key === 'string' ? emulator.store.idempotency.get(key) : undefined;
-	let result: ApiResult;
-	if (saved && saved.fingerprint === fingerprint) {
-		result = { ...saved, validation: false };
-		headers['Idempotent-Replayed'] = 'true';
-	} else if (saved) {
-		result = errorResult(idempotencyMismatch(String(key)), createId('req', 14));
-	} else {
-		result = run(emulator, routes, request, method, url.pathname, raw, typeof key === 'string' ? key : null);
-		if (typeof key === 'string' && !result.validation && result.status < 500) {
-			emulator.store.idempotency.set(key, { fingerprint, status: result.status, body: result.body, requestId: result.requestId });
-			emulator.changed();
-		}
-	}
+	const header = request.headers['idempotency-key'];
+	const call: ApiCall = {
+		method,
+		path: url.pathname,
+		raw: method === 'GET' ? url.search.slice(1) : await readBody(request),
+		key: method === 'POST' && typeof header === 'string' ? header : null,
+		request
+	};
+	const denied = authenticate(request.headers.authorization);
+	const result = denied ? errorResult(denied, createId('req', 14)) : runIdempotently(emulator, call, () => run(emulator, routes, call));
 	response.writeHead(result.status, {
 		'Content-Type': 'application/json',
 		'Content-Length': String(Buffer.byteLength(result.body)),
 		'Request-Id': result.requestId,
-		...headers
+		'Stripe-Version': String(request.headers['stripe-version'] ?? API_VERSION),
+		...(call.key && { 'Idempotency-Key': call.key }),
+		...(result.replayed && { 'Idempotent-Replayed': 'true' })
 	});
 	response.end(result.body);
 }
 
-function run(emulator: Emulator, routes: ApiRoute[], request: IncomingMessage, method: string, path: string, raw: string, key: string | null): ApiResult {
+/** Same key and same request → the saved response; same key and another request → `idempotency_error`. */
+function runIdempotently(emulator: Emulator, call: ApiCall, execute: () => ApiResult): ApiResult {
+	const { key } = call;
+	if (!key) return execute();
+	const fingerprint = createHash('sha256').update(`${call.method} ${call.path}\n${call.raw}`).digest('hex');
+	const found = emulator.store.idempotency.get(key);
+	const saved = found && Date.now() - found.savedAt < KEY_LIFETIME_MS ? found : undefined;
+	if (saved?.fingerprint === fingerprint) return { ...saved, validation: false, replayed: true };
+	if (saved) return errorResult(idempotencyMismatch(key), createId('req', 14));
+	const result = execute();
+	if (!result.validation && result.status < 500) {
+		emulator.store.idempotency.set(key, { savedAt: Date.now(), fingerprint, status: result.status, body: result.body, requestId: result.requestId });
+		emulator.changed();
+	}
+	return result;
+}
+
+function run(emulator: Emulator, routes: ApiRoute[], { method, path, raw, key, request }: ApiCall): ApiResult {
 	const requestId = createId('req', 14);
 	try {
-		authenticate(request.headers.authorization);
 		const match = matchRoute(routes, method, path);
 		if (!match) throw unrecognizedUrl(method, path);
 		const input = parseBody(raw, method === 'GET' ? undefined : request.headers['content-type']);
@@ -74,24 +96,24 @@ function run(emulator: Emulator, routes: ApiRoute[], request: IncomingMessage, m
 
 function errorResult(error: ApiError, requestId: string): ApiResult {
 	// Requests rejected before they run are not saved, so a corrected retry with the same key works.
-	const validation = error.validation || error.status === 401;
-	return { status: error.status, body: JSON.stringify(error.toBody(), null, 2), requestId, validation };
+	return { status: error.status, body: JSON.stringify(error.toBody(), null, 2), requestId, validation: error.validation };
 }
 
 /** Test-mode secret keys only; Bearer (what the client sends) or Basic (what `curl -u` sends). */
-function authenticate(header: string | undefined): void {
+function authenticate(header: string | undefined): ApiError | null {
 	const [scheme, credentials] = (header ?? '').split(' ');
 	const key = scheme === 'Basic' ? Buffer.from(credentials ?? '', 'base64').toString().split(':')[0] : scheme === 'Bearer' ? credentials : '';
 	if (!key) {
-		throw new ApiError(
+		return new ApiError(
 			401,
 			'invalid_request_error',
 			"You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY')."
 		);
 	}
 	if (!/^(sk|rk)_test_\w+$/.test(key)) {
-		throw new ApiError(401, 'invalid_request_error', `Invalid API Key provided: ${key.slice(0, 8)}****${key.slice(-4)}`);
+		return new ApiError(401, 'invalid_request_error', `Invalid API Key provided: ${key.slice(0, 8)}****${key.slice(-4)}`);
 	}
+	return null;
 }
 
 function unrecognizedUrl(method: string, path: string): ApiError {

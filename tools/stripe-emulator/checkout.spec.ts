@@ -80,6 +80,8 @@ describe('paying on the hosted page', () => {
 			url: null
 		});
 		expect(paid.line_items?.data).toMatchObject([{ object: 'item', quantity: 1, amount_total: 999, price: { id: price.id } }]);
+		const items = await stripe.checkout.sessions.listLineItems(session.id, { expand: ['data.price.product'] });
+		expect(items.data[0].price?.product).toMatchObject({ object: 'product', name: '100 credits' });
 		const intent = paid.payment_intent as Stripe.PaymentIntent;
 		expect(intent).toMatchObject({ status: 'succeeded', amount: 999, amount_received: 999, customer: customer.id, metadata: { purchase_id: 'pur_2' } });
 		expect(intent.latest_charge).toMatchObject({ object: 'charge', paid: true, amount_refunded: 0, payment_intent: intent.id });

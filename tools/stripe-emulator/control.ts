@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { settleDelayedPayment, expireSession } from './checkout';
 import { closeDispute, openDispute } from './disputes';
 import type { Emulator } from './emulator';
+import { invalidRequest } from './errors';
 import type { FormObject } from './form';
 import { integer, parseParams } from './params';
 import { route, type Route } from './router';
@@ -48,11 +49,11 @@ export const controlRoutes: Route<ControlHandler>[] = [
 		return { deliveries, webhooks: emulator.webhooks.status };
 	}),
 	route('POST', '/_emulator/events/:id/resend', async ({ emulator, params }) => {
-		const event = emulator.store.events.require(params.id);
+		const event = findDeliverableEvent(emulator, params.id);
 		return { delivery: await emulator.webhooks.send(event) };
 	}),
 	route('POST', '/_emulator/events/:id/duplicate', async ({ emulator, params, input }) => {
-		const event = emulator.store.events.require(params.id);
+		const event = findDeliverableEvent(emulator, params.id);
 		const { count } = parseParams(z.object({ count: integer.pipe(z.number().min(1).max(50)).optional() }), input);
 		const copies = Array.from({ length: count ?? 2 }, () => emulator.webhooks.send(event));
 		return { deliveries: await Promise.all(copies) };
@@ -78,3 +79,9 @@ export const controlRoutes: Route<ControlHandler>[] = [
 		return session;
 	})
 ];
+
+function findDeliverableEvent(emulator: Emulator, id: string) {
+	const event = emulator.store.events.require(id);
+	if (!emulator.webhooks.status.url) throw invalidRequest('No webhook URL is configured (STRIPE_EMULATOR_WEBHOOK_URL).');
+	return event;
+}

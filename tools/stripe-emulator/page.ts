@@ -11,12 +11,12 @@ main{max-width:880px;margin:0 auto;padding:32px 20px;display:grid;gap:32px;grid-
 .badge{display:inline-block;background:#ffde92;color:#8a4b00;font-size:12px;font-weight:600;border-radius:4px;padding:2px 6px}
 h1{font-size:18px;margin:8px 0 4px}.total{font-size:32px;font-weight:600;margin:0 0 16px}
 ul{list-style:none;padding:0;margin:0}li{display:flex;justify-content:space-between;gap:12px;padding:8px 0;border-bottom:1px solid #e3e8ee}
-form{display:grid;gap:12px}.field{display:grid;gap:4px}label{font-size:14px;color:#4f566b}
-input[type=email],input[type=text]{font:inherit;padding:10px 12px;border:1px solid #cfd7df;border-radius:6px;background:#fff}
+form{display:grid;gap:12px}.field{display:grid;gap:4px;min-width:0}label{font-size:14px;color:#4f566b}
+input[type=email],input[type=text]{font:inherit;padding:10px 12px;border:1px solid #cfd7df;border-radius:6px;background:#fff;width:100%}
 .row{display:grid;grid-template-columns:1fr 1fr;gap:12px}.check{display:flex;gap:8px;align-items:center}
 button{font:inherit;font-weight:600;padding:12px;border-radius:6px;border:0;cursor:pointer}
-.pay{background:#635bff;color:#fff}.cancel{background:none;color:#635bff;text-decoration:underline;padding:4px}
-.error{color:#df1b41;background:#fff0f3;border-radius:6px;padding:8px 12px;margin:0}
+.pay{background:#635bff;color:#fff}.cancel{background:none;color:#635bff;text-decoration:underline;padding:4px;width:100%}
+.error{color:#df1b41;background:#fff0f3;border-radius:6px;padding:8px 12px;margin:0 0 12px}
 .hint{font-size:13px;color:#697386}.card{background:#fff;border-radius:8px;padding:24px;box-shadow:0 2px 8px #0000000f}`;
 
 export function renderLayout(title: string, body: string): string {

@@ -42,6 +42,7 @@ export interface SessionSettings {
 }
 
 export interface SavedResponse {
+	savedAt: number;
 	fingerprint: string;
 	status: number;
 	body: string;

@@ -61,21 +61,20 @@ export const priceRoutes: ApiRoute[] = [
 	)
 ];
 
-/** A lookup key names one price; `transfer_lookup_key` moves it from the price that holds it. */
 function applyPriceChanges(store: Store, price: Stripe.Price, changes: z.output<typeof updateParams>): void {
-	if (changes.lookup_key !== undefined && changes.lookup_key !== price.lookup_key) {
-		const holder = store.prices.newestFirst().find((other) => other.id !== price.id && other.lookup_key === changes.lookup_key);
-		if (holder && changes.lookup_key !== '') {
-			if (!changes.transfer_lookup_key) {
-				throw invalidRequest(`A price (\`${holder.id}\`) already uses that lookup key.`, 'lookup_key');
-			}
-			holder.lookup_key = null;
-		}
-		price.lookup_key = changes.lookup_key || null;
-	}
+	if (changes.lookup_key !== undefined) assignLookupKey(store, price, changes.lookup_key, changes.transfer_lookup_key ?? false);
 	if (changes.active !== undefined) price.active = changes.active;
 	if (changes.nickname !== undefined) price.nickname = changes.nickname || null;
 	price.metadata = mergeMetadata(price.metadata, changes.metadata);
+}
+
+/** A lookup key names one price; `transfer_lookup_key` moves it from the price that holds it. */
+function assignLookupKey(store: Store, price: Stripe.Price, lookupKey: string, transfer: boolean): void {
+	const key = lookupKey || null;
+	const holder = key ? store.prices.newestFirst().find((other) => other.id !== price.id && other.lookup_key === key) : undefined;
+	if (holder && !transfer) throw invalidRequest(`A price (\`${holder.id}\`) already uses that lookup key.`, 'lookup_key');
+	if (holder) holder.lookup_key = null;
+	price.lookup_key = key;
 }
 
 function buildPrice(product: string, unitAmount: number, currency: string): Stripe.Price {
