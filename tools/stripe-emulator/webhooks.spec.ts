@@ -74,7 +74,8 @@ describe('webhook delivery', () => {
 			{ attempt: 1, status: 500 },
 			{ attempt: 2, status: 200 }
 		]);
-		expect(receiver.received[3].body).toBe(receiver.received[0].body);
+		const retried = receiver.received.filter(({ body }) => body === receiver.received[0].body);
+		expect(retried).toHaveLength(2);
 	});
 
 	it('retries a timed-out delivery and gives up after the last backoff step', async () => {
