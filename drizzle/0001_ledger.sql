@@ -63,7 +63,7 @@ CREATE TABLE `lots` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `lots_transfer_id_unique` ON `lots` (`transfer_id`);--> statement-breakpoint
-CREATE INDEX `lots_account_idx` ON `lots` (`account_id`,`expires_at`);--> statement-breakpoint
+CREATE INDEX `lots_spend_order_idx` ON `lots` (`account_id`,expires_at IS NULL,`expires_at`,`category`,`id`);--> statement-breakpoint
 CREATE TABLE `transfers` (
 	`id` integer PRIMARY KEY NOT NULL,
 	`debit_account_id` integer NOT NULL,

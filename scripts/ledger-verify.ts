@@ -1,0 +1,13 @@
+/** Checks every ledger invariant on DATABASE_URL: prints `ok` (exit 0) or one line per violation (exit 1). */
+import { openDatabase } from '../src/lib/server/db/index';
+import { verifyLedger } from '../src/lib/server/ledger/index';
+
+const db = openDatabase(process.env.DATABASE_URL ?? 'data/credits.db');
+const violations = verifyLedger(db.$client);
+db.$client.close();
+if (violations.length === 0) {
+	console.log('ok');
+} else {
+	for (const violation of violations) console.log(violation);
+	process.exitCode = 1;
+}

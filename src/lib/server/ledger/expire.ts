@@ -1,0 +1,56 @@
+import { refreshNextExpiry, reloadAccount, type AccountState } from './accounts';
+import type { Context } from './context';
+import { internalKeyPrefix } from './errors';
+import { expireDueLots, settleDebt } from './lots';
+import { findHold, settleHold } from './settle-hold';
+
+export type ExpirySummary = { accounts: number; lots: number; holds: number; credits: number };
+
+/** After credits come back to lots: expire what is due, pay any debt, recompute the expiry hint. */
+export function tidyAccount(ctx: Context, account: AccountState) {
+	const expired = expireDueLots(ctx, account);
+	settleDebt(ctx, account);
+	refreshNextExpiry(ctx, account);
+	return expired;
+}
+
+/** Voids the account's due holds, then expires its due lots (including credits those holds returned). */
+export function expireAccount(ctx: Context, account: AccountState) {
+	const holdIds = ctx.sql.dueHolds.all(account.id, ctx.now()) as number[];
+	for (const holdId of holdIds) {
+		const hold = findHold(ctx, holdId)!;
+		settleHold(ctx, account, hold, {
+			status: 'expired',
+			captured: 0,
+			key: `${internalKeyPrefix}expire:hold:${holdId}`,
+			reason: 'hold expired',
+			actor: 'system'
+		});
+	}
+	const expired = tidyAccount(ctx, account);
+	return { lots: expired.lots, holds: holdIds.length, credits: expired.credits };
+}
+
+/** Run inside every operation on an account, before its balance is checked. */
+export function expireIfDue(ctx: Context, account: AccountState) {
+	if (account.nextExpiryAt !== null && account.nextExpiryAt <= ctx.now()) expireAccount(ctx, account);
+}
+
+/** Expires every due lot and hold, a batch of accounts per transaction so writers are not blocked long. */
+export function sweepExpired(ctx: Context, batchSize = 200): ExpirySummary {
+	const summary: ExpirySummary = { accounts: 0, lots: 0, holds: 0, credits: 0 };
+	for (;;) {
+		const done = ctx.immediate(() => {
+			const ids = ctx.sql.dueAccounts.all(ctx.now(), batchSize) as { id: number }[];
+			for (const { id } of ids) {
+				const expired = expireAccount(ctx, reloadAccount(ctx, id));
+				summary.lots += expired.lots;
+				summary.holds += expired.holds;
+				summary.credits += expired.credits;
+			}
+			summary.accounts += ids.length;
+			return ids.length < batchSize;
+		});
+		if (done) return summary;
+	}
+}

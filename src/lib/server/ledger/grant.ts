@@ -1,0 +1,61 @@
+import { lowerNextExpiry, openAccount, post } from './accounts';
+import type { Context } from './context';
+import { checkAmount, checkFuture, checkKey, fail, type Result } from './errors';
+import { expireIfDue } from './expire';
+import { findPrior, hashRequest, isFailure } from './idempotency';
+import { settleDebt } from './lots';
+import { postedOf, replayOf, type Posted } from './results';
+import { lotCategories, type LotCategory, type SystemAccountKind } from './schema';
+
+/** Where granted credits come from: a purchase, a gift or bonus, or a dispute won back. */
+const issuers = { purchase: 'issued_purchase', grant: 'issued_grant', reinstate: 'clawed_back' } as const satisfies Record<
+	string,
+	SystemAccountKind
+>;
+export type GrantCode = keyof typeof issuers;
+
+export type GrantInput = {
+	userId: string;
+	amount: number;
+	category: LotCategory;
+	/** Defaults to `grant`; a Stripe purchase uses `purchase`, a won dispute `reinstate`. */
+	code?: GrantCode;
+	expiresAt?: Date | null;
+	reason?: string | null;
+	/** E.g. the purchase id; clawback can take from the lot opened by this reference first. */
+	reference?: string | null;
+	actor: string;
+	idempotencyKey: string;
+};
+export type GrantResult = Posted & { lotId: number };
+
+export function grant(ctx: Context, input: GrantInput): Result<GrantResult> {
+	const { code = 'grant', category, expiresAt = null } = input;
+	const invalid =
+		checkAmount(input.amount) ??
+		checkKey(input.idempotencyKey) ??
+		(lotCategories.includes(category) ? null : fail('invalid_request', `category must be paid or free`)) ??
+		(code in issuers ? null : fail('invalid_request', `code must be one of ${Object.keys(issuers).join(', ')}`)) ??
+		checkFuture(expiresAt, ctx.now(), 'expiresAt');
+	if (invalid) return invalid;
+	return ctx.immediate(() => {
+		const { userId, amount, reason = null, reference = null, actor, idempotencyKey: key } = input;
+		const expiry = expiresAt?.getTime() ?? null;
+		const hash = hashRequest('grant', userId, amount, category, code, expiry, reason, reference, actor);
+		const prior = findPrior(ctx, key, hash);
+		if (prior && isFailure(prior)) return prior;
+		if (prior) return { ok: true, ...replayOf(prior), lotId: ctx.sql.lotIdByTransfer.get(prior.id) as number };
+		const account = openAccount(ctx, userId);
+		expireIfDue(ctx, account);
+		const systemId = ctx.system[issuers[code]];
+		const transferId = post(ctx, account, { code, amount, systemId, toUser: true, key, hash, reference, reason, actor });
+		const now = ctx.now();
+		const lotId = Number(
+			ctx.sql.insertLot.run(account.id, transferId, category, amount, amount, expiry, now).lastInsertRowid
+		);
+		if (expiry !== null) lowerNextExpiry(ctx, account, expiry);
+		const result = postedOf(transferId, account);
+		settleDebt(ctx, account);
+		return { ok: true, ...result, lotId };
+	});
+}

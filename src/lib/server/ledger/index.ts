@@ -1,0 +1,53 @@
+import type { Db } from '../db/index';
+import { createContext } from './context';
+import { adjust, clawback, type AdjustInput, type ClawbackInput } from './deduct';
+import { sweepExpired } from './expire';
+import { grant, type GrantInput } from './grant';
+import { capture, hold, release, type CaptureInput, type HoldInput, type ReleaseInput } from './holds';
+import { listLots, listTransfers, readBalance, type TransferFilter } from './reads';
+import { spend, type SpendInput } from './spend';
+import { verifyLedger } from './verify';
+
+export type LedgerOptions = {
+	/** The clock; tests move it forward. */
+	now?: () => Date;
+};
+
+/**
+ * The credit ledger. Every write is one synchronous BEGIN IMMEDIATE transaction that takes an
+ * idempotency key and returns a Result: `{ ok: true, transferId, balance, available, replayed, ... }`
+ * or `{ ok: false, error: { code, message } }`.
+ */
+export function createLedger(db: Db, options: LedgerOptions = {}) {
+	const ctx = createContext(db.$client, options.now ?? (() => new Date()));
+	return {
+		grant: (input: GrantInput) => grant(ctx, input),
+		spend: (input: SpendInput) => spend(ctx, input),
+		hold: (input: HoldInput) => hold(ctx, input),
+		capture: (input: CaptureInput) => capture(ctx, input),
+		release: (input: ReleaseInput) => release(ctx, input),
+		clawback: (input: ClawbackInput) => clawback(ctx, input),
+		adjust: (input: AdjustInput) => adjust(ctx, input),
+		/** Expires every due lot and hold (the sweeper; spends also expire their account's due credits). */
+		expire: () => sweepExpired(ctx),
+		balance: (userId: string) => readBalance(ctx, userId),
+		transfers: (filter?: TransferFilter) => listTransfers(ctx, db, filter),
+		lots: (userId: string, options?: { open?: boolean }) => listLots(ctx, db, userId, options),
+		/** Every violated invariant, one line each; empty when the ledger is sound. */
+		verify: () => verifyLedger(db.$client)
+	};
+}
+
+export type Ledger = ReturnType<typeof createLedger>;
+
+export type { AdjustInput, ClawbackInput, DeductResult } from './deduct';
+export type { LedgerError, LedgerErrorCode, Result } from './errors';
+export { ledgerErrorCodes } from './errors';
+export type { ExpirySummary } from './expire';
+export type { GrantCode, GrantInput, GrantResult } from './grant';
+export type { CaptureInput, CaptureResult, HoldInput, HoldResult, ReleaseInput } from './holds';
+export type { BalanceSummary, TransferEntry, TransferFilter, TransferPage } from './reads';
+export type { Posted } from './results';
+export type { SpendInput } from './spend';
+export type { Lot, LotCategory, Transfer, TransferCode } from './schema';
+export { verifyLedger } from './verify';

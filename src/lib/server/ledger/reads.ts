@@ -1,0 +1,100 @@
+import { and, desc, eq, gt, gte, inArray, lt, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/index';
+import { availableOf, debtOf, effectOf, findAccount, reloadAccount } from './accounts';
+import type { Context } from './context';
+import { expireIfDue } from './expire';
+import { lots, transfers, type Transfer, type TransferCode } from './schema';
+
+const soon = 30 * 24 * 60 * 60 * 1000;
+
+export type BalanceSummary = {
+	balance: number;
+	/** balance minus credits on hold; negative while the account is in debt */
+	available: number;
+	onHold: number;
+	/** free credits whose lots expire within 30 days */
+	expiringSoon: number;
+	debt: number;
+};
+
+/** Expires what is due first (a short write), so a balance never shows expired credits. */
+export function readBalance(ctx: Context, userId: string): BalanceSummary {
+	let account = findAccount(ctx, userId);
+	if (!account) return { balance: 0, available: 0, onHold: 0, expiringSoon: 0, debt: 0 };
+	if (account.nextExpiryAt !== null && account.nextExpiryAt <= ctx.now()) {
+		const id = account.id;
+		account = ctx.immediate(() => {
+			const current = reloadAccount(ctx, id);
+			expireIfDue(ctx, current);
+			return current;
+		});
+	}
+	const now = ctx.now();
+	const available = availableOf(account);
+	const expiringSoon = ctx.sql.expiringSoon.get(account.id, now, now + soon) as number;
+	return { balance: account.balance, available, onHold: account.pending, expiringSoon, debt: debtOf(available) };
+}
+
+export type TransferFilter = {
+	userId?: string;
+	code?: TransferCode | TransferCode[];
+	/** created at or after */
+	from?: Date;
+	/** created before */
+	to?: Date;
+	/** 1 to 500, default 50 */
+	limit?: number;
+	/** nextCursor of the previous page */
+	cursor?: string | null;
+};
+/** A transfer with its effect on the user's balance (+ in, − out, 0 for a hold's reservation). */
+export type TransferEntry = Transfer & { balanceDelta: number };
+export type TransferPage = { items: TransferEntry[]; nextCursor: string | null };
+
+/** Newest first, keyset-paginated on the transfer id. */
+export function listTransfers(ctx: Context, db: Db, filter: TransferFilter = {}): TransferPage {
+	const limit = Math.min(Math.max(Math.trunc(filter.limit ?? 50), 1), 500);
+	const conditions: (SQL | undefined)[] = [];
+	if (filter.userId !== undefined) {
+		const account = findAccount(ctx, filter.userId);
+		if (!account) return { items: [], nextCursor: null };
+		conditions.push(eq(transfers.userAccountId, account.id));
+	}
+	if (filter.code !== undefined) conditions.push(inArray(transfers.code, [filter.code].flat()));
+	if (filter.from) conditions.push(gte(transfers.createdAt, filter.from));
+	if (filter.to) conditions.push(lt(transfers.createdAt, filter.to));
+	if (filter.cursor) conditions.push(lt(transfers.id, parseCursor(filter.cursor)));
+	const rows = db
+		.select()
+		.from(transfers)
+		.where(and(...conditions))
+		.orderBy(desc(transfers.id))
+		.limit(limit + 1)
+		.all();
+	const items = rows.slice(0, limit).map((row) => ({ ...row, balanceDelta: balanceDeltaOf(row) }));
+	return { items, nextCursor: rows.length > limit ? String(items[items.length - 1].id) : null };
+}
+
+function balanceDeltaOf(transfer: Transfer) {
+	const { posted } = effectOf(transfer.code, transfer.holdId, transfer.amount);
+	return transfer.creditAccountId === transfer.userAccountId ? posted : -posted;
+}
+
+function parseCursor(cursor: string) {
+	if (!/^[1-9]\d{0,15}$/.test(cursor)) throw new RangeError(`invalid transfers cursor "${cursor}"`);
+	return Number(cursor);
+}
+
+/** The user's lots, oldest first, with the code and reference of the transfer that opened each. */
+export function listLots(ctx: Context, db: Db, userId: string, options: { open?: boolean } = {}) {
+	const account = findAccount(ctx, userId);
+	if (!account) return [];
+	return db
+		.select({ lot: lots, code: transfers.code, reference: transfers.reference })
+		.from(lots)
+		.innerJoin(transfers, eq(transfers.id, lots.transferId))
+		.where(and(eq(lots.accountId, account.id), options.open ? gt(lots.remaining, lots.held) : undefined))
+		.orderBy(lots.id)
+		.all()
+		.map(({ lot, code, reference }) => ({ ...lot, code, reference }));
+}

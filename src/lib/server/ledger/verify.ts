@@ -1,0 +1,77 @@
+import type Database from 'better-sqlite3';
+import { systemAccountKinds } from './schema';
+import { verifyHistory } from './verify-history';
+
+/** Each query returns one row per violation, with the message in column `problem`. */
+const checks: Record<string, string> = {
+	zero_sum: `SELECT 'accounts do not sum to zero: posted ' || sum(credits_posted - debits_posted)
+		|| ', pending ' || sum(credits_pending - debits_pending) AS problem FROM accounts
+		HAVING sum(credits_posted - debits_posted) <> 0 OR sum(credits_pending - debits_pending) <> 0`,
+	lots_balance: `SELECT 'user ' || a.user_id || ': balance ' || (a.credits_posted - a.debits_posted) || ' and on hold '
+		|| a.debits_pending || ' but lots have ' || coalesce(sum(l.remaining), 0) || ' remaining, '
+		|| coalesce(sum(l.held), 0) || ' held' AS problem
+		FROM accounts a LEFT JOIN lots l ON l.account_id = a.id WHERE a.kind = 'user' GROUP BY a.id
+		HAVING coalesce(sum(l.held), 0) <> a.debits_pending
+		OR coalesce(sum(l.remaining - l.held), 0) <> max(0, a.credits_posted - a.debits_posted - a.debits_pending)`,
+	lot_owner: `SELECT 'lot ' || l.id || ' was not opened by a credit of ' || l.amount || ' to its account' AS problem
+		FROM lots l JOIN transfers t ON t.id = l.transfer_id
+		WHERE t.credit_account_id <> l.account_id OR t.amount <> l.amount OR t.code NOT IN ('purchase', 'grant', 'reinstate')`,
+	lot_allocations: `SELECT 'lot ' || l.id || ': ' || (l.amount - l.remaining - l.debt_paid) || ' credits used but '
+		|| coalesce(sum(a.amount), 0) || ' allocated' AS problem
+		FROM lots l LEFT JOIN allocations a ON a.lot_id = l.id
+			AND a.transfer_id NOT IN (SELECT id FROM transfers WHERE code = 'hold')
+		GROUP BY l.id HAVING l.amount - l.remaining - l.debt_paid <> coalesce(sum(a.amount), 0)`,
+	lot_held: `SELECT 'lot ' || l.id || ': ' || l.held || ' held but pending holds reserve ' || coalesce(sum(a.amount), 0) AS problem
+		FROM lots l LEFT JOIN (SELECT a.lot_id, a.amount FROM allocations a
+			JOIN transfers t ON t.id = a.transfer_id AND t.code = 'hold'
+			JOIN holds h ON h.id = t.hold_id AND h.status = 'pending') a ON a.lot_id = l.id
+		GROUP BY l.id HAVING l.held <> coalesce(sum(a.amount), 0)`,
+	transfer_allocations: `SELECT 'transfer ' || t.id || ' (' || t.code || ') of ' || t.amount || ' has '
+		|| coalesce(sum(a.amount), 0) || ' allocated' AS problem
+		FROM transfers t LEFT JOIN allocations a ON a.transfer_id = t.id GROUP BY t.id
+		HAVING CASE
+			WHEN t.code IN ('spend', 'hold', 'capture') OR (t.code = 'expire' AND t.hold_id IS NULL)
+				THEN coalesce(sum(a.amount), 0) <> t.amount
+			WHEN t.code IN ('refund', 'dispute', 'adjust') THEN coalesce(sum(a.amount), 0) > t.amount
+			ELSE count(a.lot_id) > 0 END`,
+	hold_transfers: `SELECT 'hold ' || h.id || ' (' || h.status || ', ' || h.amount || ') does not match its transfers' AS problem
+		FROM holds h LEFT JOIN transfers t ON t.hold_id = h.id GROUP BY h.id
+		HAVING count(*) FILTER (WHERE t.code = 'hold' AND t.amount = h.amount AND t.user_account_id = h.account_id) <> 1
+		OR coalesce(sum(t.amount) FILTER (WHERE t.code <> 'hold'), 0) <> CASE WHEN h.status = 'pending' THEN 0 ELSE h.amount END
+		OR coalesce(sum(t.amount) FILTER (WHERE t.code = 'capture'), 0) <> h.captured_amount
+		OR (h.status = 'captured') <> (count(*) FILTER (WHERE t.code = 'capture') = 1)
+		OR (h.status = 'released') <> (count(*) FILTER (WHERE t.code = 'release' AND h.captured_amount = 0) = 1)
+		OR (h.status = 'expired') <> (count(*) FILTER (WHERE t.code = 'expire') = 1)`,
+	expiry_hint: `SELECT 'account ' || a.id || ': next expiry hint ' || coalesce(a.next_expiry_at, 'none')
+		|| ' is after a due date ' || d.at AS problem
+		FROM accounts a JOIN (SELECT account_id, min(at) AS at FROM (
+			SELECT account_id, expires_at AS at FROM lots WHERE remaining > held AND expires_at IS NOT NULL
+			UNION ALL SELECT account_id, expires_at FROM holds WHERE status = 'pending') GROUP BY account_id
+		) d ON d.account_id = a.id WHERE a.next_expiry_at IS NULL OR a.next_expiry_at > d.at`
+};
+
+const triggers = ['transfers_no_update', 'transfers_no_delete'];
+const perCheck = 20;
+
+/** Checks every invariant of the ledger; returns one line per violation (empty: all good). */
+export function verifyLedger(sqlite: Database.Database): string[] {
+	const violations: string[] = [];
+	const counts = new Map<string, number>();
+	const report = (check: string, message: string) => {
+		const count = (counts.get(check) ?? 0) + 1;
+		counts.set(check, count);
+		if (count <= perCheck) violations.push(`${check}: ${message}`);
+	};
+	const present = new Set(sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger'`).pluck().all());
+	for (const name of triggers) if (!present.has(name)) report('immutability', `trigger ${name} is missing`);
+	const kinds = new Set(sqlite.prepare('SELECT kind FROM accounts WHERE user_id IS NULL').pluck().all());
+	for (const kind of systemAccountKinds) if (!kinds.has(kind)) report('system_accounts', `account ${kind} is missing`);
+	for (const [check, query] of Object.entries(checks)) {
+		for (const problem of sqlite.prepare(query).pluck().all() as string[]) report(check, problem);
+	}
+	verifyHistory(sqlite, report);
+	for (const [check, count] of counts) {
+		if (count > perCheck) violations.push(`${check}: ... and ${count - perCheck} more`);
+	}
+	return violations;
+}
