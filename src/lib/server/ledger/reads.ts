@@ -77,6 +77,7 @@ export function listTransfers(ctx: Context, db: Db, filter: TransferFilter = {})
 
 function balanceDeltaOf(transfer: Transfer) {
 	const { posted } = effectOf(transfer.code, transfer.holdId, transfer.amount);
+	if (posted === 0) return 0;
 	return transfer.creditAccountId === transfer.userAccountId ? posted : -posted;
 }
 

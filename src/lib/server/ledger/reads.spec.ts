@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { createTestLedger, day } from './testing/ledger';
+
+function setup() {
+	const t = createTestLedger();
+	const grant = (amount: number, expiresIn: number | null, userId = 'ann') =>
+		t.ledger.grant({
+			userId,
+			amount,
+			category: 'free',
+			expiresAt: expiresIn === null ? null : t.at(expiresIn),
+			actor: 'system',
+			idempotencyKey: t.key()
+		});
+	const spend = (amount: number) => t.ledger.spend({ userId: 'ann', amount, actor: 'user:ann', idempotencyKey: t.key() });
+	return { ...t, grant, spend };
+}
+
+describe('balance', () => {
+	it('sums what is on hold and what expires in the next 30 days', () => {
+		const t = setup();
+		t.grant(10, 10 * day);
+		t.grant(20, 31 * day);
+		t.grant(40, null);
+		t.ledger.hold({ userId: 'ann', amount: 4, expiresAt: t.at(day), actor: 'x', idempotencyKey: 'h' });
+		expect(t.ledger.balance('ann')).toEqual({ balance: 70, available: 66, onHold: 4, expiringSoon: 6, debt: 0 });
+		t.advance(2 * day);
+		expect(t.ledger.balance('ann')).toEqual({ balance: 70, available: 70, onHold: 0, expiringSoon: 30, debt: 0 });
+	});
+
+	it('never shows expired credits, even before the sweep', () => {
+		const t = setup();
+		t.grant(10, day);
+		t.advance(day);
+		expect(t.ledger.balance('ann')).toEqual({ balance: 0, available: 0, onHold: 0, expiringSoon: 0, debt: 0 });
+		expect(t.ledger.balance('nobody')).toEqual({ balance: 0, available: 0, onHold: 0, expiringSoon: 0, debt: 0 });
+	});
+});
+
+describe('transfers', () => {
+	it('pages newest first with a keyset cursor', () => {
+		const t = setup();
+		t.grant(100, null);
+		for (let i = 0; i < 6; i++) t.spend(1);
+		const first = t.ledger.transfers({ userId: 'ann', limit: 4 });
+		expect(first.items.map((item) => item.code)).toEqual(['spend', 'spend', 'spend', 'spend']);
+		const second = t.ledger.transfers({ userId: 'ann', limit: 4, cursor: first.nextCursor });
+		expect(second.items.map((item) => [item.code, item.balanceAfter])).toEqual([
+			['spend', 98],
+			['spend', 99],
+			['grant', 100]
+		]);
+		expect(second.nextCursor).toBeNull();
+		expect(() => t.ledger.transfers({ cursor: 'nope' })).toThrow(RangeError);
+	});
+
+	it('filters by code, date range and user', () => {
+		const t = setup();
+		t.grant(100, null);
+		t.advance(day);
+		t.spend(1);
+		t.grant(5, null, 'bob');
+		t.advance(day);
+		t.spend(2);
+		const between = t.ledger.transfers({ userId: 'ann', from: t.at(-day), to: t.at(0) });
+		expect(between.items.map((item) => item.amount)).toEqual([1]);
+		expect(t.ledger.transfers({ userId: 'ann', code: ['grant'] }).items).toHaveLength(1);
+		expect(t.ledger.transfers({ code: 'grant' }).items).toHaveLength(2);
+		expect(t.ledger.transfers({ userId: 'nobody' })).toEqual({ items: [], nextCursor: null });
+	});
+});
+
+describe('lots', () => {
+	it('lists lots with what remains, and only open ones on request', () => {
+		const t = setup();
+		t.grant(3, null);
+		t.grant(5, 10 * day);
+		t.spend(6);
+		expect(t.ledger.lots('ann').map((lot) => [lot.amount, lot.remaining, lot.code])).toEqual([
+			[3, 2, 'grant'],
+			[5, 0, 'grant']
+		]);
+		expect(t.ledger.lots('ann', { open: true })).toHaveLength(1);
+	});
+});
+
+describe('expire', () => {
+	it('sweeps due lots of every account, once', () => {
+		const t = setup();
+		t.grant(10, day);
+		t.grant(7, 2 * day, 'bob');
+		t.grant(5, null, 'bob');
+		t.advance(3 * day);
+		expect(t.ledger.expire()).toEqual({ accounts: 2, lots: 2, holds: 0, credits: 17 });
+		expect(t.ledger.expire()).toEqual({ accounts: 0, lots: 0, holds: 0, credits: 0 });
+		expect(t.ledger.balance('bob').balance).toBe(5);
+		expect(t.ledger.verify()).toEqual([]);
+	});
+});
