@@ -17,5 +17,5 @@ export function buildIfStale() {
 	const built = existsSync(output) ? statSync(output).mtimeMs : 0;
 	if (built > Math.max(...inputs.map(newestMtime))) return;
 	console.log(built ? 'Sources changed since the last build: rebuilding…' : 'Building the app…');
-	execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+	execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { stdio: 'inherit' });
 }

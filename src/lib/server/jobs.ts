@@ -1,7 +1,22 @@
-let started = false;
+import { getLedger } from './credits';
 
-/** Periodic work of a running server; the ledger sweeper joins here. */
+const sweepEveryMs = 60_000;
+let timer: ReturnType<typeof setInterval> | undefined;
+
+/** Periodic work of a running server: expiring due credits and holds that no spend has touched. */
 export function startBackgroundJobs() {
-	if (started) return;
-	started = true;
+	timer ??= setInterval(sweepExpiredCredits, sweepEveryMs);
+	timer.unref();
+	sweepExpiredCredits();
+}
+
+function sweepExpiredCredits() {
+	try {
+		const summary = getLedger().expire();
+		if (summary.lots + summary.holds > 0) {
+			console.log(`Expired ${summary.credits} credits in ${summary.lots} lots and ${summary.holds} holds`);
+		}
+	} catch (error) {
+		console.error('Expiry sweep failed:', error);
+	}
 }

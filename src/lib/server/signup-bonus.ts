@@ -1,4 +1,5 @@
-import { signupBonus, type SignupBonus } from '../credits/packages';
+import type { SignupBonus } from '../credits/catalogue';
+import { signupBonus } from '../credits/packages';
 import { getLedgerFor } from './credits';
 import type { Db } from './db';
 

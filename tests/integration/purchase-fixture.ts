@@ -1,0 +1,97 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { packages } from '../../src/lib/credits/packages';
+import { createUser } from '../../src/lib/server/auth/accounts';
+import { getLedgerFor } from '../../src/lib/server/credits';
+import { openDatabase, type Db } from '../../src/lib/server/db';
+import { findPurchase } from '../../src/lib/server/purchases';
+import { startCheckout } from '../../src/lib/server/stripe/checkout';
+import { handleStripeEvent } from '../../src/lib/server/stripe/events';
+import { saveSyncedPrices } from '../../src/lib/server/stripe/prices';
+import { syncPackages } from '../../src/lib/server/stripe/sync';
+import { receiveWebhook } from '../../src/lib/server/stripe/webhook';
+import { startStripe, type Harness } from './stripe-harness';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Stripe from 'stripe';
+
+export const webhookSecret = 'whsec_integration_secret';
+export const cards = { ok: '4242424242424242', declined: '4000000000000002', insufficient: '4000000000009995' };
+
+export type Shop = Harness & {
+	db: Db;
+	receiver: Server;
+	close(): Promise<void>;
+	signUp(): Promise<string>;
+	buy(userId: string, packageId?: string): Promise<{ purchaseId: string; url: string; sessionId: string }>;
+	pay(url: string, card?: string, extra?: Record<string, string>): Promise<Response>;
+	deliver(event: Stripe.Event, signature?: string): ReturnType<typeof receiveWebhook>;
+	eventsOf(type: string): Promise<Stripe.Event[]>;
+	balanceOf(userId: string): number;
+	violations(): string[];
+	purchase(id: string): NonNullable<ReturnType<typeof findPurchase>>;
+};
+
+/** A database, an emulator delivering webhooks to the real handler over HTTP, and the synced catalogue. */
+export async function openShop(): Promise<Shop> {
+	const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'credits-')), 'shop.db'));
+	const receiver = createServer(async (request, response) => {
+		const chunks: Buffer[] = [];
+		for await (const chunk of request) chunks.push(chunk as Buffer);
+		const header = request.headers['stripe-signature'];
+		const { status, body } = receiveWebhook(db, Buffer.concat(chunks).toString('utf8'), typeof header === 'string' ? header : null, webhookSecret, (event) =>
+			handleStripeEvent(db, event)
+		);
+		response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+	});
+	await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+	const webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
+	const harness = await startStripe({ webhookUrl, webhookSecret });
+	saveSyncedPrices(db, (await syncPackages(harness.stripe, packages)).prices);
+	const ledger = getLedgerFor(db);
+	let users = 0;
+
+	return {
+		...harness,
+		db,
+		receiver,
+		async close() {
+			await harness.emulator.close();
+			await new Promise((resolve) => receiver.close(resolve));
+			db.$client.close();
+		},
+		async signUp() {
+			const user = await createUser(db, { email: `buyer${++users}@example.com`, password: 'long enough' });
+			return user!.id;
+		},
+		async buy(userId, packageId = 'standard') {
+			const result = await startCheckout(db, harness.stripe, { id: userId, email: `${userId}@example.com` }, packageId, 'http://app.test');
+			if (!result.ok) throw new Error(result.message);
+			return { purchaseId: result.purchaseId, url: result.url, sessionId: findPurchase(db, result.purchaseId)!.checkoutSessionId! };
+		},
+		pay(url, card = cards.ok, extra = {}) {
+			return fetch(url, { method: 'POST', body: new URLSearchParams({ email: 'buyer@example.com', card_number: card, ...extra }), redirect: 'manual' });
+		},
+		deliver(event, signature) {
+			const payload = JSON.stringify(event);
+			const header = signature ?? harness.stripe.webhooks.generateTestHeaderString({ payload, secret: webhookSecret });
+			return receiveWebhook(db, payload, header, webhookSecret, (e) => handleStripeEvent(db, e));
+		},
+		async eventsOf(type) {
+			return (await harness.stripe.events.list({ type, limit: 100 })).data;
+		},
+		balanceOf: (userId) => ledger.balance(userId).balance,
+		violations: () => ledger.verify().map((violation) => String(violation)),
+		purchase: (id) => findPurchase(db, id)!
+	};
+}
+
+/** Polls until `check` returns true (webhooks arrive asynchronously). */
+export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 5000) {
+	const deadline = Date.now() + timeoutMs;
+	while (!(await check())) {
+		if (Date.now() > deadline) throw new Error('condition not met in time');
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+}

@@ -1,0 +1,190 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { purchases, stripeEvents } from '../../src/lib/server/db/schema';
+import { confirmCheckout } from '../../src/lib/server/stripe/confirm';
+import { cards, eventually, openShop, webhookSecret, type Shop } from './purchase-fixture';
+
+let shop: Shop;
+beforeAll(async () => {
+	shop = await openShop();
+});
+afterAll(() => shop.close());
+afterEach(async () => {
+	await shop.control('webhooks/resume');
+	expect(shop.violations()).toEqual([]);
+});
+
+async function paidPurchase(options: { pauseWebhooks?: boolean } = {}) {
+	const userId = await shop.signUp();
+	const { purchaseId, url, sessionId } = await shop.buy(userId);
+	if (options.pauseWebhooks) await shop.control('webhooks/pause');
+	const response = await shop.pay(url);
+	expect(response.status).toBe(303);
+	expect(response.headers.get('location')).toBe(`http://app.test/settings/credits/success?session_id=${sessionId}`);
+	return { userId, purchaseId, sessionId };
+}
+
+async function completedEventOf(sessionId: string) {
+	const events = await shop.eventsOf('checkout.session.completed');
+	return events.find((event) => (event.data.object as { id: string }).id === sessionId)!;
+}
+
+describe('buying credits through Stripe Checkout', () => {
+	it('credits a paid checkout exactly once, however often the event is delivered', async () => {
+		const { userId, purchaseId, sessionId } = await paidPurchase();
+		await eventually(() => shop.purchase(purchaseId).status === 'paid');
+		expect(shop.balanceOf(userId)).toBe(500);
+
+		const event = await completedEventOf(sessionId);
+		for (let i = 0; i < 5; i++) await shop.control(`events/${event.id}/resend`);
+		await shop.control(`events/${event.id}/duplicate`, { count: 8 });
+		expect(shop.balanceOf(userId)).toBe(500);
+		const recorded = shop.db.select().from(stripeEvents).where(eq(stripeEvents.id, event.id)).get()!;
+		expect(recorded.outcome).toBe('processed');
+		expect(recorded.attempts).toBe(1);
+	});
+
+	it('credits once when payment_intent.succeeded arrives before checkout.session.completed', async () => {
+		const { userId, purchaseId, sessionId } = await paidPurchase({ pauseWebhooks: true });
+		const completed = await completedEventOf(sessionId);
+		const intentId = (completed.data.object as { payment_intent: string }).payment_intent;
+		const succeeded = (await shop.eventsOf('payment_intent.succeeded')).find((event) => (event.data.object as { id: string }).id === intentId)!;
+
+		expect(shop.deliver(succeeded).status).toBe(200);
+		expect(shop.purchase(purchaseId).status).toBe('paid');
+		expect(shop.balanceOf(userId)).toBe(500);
+		expect(shop.deliver(completed).status).toBe(200);
+		expect(shop.balanceOf(userId)).toBe(500);
+	});
+
+	it('credits once when the success page and the webhook race', async () => {
+		const { userId, purchaseId, sessionId } = await paidPurchase({ pauseWebhooks: true });
+		const completed = await completedEventOf(sessionId);
+		const [page] = await Promise.all([
+			confirmCheckout(shop.db, shop.stripe, userId, sessionId),
+			Promise.resolve().then(() => shop.deliver(completed)),
+			confirmCheckout(shop.db, shop.stripe, userId, sessionId)
+		]);
+		expect(page).toEqual({ status: 'credited', credits: 500 });
+		expect(shop.purchase(purchaseId).status).toBe('paid');
+		expect(shop.balanceOf(userId)).toBe(500);
+	});
+
+	it('never shows or credits another user’s checkout on the success page', async () => {
+		const { sessionId } = await paidPurchase({ pauseWebhooks: true });
+		const intruder = await shop.signUp();
+		expect(await confirmCheckout(shop.db, shop.stripe, intruder, sessionId)).toEqual({ status: 'not_found' });
+		expect(shop.balanceOf(intruder)).toBe(0);
+	});
+
+	it('refuses bad, stale and tampered signatures and stores nothing', async () => {
+		const { userId, sessionId } = await paidPurchase({ pauseWebhooks: true });
+		const completed = await completedEventOf(sessionId);
+		const payload = JSON.stringify(completed);
+		const stale = shop.stripe.webhooks.generateTestHeaderString({ payload, secret: webhookSecret, timestamp: Math.floor(Date.now() / 1000) - 600 });
+		const wrongSecret = shop.stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_someone_else' });
+		const tampered = { ...completed, data: { object: { ...completed.data.object, amount_total: 1 } } };
+		const validForOriginal = shop.stripe.webhooks.generateTestHeaderString({ payload, secret: webhookSecret });
+
+		expect(shop.deliver(completed, 'garbage').status).toBe(400);
+		expect(shop.deliver(completed, stale).status).toBe(400);
+		expect(shop.deliver(completed, wrongSecret).status).toBe(400);
+		expect(shop.deliver(tampered as typeof completed, validForOriginal).status).toBe(400);
+		expect(shop.db.select().from(stripeEvents).where(eq(stripeEvents.id, completed.id)).get()).toBeUndefined();
+		expect(shop.balanceOf(userId)).toBe(0);
+	});
+
+	it('records an amount mismatch for an admin and credits nothing', async () => {
+		const userId = await shop.signUp();
+		const { purchaseId, url } = await shop.buy(userId);
+		shop.db.update(purchases).set({ amount: 100 }).where(eq(purchases.id, purchaseId)).run();
+		await shop.pay(url);
+		await eventually(() => shop.purchase(purchaseId).status === 'mismatch');
+		expect(shop.purchase(purchaseId).failureReason).toBe('Paid 3999 usd but the purchase costs 100 usd');
+		const rejected = shop.db.select().from(stripeEvents).where(eq(stripeEvents.outcome, 'rejected')).all();
+		expect(rejected.length).toBeGreaterThan(0);
+		expect(shop.balanceOf(userId)).toBe(0);
+	});
+
+	it('leaves a declined card’s purchase open and uncredited', async () => {
+		const userId = await shop.signUp();
+		const { purchaseId, url } = await shop.buy(userId);
+		const response = await shop.pay(url, cards.declined);
+		expect(response.status).toBe(402);
+		expect(await response.text()).toContain('Your card was declined.');
+		expect(shop.purchase(purchaseId).status).toBe('pending');
+		expect(shop.balanceOf(userId)).toBe(0);
+	});
+
+	it('claws back a partial refund in proportion, then the rest on a full refund', async () => {
+		const { userId, purchaseId } = await paidPurchase();
+		await eventually(() => shop.balanceOf(userId) === 500);
+		const intent = shop.purchase(purchaseId).paymentIntentId!;
+
+		await shop.stripe.refunds.create({ payment_intent: intent, amount: 1000 });
+		await eventually(() => shop.purchase(purchaseId).status === 'partially_refunded');
+		expect(shop.balanceOf(userId)).toBe(500 - 125);
+
+		await shop.stripe.refunds.create({ payment_intent: intent });
+		await eventually(() => shop.purchase(purchaseId).status === 'refunded');
+		expect(shop.purchase(purchaseId).amountRefunded).toBe(3999);
+		expect(shop.balanceOf(userId)).toBe(0);
+
+		const refunded = (await shop.eventsOf('charge.refunded')).filter((event) => (event.data.object as { payment_intent: string }).payment_intent === intent);
+		for (const event of refunded) await shop.control(`events/${event.id}/resend`);
+		expect(shop.balanceOf(userId)).toBe(0);
+	});
+
+	it('claws back a disputed purchase and reinstates it when the dispute is won', async () => {
+		const { userId, purchaseId } = await paidPurchase();
+		await eventually(() => shop.balanceOf(userId) === 500);
+		const charge = (await shop.stripe.charges.list({ payment_intent: shop.purchase(purchaseId).paymentIntentId!, limit: 1 })).data[0];
+
+		const dispute = (await shop.control(`charges/${charge.id}/dispute`)) as { id: string };
+		await eventually(() => shop.purchase(purchaseId).status === 'disputed');
+		expect(shop.balanceOf(userId)).toBe(0);
+
+		await shop.control(`disputes/${dispute.id}/close`, { status: 'won' });
+		await eventually(() => shop.purchase(purchaseId).status === 'paid');
+		expect(shop.balanceOf(userId)).toBe(500);
+	});
+
+	it('keeps the credits taken when a dispute is lost, even if the buyer spent them first', async () => {
+		const { userId, purchaseId } = await paidPurchase();
+		await eventually(() => shop.balanceOf(userId) === 500);
+		const charge = (await shop.stripe.charges.list({ payment_intent: shop.purchase(purchaseId).paymentIntentId!, limit: 1 })).data[0];
+		const dispute = (await shop.control(`charges/${charge.id}/dispute`)) as { id: string };
+		await eventually(() => shop.purchase(purchaseId).status === 'disputed');
+		await shop.control(`disputes/${dispute.id}/close`, { status: 'lost' });
+		await eventually(async () => (await shop.eventsOf('charge.dispute.closed')).length > 0);
+		expect(shop.purchase(purchaseId).status).toBe('disputed');
+		expect(shop.balanceOf(userId)).toBe(0);
+	});
+
+	it('marks a delayed payment processing, then credits it when it succeeds', async () => {
+		const userId = await shop.signUp();
+		const { purchaseId, url, sessionId } = await shop.buy(userId);
+		expect((await shop.pay(url, cards.ok, { delayed: '1' })).status).toBe(303);
+		await eventually(() => shop.purchase(purchaseId).status === 'processing');
+		expect(await confirmCheckout(shop.db, shop.stripe, userId, sessionId)).toEqual({ status: 'processing' });
+		expect(shop.balanceOf(userId)).toBe(0);
+
+		await shop.control(`checkout/sessions/${sessionId}/async_payment`, { result: 'succeeded' });
+		await eventually(() => shop.purchase(purchaseId).status === 'paid');
+		expect(shop.balanceOf(userId)).toBe(500);
+	});
+
+	it('marks a failed delayed payment failed and an expired session expired', async () => {
+		const userId = await shop.signUp();
+		const delayed = await shop.buy(userId);
+		await shop.pay(delayed.url, cards.ok, { delayed: '1' });
+		await eventually(() => shop.purchase(delayed.purchaseId).status === 'processing');
+		await shop.control(`checkout/sessions/${delayed.sessionId}/async_payment`, { result: 'failed' });
+		await eventually(() => shop.purchase(delayed.purchaseId).status === 'failed');
+
+		const abandoned = await shop.buy(userId);
+		await shop.stripe.checkout.sessions.expire(abandoned.sessionId);
+		await eventually(() => shop.purchase(abandoned.purchaseId).status === 'expired');
+		expect(shop.balanceOf(userId)).toBe(0);
+	});
+});
