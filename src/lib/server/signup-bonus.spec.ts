@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { getLedgerFor } from './credits';
+import { openDatabase } from './db';
+import { grantSignupBonus } from './signup-bonus';
+
+describe('the sign-up bonus', () => {
+	it('grants free credits that expire, once per user', () => {
+		const db = openDatabase(':memory:');
+		const now = new Date();
+		grantSignupBonus(db, 'u1', { credits: 50, expiresInDays: 30 }, now);
+		grantSignupBonus(db, 'u1', { credits: 50, expiresInDays: 30 }, now);
+		const ledger = getLedgerFor(db);
+		expect(ledger.balance('u1').balance).toBe(50);
+		const [lot] = ledger.lots('u1');
+		expect(lot).toMatchObject({ category: 'free', amount: 50, expiresAt: new Date(now.getTime() + 30 * 24 * 60 * 60 * 1000) });
+	});
+
+	it('is off when set to 0 credits', () => {
+		const db = openDatabase(':memory:');
+		grantSignupBonus(db, 'u2', { credits: 0, expiresInDays: 30 });
+		expect(getLedgerFor(db).balance('u2').balance).toBe(0);
+	});
+});
