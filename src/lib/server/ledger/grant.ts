@@ -35,8 +35,7 @@ export function grant(ctx: Context, input: GrantInput): Result<GrantResult> {
 		checkAmount(input.amount) ??
 		checkKey(input.idempotencyKey) ??
 		(lotCategories.includes(category) ? null : fail('invalid_request', `category must be paid or free`)) ??
-		(code in issuers ? null : fail('invalid_request', `code must be one of ${Object.keys(issuers).join(', ')}`)) ??
-		checkFuture(expiresAt, ctx.now(), 'expiresAt');
+		(code in issuers ? null : fail('invalid_request', `code must be one of ${Object.keys(issuers).join(', ')}`));
 	if (invalid) return invalid;
 	return ctx.immediate(() => {
 		const { userId, amount, reason = null, reference = null, actor, idempotencyKey: key } = input;
@@ -45,6 +44,9 @@ export function grant(ctx: Context, input: GrantInput): Result<GrantResult> {
 		const prior = findPrior(ctx, key, hash);
 		if (prior && isFailure(prior)) return prior;
 		if (prior) return { ok: true, ...replayOf(prior), lotId: ctx.sql.lotIdByTransfer.get(prior.id) as number };
+		// Only for a new grant: a replay after the lot expired still answers the original result.
+		const past = checkFuture(expiresAt, ctx.now(), 'expiresAt');
+		if (past) return past;
 		const account = openAccount(ctx, userId);
 		expireIfDue(ctx, account);
 		const systemId = ctx.system[issuers[code]];

@@ -34,15 +34,15 @@ export type CaptureResult = HoldResult & { captured: number; released: number };
 export function hold(ctx: Context, input: HoldInput): Result<HoldResult> {
 	const { userId, amount, expiresAt, idempotencyKey: key } = input;
 	const invalid =
-		checkAmount(amount) ??
-		checkKey(key) ??
-		(expiresAt ? checkFuture(expiresAt, ctx.now(), 'expiresAt') : fail('invalid_request', 'expiresAt is required'));
+		checkAmount(amount) ?? checkKey(key) ?? (expiresAt ? null : fail('invalid_request', 'expiresAt is required'));
 	if (invalid) return invalid;
 	return ctx.immediate(() => {
 		const { reason = null, reference = null, actor } = input;
 		const hash = hashRequest('hold', userId, amount, expiresAt.getTime(), reason, reference, actor);
 		const prior = findPrior(ctx, key, hash);
 		if (prior) return isFailure(prior) ? prior : { ok: true, ...replayOf(prior), holdId: prior.holdId! };
+		const past = checkFuture(expiresAt, ctx.now(), 'expiresAt');
+		if (past) return past;
 		const account = findSpendable(ctx, userId, amount);
 		if (isFailure(account)) return account;
 		const holdId = Number(ctx.sql.insertHold.run(account.id, amount, expiresAt.getTime(), ctx.now()).lastInsertRowid);

@@ -13,6 +13,10 @@ const checks: Record<string, string> = {
 		FROM accounts a LEFT JOIN lots l ON l.account_id = a.id WHERE a.kind = 'user' GROUP BY a.id
 		HAVING coalesce(sum(l.held), 0) <> a.debits_pending
 		OR coalesce(sum(l.remaining - l.held), 0) <> max(0, a.credits_posted - a.debits_posted - a.debits_pending)`,
+	debt_origin: `SELECT 'user ' || a.user_id || ' owes ' || (a.debits_pending + a.debits_posted - a.credits_posted)
+		|| ' credits without a refund, dispute or adjustment' AS problem FROM accounts a
+		WHERE a.kind = 'user' AND a.credits_posted - a.debits_posted - a.debits_pending < 0 AND NOT EXISTS (
+			SELECT 1 FROM transfers t WHERE t.user_account_id = a.id AND t.code IN ('refund', 'dispute', 'adjust'))`,
 	lot_owner: `SELECT 'lot ' || l.id || ' was not opened by a credit of ' || l.amount || ' to its account' AS problem
 		FROM lots l JOIN transfers t ON t.id = l.transfer_id
 		WHERE t.credit_account_id <> l.account_id OR t.amount <> l.amount OR t.code NOT IN ('purchase', 'grant', 'reinstate')`,
