@@ -70,26 +70,18 @@ export function clawBackDispute(db: Db, dispute: Stripe.Dispute): HandlerOutcome
 	const purchase = purchaseOf(db, dispute.metadata, idOf(dispute.payment_intent));
 	if (!requireCredited(purchase, 'A dispute')) return { outcome: 'ignored', note: 'No purchase of Credits matches this dispute' };
 	const credits = purchase.credits - creditsCoveredBy(purchase, purchase.amountRefunded);
-	const applied = db.$client
-		.transaction(() => {
-			if (!markPurchase(db, purchase.id, settledStates, 'disputed')) return false;
-			if (credits > 0) {
-				expectOk(
-					getLedgerFor(db).clawback({
-						userId: purchase.userId,
-						amount: credits,
-						code: 'dispute',
-						fromLotReference: purchase.id,
-						reason: `Dispute ${dispute.id} opened (${dispute.reason})`,
-						actor: 'system:stripe',
-						reference: purchase.id,
-						idempotencyKey: `dispute:${dispute.id}`
-					})
-				);
-			}
-			return true;
+	const applied = moveWithCredits(db, purchase.id, settledStates, 'disputed', credits, () =>
+		getLedgerFor(db).clawback({
+			userId: purchase.userId,
+			amount: credits,
+			code: 'dispute',
+			fromLotReference: purchase.id,
+			reason: `Dispute ${dispute.id} opened (${dispute.reason})`,
+			actor: 'system:stripe',
+			reference: purchase.id,
+			idempotencyKey: `dispute:${dispute.id}`
 		})
-		.immediate();
+	);
 	return { outcome: 'processed', note: applied ? `clawed back ${credits} credits` : 'dispute already applied' };
 }
 
@@ -100,29 +92,34 @@ export function reinstateDispute(db: Db, dispute: Stripe.Dispute): HandlerOutcom
 	if (dispute.status !== 'won') return { outcome: 'processed', note: `dispute ${dispute.status}: credits stay clawed back` };
 	const credits = purchase.credits - creditsCoveredBy(purchase, purchase.amountRefunded);
 	const restored: PurchaseStatus = purchase.amountRefunded > 0 ? 'partially_refunded' : 'paid';
-	const applied = db.$client
-		.transaction(() => {
-			if (!markPurchase(db, purchase.id, ['disputed'], restored)) return false;
-			if (credits > 0) {
-				expectOk(
-					getLedgerFor(db).grant({
-						userId: purchase.userId,
-						amount: credits,
-						category: 'paid',
-						code: 'reinstate',
-						reason: `Dispute ${dispute.id} won`,
-						actor: 'system:stripe',
-						reference: purchase.id,
-						idempotencyKey: `dispute-won:${dispute.id}`
-					})
-				);
-			}
-			return true;
+	const applied = moveWithCredits(db, purchase.id, ['disputed'], restored, credits, () =>
+		getLedgerFor(db).grant({
+			userId: purchase.userId,
+			amount: credits,
+			category: 'paid',
+			code: 'reinstate',
+			reason: `Dispute ${dispute.id} won`,
+			actor: 'system:stripe',
+			reference: purchase.id,
+			idempotencyKey: `dispute-won:${dispute.id}`
 		})
-		.immediate();
+	);
 	return { outcome: 'processed', note: applied ? `reinstated ${credits} credits` : 'dispute already closed' };
 }
 
-function expectOk(result: { ok: true } | { ok: false; error: { message: string } }) {
+type LedgerWrite = () => { ok: true } | { ok: false; error: { message: string } };
+
+/** Moves the purchase's status and writes its ledger transfer in one transaction; false when the status had already moved. */
+function moveWithCredits(db: Db, purchaseId: string, from: PurchaseStatus[], to: PurchaseStatus, credits: number, write: LedgerWrite): boolean {
+	return db.$client
+		.transaction(() => {
+			if (!markPurchase(db, purchaseId, from, to)) return false;
+			if (credits > 0) expectOk(write());
+			return true;
+		})
+		.immediate();
+}
+
+function expectOk(result: ReturnType<LedgerWrite>) {
 	if (!result.ok) throw new Error(`Ledger refused: ${result.error.message}`);
 }
