@@ -27,7 +27,7 @@ export function planDraw(ctx: Context, accountId: number, amount: number, firstL
 	return portions;
 }
 
-export function totalOf(portions: Portion[]) {
+function totalOf(portions: Portion[]) {
 	return portions.reduce((sum, portion) => sum + portion.amount, 0);
 }
 
