@@ -7,12 +7,14 @@ import { settleDebt } from './lots';
 import { postedOf, replayOf, type Posted } from './results';
 import { lotCategories, type LotCategory, type SystemAccountKind } from './schema';
 
+export type GrantCode = 'purchase' | 'grant' | 'reinstate';
+
 /** Where granted credits come from: a purchase, a gift or bonus, or a dispute won back. */
-const issuers = { purchase: 'issued_purchase', grant: 'issued_grant', reinstate: 'clawed_back' } as const satisfies Record<
-	string,
-	SystemAccountKind
->;
-export type GrantCode = keyof typeof issuers;
+const issuers: Record<GrantCode, SystemAccountKind> = {
+	purchase: 'issued_purchase',
+	grant: 'issued_grant',
+	reinstate: 'clawed_back'
+};
 
 export type GrantInput = {
 	userId: string;
@@ -35,7 +37,7 @@ export function grant(ctx: Context, input: GrantInput): Result<GrantResult> {
 		checkAmount(input.amount) ??
 		checkKey(input.idempotencyKey) ??
 		(lotCategories.includes(category) ? null : fail('invalid_request', `category must be paid or free`)) ??
-		(code in issuers ? null : fail('invalid_request', `code must be one of ${Object.keys(issuers).join(', ')}`));
+		(Object.hasOwn(issuers, code) ? null : fail('invalid_request', `code must be one of ${Object.keys(issuers).join(', ')}`));
 	if (invalid) return invalid;
 	return ctx.immediate(() => {
 		const { userId, amount, reason = null, reference = null, actor, idempotencyKey: key } = input;
