@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { purchases, stripeEvents } from '../../src/lib/server/db/schema';
+import { getLedgerFor } from '../../src/lib/server/credits';
 import { confirmCheckout } from '../../src/lib/server/stripe/confirm';
 import { cards, eventually, openShop, webhookSecret, type Shop } from './purchase-fixture';
 
@@ -135,30 +136,39 @@ describe('buying credits through Stripe Checkout', () => {
 		expect(shop.balanceOf(userId)).toBe(0);
 	});
 
-	it('claws back a disputed purchase and reinstates it when the dispute is won', async () => {
+	async function disputedPurchase(options: { spendFirst?: number } = {}) {
 		const { userId, purchaseId } = await paidPurchase();
 		await eventually(() => shop.balanceOf(userId) === 500);
+		if (options.spendFirst) {
+			const spent = getLedgerFor(shop.db).spend({ userId, amount: options.spendFirst, actor: 'test', idempotencyKey: `spend-${purchaseId}` });
+			expect(spent.ok).toBe(true);
+		}
 		const charge = (await shop.stripe.charges.list({ payment_intent: shop.purchase(purchaseId).paymentIntentId!, limit: 1 })).data[0];
-
 		const dispute = (await shop.control(`charges/${charge.id}/dispute`)) as { id: string };
 		await eventually(() => shop.purchase(purchaseId).status === 'disputed');
+		return { userId, purchaseId, disputeId: dispute.id };
+	}
+
+	it('claws back a disputed purchase and reinstates it when the dispute is won', async () => {
+		const { userId, purchaseId, disputeId } = await disputedPurchase();
 		expect(shop.balanceOf(userId)).toBe(0);
 
-		await shop.control(`disputes/${dispute.id}/close`, { status: 'won' });
+		await shop.control(`disputes/${disputeId}/close`, { status: 'won' });
 		await eventually(() => shop.purchase(purchaseId).status === 'paid');
 		expect(shop.balanceOf(userId)).toBe(500);
 	});
 
-	it('keeps the credits taken when a dispute is lost, even if the buyer spent them first', async () => {
-		const { userId, purchaseId } = await paidPurchase();
-		await eventually(() => shop.balanceOf(userId) === 500);
-		const charge = (await shop.stripe.charges.list({ payment_intent: shop.purchase(purchaseId).paymentIntentId!, limit: 1 })).data[0];
-		const dispute = (await shop.control(`charges/${charge.id}/dispute`)) as { id: string };
-		await eventually(() => shop.purchase(purchaseId).status === 'disputed');
-		await shop.control(`disputes/${dispute.id}/close`, { status: 'lost' });
-		await eventually(async () => (await shop.eventsOf('charge.dispute.closed')).length > 0);
+	it('leaves a buyer who spent the credits in debt when a dispute is lost', async () => {
+		const { userId, purchaseId, disputeId } = await disputedPurchase({ spendFirst: 200 });
+		expect(shop.balanceOf(userId)).toBe(-200);
+
+		await shop.control(`disputes/${disputeId}/close`, { status: 'lost' });
+		const closed = () => shop.db.select().from(stripeEvents).where(eq(stripeEvents.type, 'charge.dispute.closed')).all();
+		await eventually(() => closed().some((event) => event.payload.includes(disputeId) && event.outcome === 'processed'));
 		expect(shop.purchase(purchaseId).status).toBe('disputed');
-		expect(shop.balanceOf(userId)).toBe(0);
+		expect(shop.balanceOf(userId)).toBe(-200);
+		const refused = getLedgerFor(shop.db).spend({ userId, amount: 1, actor: 'test', idempotencyKey: `after-${purchaseId}` });
+		expect(!refused.ok && refused.error.code).toBe('account_in_debt');
 	});
 
 	it('marks a delayed payment processing, then credits it when it succeeds', async () => {
