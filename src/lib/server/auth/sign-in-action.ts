@@ -1,12 +1,10 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
-import { getDb } from '../db';
-import { parseCredentials } from './credentials';
-import { setSessionCookie } from './cookie';
-import { createSession } from './session';
-import type { AuthResult } from './accounts';
-import type { Db } from '../db';
-import type { Credentials } from './credentials';
 import { safeRedirectTarget } from '$lib/redirect';
+import { getDb, type Db } from '../db';
+import type { AuthResult } from './accounts';
+import { setSessionCookie } from './cookie';
+import { parseCredentials, type Credentials } from './credentials';
+import { createSession } from './session';
 
 type Authenticate = (db: Db, credentials: Credentials, ip: string) => Promise<AuthResult>;
 
