@@ -17,6 +17,8 @@ export const spendOrder = 'expires_at IS NULL, expires_at, category, id';
 
 function prepareStatements(sqlite: Database.Database) {
 	const prepare = (source: string) => sqlite.prepare(source);
+	const openLots = `SELECT id, remaining - held AS free FROM lots WHERE account_id = ? AND remaining > held
+		ORDER BY ${spendOrder}`;
 	const account = 'id, credits_posted - debits_posted AS balance, debits_pending AS pending, next_expiry_at AS nextExpiryAt';
 	return {
 		accountByUser: prepare(`SELECT ${account} FROM accounts WHERE user_id = ?`),
@@ -42,9 +44,8 @@ function prepareStatements(sqlite: Database.Database) {
 			hold_id, idempotency_key, request_hash, reference, reason, actor, balance_after, available_after, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		holdTransferId: prepare(`SELECT id FROM transfers WHERE hold_id = ? AND code = 'hold'`),
-		openLots: prepare(
-			`SELECT id, remaining - held AS free FROM lots WHERE account_id = ? AND remaining > held ORDER BY ${spendOrder}`
-		),
+		openLots: prepare(openLots),
+		firstOpenLot: prepare(`${openLots} LIMIT 1`),
 		dueLots: prepare(
 			'SELECT id, remaining, remaining - held AS free FROM lots WHERE account_id = ? AND expires_at <= ? AND remaining > held ORDER BY id'
 		),
