@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { password, signIn, signOut, signUp, uniqueEmail } from './helpers';
+import { password, signIn, signInAsListedAdmin, signOut, signUp, uniqueEmail } from './helpers';
 
 test('sign up, see the signed-in shell, sign out and sign in again', async ({ page }) => {
 	const email = await signUp(page);
@@ -54,6 +55,8 @@ test('signed-out visitors are sent to sign in and come back afterwards', async (
 	await expect(page).toHaveURL(/\/login\?redirectTo=%2Fsettings%2Fcredits$/);
 	const email = uniqueEmail();
 	await page.getByRole('link', { name: 'Create one' }).click();
+	await expect(page).toHaveURL(/\/signup\?redirectTo=%2Fsettings%2Fcredits$/);
+	await expect(page.getByRole('heading', { name: 'Create your account' })).toBeVisible();
 	await page.getByLabel('Email').fill(email);
 	await page.getByLabel('Password').fill(password);
 	await page.getByRole('button', { name: 'Create account' }).click();
@@ -81,8 +84,8 @@ test('a user gets 404 on /admin and on an admin form action', async ({ page }) =
 	expect(action.status()).toBe(404);
 });
 
-test('an admin sees Admin in the navigation and can open it', async ({ page }) => {
-	await signUp(page, 'admin@e2e.test');
+test('an account listed in ADMIN_EMAILS sees Admin in the navigation and can open it', async ({ page }) => {
+	await signInAsListedAdmin(page);
 	const adminLink = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' });
 	await expect(adminLink).toBeVisible();
 	await adminLink.click();
@@ -93,4 +96,13 @@ test('healthz answers ok', async ({ request }) => {
 	const response = await request.get('/healthz');
 	expect(response.status()).toBe(200);
 	expect(await response.json()).toEqual({ ok: true });
+});
+
+test('npm start prints demo logins that work, and the demo admin is an admin', async ({ page }) => {
+	const logins = JSON.parse(readFileSync('tests/.tmp/demo-logins.json', 'utf8')) as { role: string; email: string; password: string }[];
+	const admin = logins.find((login) => login.role === 'admin')!;
+	await signIn(page, admin.email, admin.password);
+	await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' })).toBeVisible();
+	await page.goto('/admin');
+	await expect(page.getByRole('cell', { name: 'user@example.com' })).toBeVisible();
 });

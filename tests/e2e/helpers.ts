@@ -27,3 +27,12 @@ export async function signOut(page: Page) {
 	await page.getByRole('button', { name: 'Sign out' }).click();
 	await expect(page).toHaveURL(/\/login$/);
 }
+
+/** Signs in as the ADMIN_EMAILS account the e2e server is started with, creating it on first use. */
+export async function signInAsListedAdmin(page: Page) {
+	const email = 'admin@e2e.test';
+	await signIn(page, email);
+	const menu = page.getByRole('button', { name: 'Account menu' });
+	await expect(page.getByRole('alert').or(menu)).toBeVisible();
+	if (!(await menu.isVisible())) await signUp(page, email);
+}
