@@ -1,5 +1,5 @@
 import { getDb, type Db } from './db';
-import { createLedger, type Ledger } from './ledger';
+import { createLedger, type Ledger, type LedgerError } from './ledger';
 
 const ledgers = new WeakMap<Db, Ledger>();
 
@@ -12,4 +12,11 @@ export function getLedgerFor(db: Db): Ledger {
 
 export function getLedger(): Ledger {
 	return getLedgerFor(getDb());
+}
+
+type LedgerOutcome = { ok: true } | { ok: false; error: LedgerError };
+
+/** For callers whose ledger write must succeed: a refusal throws, rolling back the enclosing transaction. */
+export function requireLedgerOk(result: LedgerOutcome, what: string) {
+	if (!result.ok) throw new Error(`${what}: ${result.error.message}`);
 }

@@ -1,6 +1,6 @@
 import type { SignupBonus } from '../credits/catalogue';
 import { signupBonus } from '../credits/packages';
-import { getLedgerFor } from './credits';
+import { getLedgerFor, requireLedgerOk } from './credits';
 import type { Db } from './db';
 
 const day = 24 * 60 * 60 * 1000;
@@ -8,7 +8,7 @@ const day = 24 * 60 * 60 * 1000;
 /** Gives a new account its one-time sign-up bonus as free credits; keyed by user, so it never repeats. */
 export function grantSignupBonus(db: Db, userId: string, bonus: SignupBonus = signupBonus, now = new Date()) {
 	if (bonus.credits <= 0) return;
-	const result = getLedgerFor(db).grant({
+	const granted = getLedgerFor(db).grant({
 		userId,
 		amount: bonus.credits,
 		category: 'free',
@@ -19,5 +19,5 @@ export function grantSignupBonus(db: Db, userId: string, bonus: SignupBonus = si
 		reference: `signup:${userId}`,
 		idempotencyKey: `signup-bonus:${userId}`
 	});
-	if (!result.ok) throw new Error(`Could not grant the sign-up bonus: ${result.error.message}`);
+	requireLedgerOk(granted, 'Could not grant the sign-up bonus');
 }

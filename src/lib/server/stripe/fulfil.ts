@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { packages } from '../../credits/packages';
-import { getLedgerFor } from '../credits';
+import { getLedgerFor, requireLedgerOk } from '../credits';
 import type { Db } from '../db';
 import { purchases, type Purchase, type PurchaseStatus } from '../db/schema';
 import { findPurchase, findPurchaseBy, markPurchase } from '../purchases';
@@ -79,7 +79,7 @@ function fulfilPurchase(db: Db, evidence: PaymentEvidence): FulfilResult {
 				.where(and(eq(purchases.id, purchaseId), inArray(purchases.status, creditableStates)))
 				.run();
 			if (moved.changes === 0) return false;
-			const result = getLedgerFor(db).grant({
+			const granted = getLedgerFor(db).grant({
 				userId: purchase.userId,
 				amount: purchase.credits,
 				category: 'paid',
@@ -90,7 +90,7 @@ function fulfilPurchase(db: Db, evidence: PaymentEvidence): FulfilResult {
 				reference: purchaseId,
 				idempotencyKey: `purchase:${purchaseId}`
 			});
-			if (!result.ok) throw new Error(`Ledger refused the purchase grant: ${result.error.message}`);
+			requireLedgerOk(granted, 'Ledger refused the purchase grant');
 			return true;
 		})
 		.immediate();

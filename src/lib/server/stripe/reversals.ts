@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
-import { getLedgerFor } from '../credits';
+import { getLedgerFor, requireLedgerOk } from '../credits';
 import type { Db } from '../db';
 import { purchases, type Purchase, type PurchaseStatus } from '../db/schema';
 import { findPurchase, findPurchaseBy, markPurchase } from '../purchases';
@@ -47,7 +47,7 @@ export function clawBackRefund(db: Db, charge: Stripe.Charge): HandlerOutcome {
 				.where(and(eq(purchases.id, purchase.id), eq(purchases.amountRefunded, purchase.amountRefunded)))
 				.run();
 			if (credits > 0) {
-				expectOk(
+				requireLedgerOk(
 					getLedgerFor(db).clawback({
 						userId: purchase.userId,
 						amount: credits,
@@ -57,7 +57,8 @@ export function clawBackRefund(db: Db, charge: Stripe.Charge): HandlerOutcome {
 						actor: 'system:stripe',
 						reference: purchase.id,
 						idempotencyKey: `refund:${charge.id}:${charge.amount_refunded}`
-					})
+					}),
+					'Ledger refused'
 				);
 			}
 		})
@@ -107,19 +108,15 @@ export function reinstateDispute(db: Db, dispute: Stripe.Dispute): HandlerOutcom
 	return { outcome: 'processed', note: applied ? `reinstated ${credits} credits` : 'dispute already closed' };
 }
 
-type LedgerWrite = () => { ok: true } | { ok: false; error: { message: string } };
+type LedgerWrite = () => Parameters<typeof requireLedgerOk>[0];
 
 /** Moves the purchase's status and writes its ledger transfer in one transaction; false when the status had already moved. */
 function moveWithCredits(db: Db, purchaseId: string, from: PurchaseStatus[], to: PurchaseStatus, credits: number, write: LedgerWrite): boolean {
 	return db.$client
 		.transaction(() => {
 			if (!markPurchase(db, purchaseId, from, to)) return false;
-			if (credits > 0) expectOk(write());
+			if (credits > 0) requireLedgerOk(write(), 'Ledger refused');
 			return true;
 		})
 		.immediate();
-}
-
-function expectOk(result: ReturnType<LedgerWrite>) {
-	if (!result.ok) throw new Error(`Ledger refused: ${result.error.message}`);
 }
