@@ -19,34 +19,31 @@ export function createRawSpender(file: string, accounts: number, credits: number
 }
 
 /**
- * The rows a ledger spend writes (transfer, allocation, lot, both accounts), as hand-written SQL on the
- * ledger's schema with no checks: what the data model costs, apart from the ledger's code.
+ * The rows a ledger spend from its account's current lot writes (the transfer and the account), as
+ * hand-written SQL on the ledger's schema with no checks: what the data model costs, apart from the
+ * ledger's code.
  */
 export function createSameWritesSpender(file: string) {
 	const sqlite = openDatabase(file, { migrate: false }).$client;
 	const statements = {
 		prior: sqlite.prepare('SELECT id FROM transfers WHERE idempotency_key = ?'),
-		account: sqlite.prepare('SELECT id FROM accounts WHERE user_id = ?').pluck(),
+		account: sqlite.prepare('SELECT id, last_transfer_id FROM accounts WHERE user_id = ?').raw(),
 		lot: sqlite
 			.prepare(`SELECT id FROM lots WHERE account_id = ? AND remaining > held
 				ORDER BY expires_at IS NULL, expires_at, category, id LIMIT 1`)
 			.pluck(),
 		transfer: sqlite.prepare(`INSERT INTO transfers (debit_account_id, credit_account_id, user_account_id, amount,
-			code, idempotency_key, actor, balance_after, available_after, created_at) VALUES (?, 3, ?, 1, 'spend', ?, 'bench', 0, 0, ?)`),
-		consume: sqlite.prepare('UPDATE lots SET remaining = remaining - 1 WHERE id = ?'),
-		allocation: sqlite.prepare('INSERT INTO allocations (transfer_id, lot_id, amount) VALUES (?, ?, 1)'),
-		debit: sqlite.prepare('UPDATE accounts SET debits_posted = debits_posted + 1 WHERE id = ?'),
-		credit: sqlite.prepare('UPDATE accounts SET credits_posted = credits_posted + 1 WHERE id = 3')
+			code, idempotency_key, actor, balance_after, available_after, prev_id, lot_id, created_at)
+			VALUES (?, 3, ?, 1, 'spend', ?, 'bench', 0, 0, ?, ?, ?)`),
+		debit: sqlite.prepare('UPDATE accounts SET debits_posted = debits_posted + 1, last_transfer_id = ? WHERE id = ?')
 	};
+	const lots = new Map<number, number>();
 	const spend = sqlite.transaction((userId: string, key: string) => {
 		statements.prior.get(key);
-		const accountId = statements.account.get(userId) as number;
-		const lotId = statements.lot.get(accountId) as number;
-		const transferId = statements.transfer.run(accountId, accountId, key, Date.now()).lastInsertRowid;
-		statements.consume.run(lotId);
-		statements.allocation.run(transferId, lotId);
-		statements.debit.run(accountId);
-		statements.credit.run();
+		const [accountId, lastId] = statements.account.get(userId) as [number, number | null];
+		if (!lots.has(accountId)) lots.set(accountId, statements.lot.get(accountId) as number);
+		const transferId = statements.transfer.run(accountId, accountId, key, lastId, lots.get(accountId), Date.now());
+		statements.debit.run(transferId.lastInsertRowid, accountId);
 	});
 	return (userId: string, key: string) => spend.immediate(userId, key);
 }

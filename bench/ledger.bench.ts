@@ -27,13 +27,13 @@ try {
 	const latencies = new Float64Array(operations);
 	const spend = (i: number) => {
 		const start = process.hrtime.bigint();
-		const result = ledger.spend({ userId: userOf(i), amount: 1, actor: 'api_key:bench', idempotencyKey: `spend-${i}` });
+		const result = ledger.spend({ userId: userOf(i), amount: 1, actor: 'api_key:bench', idempotencyKey: keyOf(i) });
 		if (i >= warmup) latencies[i - warmup] = Number(process.hrtime.bigint() - start) / 1e6;
 		if (!result.ok) throw new Error(`spend ${i} failed: ${result.error.message}`);
 	};
 	const sides = {
 		raw: (i: number) => raw(i),
-		sameWrites: (i: number) => sameWrites(userOf(i), `spend-${i}`),
+		sameWrites: (i: number) => sameWrites(userOf(i), keyOf(i)),
 		ledger: spend
 	};
 	const elapsed = { raw: 0, sameWrites: 0, ledger: 0 };
@@ -61,6 +61,11 @@ try {
 	console.log(`ledger_violations: ${ledger.verify().length} count`);
 } finally {
 	rmSync(dir, { recursive: true, force: true });
+}
+
+/** Increasing, like time-ordered keys (UUIDv7, ULID): each lands at the end of the key index. */
+function keyOf(i: number) {
+	return `spend-${String(i).padStart(9, '0')}`;
 }
 
 function userOf(i: number) {

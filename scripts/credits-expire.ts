@@ -1,8 +1,14 @@
-/** Expires every due lot and hold on DATABASE_URL (the server also runs this sweep on a timer). */
+/**
+ * Expires every due lot and hold on DATABASE_URL and rolls the system accounts up (the server also runs
+ * this sweep on a timer).
+ */
 import { openDatabase } from '../src/lib/server/db/index';
 import { createLedger } from '../src/lib/server/ledger/index';
 
 const db = openDatabase(process.env.DATABASE_URL ?? 'data/credits.db');
-const { accounts, lots, holds, credits } = createLedger(db).expire();
+const ledger = createLedger(db);
+const { accounts, lots, holds, credits } = ledger.expire();
+const { through } = ledger.rollUp();
 db.$client.close();
 console.log(`expired ${credits} credits from ${lots} lots and ${holds} holds in ${accounts} accounts`);
+console.log(`system accounts rolled up through transfer ${through}`);

@@ -3,20 +3,25 @@ import { getLedger } from './credits';
 const sweepEveryMs = 60_000;
 let timer: ReturnType<typeof setInterval> | undefined;
 
-/** Periodic work of a running server: expiring due credits and holds that no spend has touched. */
+/**
+ * Periodic work of a running server: expiring due credits and holds that no spend has touched, and
+ * rolling the system accounts' counters up to the newest transfer.
+ */
 export function startBackgroundJobs() {
-	timer ??= setInterval(sweepExpiredCredits, sweepEveryMs);
+	timer ??= setInterval(sweepLedger, sweepEveryMs);
 	timer.unref();
-	sweepExpiredCredits();
+	sweepLedger();
 }
 
-function sweepExpiredCredits() {
+function sweepLedger() {
 	try {
-		const summary = getLedger().expire();
+		const ledger = getLedger();
+		const summary = ledger.expire();
 		if (summary.lots + summary.holds > 0) {
 			console.log(`Expired ${summary.credits} credits in ${summary.lots} lots and ${summary.holds} holds`);
 		}
+		ledger.rollUp();
 	} catch (error) {
-		console.error('Expiry sweep failed:', error);
+		console.error('Ledger sweep failed:', error);
 	}
 }

@@ -1,8 +1,19 @@
 import type { Context } from './context';
 import type { TransferCode } from './schema';
 
-/** A user account as a transaction sees it; post() keeps it current. */
-export type AccountState = { id: number; balance: number; pending: number; nextExpiryAt: number | null };
+/** A user account as a transaction sees it; post() keeps it current and writes it back. */
+export type AccountState = {
+	id: number;
+	balance: number;
+	pending: number;
+	nextExpiryAt: number | null;
+	lastTransferId: number | null;
+	currentLotId: number | null;
+	/** Drawn from the current lot by spends, not yet subtracted from its `remaining`. */
+	currentLotDrawn: number;
+	/** The current lot's stored remaining − held, as read (null without a current lot). */
+	currentLotFree: number | null;
+};
 
 export function availableOf(account: AccountState) {
 	return account.balance - account.pending;
@@ -13,19 +24,52 @@ export function debtOf(available: number) {
 	return Math.max(0, -available);
 }
 
+type AccountRow = [number, number, number, number | null, number | null, number | null, number, number | null];
+
+function accountOf(row: AccountRow | undefined): AccountState | undefined {
+	if (!row) return undefined;
+	const [id, balance, pending, nextExpiryAt, lastTransferId, currentLotId, currentLotDrawn, currentLotFree] = row;
+	return { id, balance, pending, nextExpiryAt, lastTransferId, currentLotId, currentLotDrawn, currentLotFree };
+}
+
 export function findAccount(ctx: Context, userId: string) {
-	return ctx.sql.accountByUser.get(userId) as AccountState | undefined;
+	return accountOf(ctx.sql.accountByUser.get(userId) as AccountRow | undefined);
 }
 
+/** The account by id, its current lot written back: for any operation but a spend. */
 export function reloadAccount(ctx: Context, id: number) {
-	return ctx.sql.accountById.get(id) as AccountState;
+	return settleCurrentLot(ctx, accountOf(ctx.sql.accountById.get(id) as AccountRow)!);
 }
 
+/** The user's account (created if new), its current lot written back: for any operation but a spend. */
 export function openAccount(ctx: Context, userId: string): AccountState {
 	const found = findAccount(ctx, userId);
-	if (found) return found;
+	if (found) return settleCurrentLot(ctx, found);
 	const id = Number(ctx.sql.insertAccount.run(userId, ctx.now()).lastInsertRowid);
-	return { id, balance: 0, pending: 0, nextExpiryAt: null };
+	return {
+		id,
+		balance: 0,
+		pending: 0,
+		nextExpiryAt: null,
+		lastTransferId: null,
+		currentLotId: null,
+		currentLotDrawn: 0,
+		currentLotFree: null
+	};
+}
+
+/**
+ * Writes what spends drew from the current lot into the lot row and forgets the current lot, so lots
+ * read true. Every operation but a spend starts with this: only spends may move the current lot.
+ */
+export function settleCurrentLot(ctx: Context, account: AccountState) {
+	if (account.currentLotId === null) return account;
+	if (account.currentLotDrawn > 0) ctx.sql.consumeLot.run(account.currentLotDrawn, account.currentLotId);
+	ctx.sql.forgetCurrentLot.run(account.id);
+	account.currentLotId = null;
+	account.currentLotDrawn = 0;
+	account.currentLotFree = null;
+	return account;
 }
 
 /**
@@ -44,6 +88,8 @@ export type TransferDraft = {
 	amount: number;
 	/** The system account on the other side. */
 	systemId: number;
+	/** The one lot the whole amount is drawn from, when recorded on the transfer instead of in allocations. */
+	lotId?: number | null;
 	/** Credits move into the user account (grants) rather than out of it. */
 	toUser?: boolean;
 	holdId?: number | null;
@@ -54,7 +100,10 @@ export type TransferDraft = {
 	actor: string;
 };
 
-/** Writes one transfer, moves both accounts' counters and returns the transfer id. */
+/**
+ * Writes one transfer and the user account (its counters, history head and current lot); returns the
+ * transfer id. The system account's counters catch up in rollUp().
+ */
 export function post(ctx: Context, account: AccountState, draft: TransferDraft): number {
 	const holdId = draft.holdId ?? null;
 	const { posted, pending } = effectOf(draft.code, holdId, draft.amount);
@@ -76,11 +125,24 @@ export function post(ctx: Context, account: AccountState, draft: TransferDraft):
 			draft.actor,
 			account.balance,
 			availableOf(account),
+			account.lastTransferId,
+			draft.lotId ?? null,
 			ctx.now()
 		).lastInsertRowid
 	);
-	ctx.sql.debitAccount.run(posted, pending, debitId);
-	ctx.sql.creditAccount.run(posted, pending, creditId);
+	const [debits, credits] = draft.toUser ? [0, posted] : [posted, 0];
+	const [debitsPending, creditsPending] = draft.toUser ? [0, pending] : [pending, 0];
+	ctx.sql.writeAccount.run(
+		debits,
+		credits,
+		debitsPending,
+		creditsPending,
+		id,
+		account.currentLotId,
+		account.currentLotDrawn,
+		account.id
+	);
+	account.lastTransferId = id;
 	return id;
 }
 

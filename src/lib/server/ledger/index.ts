@@ -5,6 +5,7 @@ import { sweepExpired } from './expire';
 import { grant, type GrantInput } from './grant';
 import { capture, hold, release, type CaptureInput, type HoldInput, type ReleaseInput } from './holds';
 import { listLots, listTransfers, readBalance, type TransferFilter } from './reads';
+import { rollUp } from './rollup';
 import { spend, type SpendInput } from './spend';
 import { verifyLedger } from './verify';
 
@@ -30,6 +31,8 @@ export function createLedger(db: Db, options: LedgerOptions = {}) {
 		adjust: (input: AdjustInput) => adjust(ctx, input),
 		/** Expires every due lot and hold (the sweeper; spends also expire their account's due credits). */
 		expire: () => sweepExpired(ctx),
+		/** Brings the system accounts' counters up to date (a spend writes only the user's account). */
+		rollUp: () => rollUp(ctx),
 		balance: (userId: string) => readBalance(ctx, userId),
 		transfers: (filter?: TransferFilter) => listTransfers(ctx, db, filter),
 		lots: (userId: string, options?: { open?: boolean }) => listLots(ctx, db, userId, options),

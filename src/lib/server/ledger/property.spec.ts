@@ -43,6 +43,7 @@ const command = fc.oneof(
 	}),
 	fc.record({ kind: fc.constant('adjust' as const), user, amount, force: fc.boolean() }),
 	fc.record({ kind: fc.constant('expire' as const) }),
+	fc.record({ kind: fc.constant('rollUp' as const) }),
 	{ weight: 2, arbitrary: fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 1, max: 20 * day }) }) },
 	// To the exact moment the next lot or hold expires: the boundary is where off-by-ones live.
 	fc.record({ kind: fc.constant('tickToExpiry' as const) }),
@@ -50,7 +51,7 @@ const command = fc.oneof(
 	{ weight: 3, arbitrary: fc.record({ kind: fc.constant('retry' as const), pick: fc.nat(), changed: fc.boolean() }) }
 );
 type Command = typeof command extends fc.Arbitrary<infer C> ? C : never;
-type Keyed = Exclude<Command, { kind: 'expire' | 'tick' | 'tickToExpiry' | 'check' | 'retry' }>;
+type Keyed = Exclude<Command, { kind: 'expire' | 'rollUp' | 'tick' | 'tickToExpiry' | 'check' | 'retry' }>;
 
 /** One keyed call, its times resolved, so that a retry repeats exactly the same parameters. */
 type Call = { command: Keyed; key: string; reason: string; expiresAt: number | null; reference: string };
@@ -115,6 +116,23 @@ function runScenario(commands: Command[]) {
 		}
 	};
 
+	// The history chain (prev_id) against a plain scan of the transfers table, paged 7 at a time.
+	const historyIds = (userId: string) => {
+		const ids: number[] = [];
+		let cursor: string | null = null;
+		do {
+			const page = t.ledger.transfers({ userId, limit: 7, cursor });
+			ids.push(...page.items.map((item) => item.id));
+			cursor = page.nextCursor;
+		} while (cursor);
+		return ids;
+	};
+	const transferIdsByScan = (userId: string) =>
+		t.db.$client
+			.prepare(`SELECT t.id FROM transfers t JOIN accounts a ON a.id = t.user_account_id WHERE a.user_id = ? ORDER BY t.id DESC`)
+			.pluck()
+			.all(userId);
+
 	commands.forEach((c, index) => {
 		if (c.kind === 'tick') t.advance(c.ms);
 		if (c.kind === 'tickToExpiry') t.clock.now = model.nextExpiry() ?? t.clock.now;
@@ -122,8 +140,11 @@ function runScenario(commands: Command[]) {
 		if (c.kind === 'expire') {
 			t.ledger.expire();
 			model.sweep();
+		} else if (c.kind === 'rollUp') {
+			t.ledger.rollUp();
 		} else if (c.kind === 'check') {
 			for (const u of users) expect(t.ledger.balance(u)).toEqual(model.read(u));
+			for (const u of users) expect(historyIds(u)).toEqual(transferIdsByScan(u));
 		} else if (c.kind === 'retry') {
 			if (calls.length === 0) return;
 			const original = calls[c.pick % calls.length];
@@ -138,7 +159,7 @@ function runScenario(commands: Command[]) {
 			run(call);
 		}
 		expect(t.ledger.verify()).toEqual([]);
-		const lots = t.db.$client.prepare('SELECT id, remaining, held FROM lots ORDER BY id').all();
+		const lots = t.db.$client.prepare('SELECT id, remaining, held FROM lots_now ORDER BY id').all();
 		expect(lots).toEqual(model.lots.map(({ id, remaining, held }) => ({ id, remaining, held })));
 	});
 	for (const u of users) expect(t.ledger.balance(u)).toEqual(model.read(u));

@@ -1,9 +1,9 @@
-import { and, desc, eq, gt, gte, inArray, lt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/index';
 import { availableOf, debtOf, effectOf, findAccount, reloadAccount } from './accounts';
 import type { Context } from './context';
 import { expireIfDue } from './expire';
-import { lots, transfers, type Transfer, type TransferCode } from './schema';
+import { accounts, lots, transfers, type Transfer, type TransferCode } from './schema';
 
 const soon = 30 * 24 * 60 * 60 * 1000;
 
@@ -54,16 +54,17 @@ export type TransferPage = { items: TransferEntry[]; nextCursor: string | null }
 /** Newest first, keyset-paginated on the transfer id. */
 export function listTransfers(ctx: Context, db: Db, filter: TransferFilter = {}): TransferPage {
 	const limit = Math.min(Math.max(Math.trunc(filter.limit ?? 50), 1), 500);
-	const conditions: (SQL | undefined)[] = [];
-	if (filter.userId !== undefined) {
-		const account = findAccount(ctx, filter.userId);
-		if (!account) return { items: [], nextCursor: null };
-		conditions.push(eq(transfers.userAccountId, account.id));
-	}
+	const cursor = filter.cursor ? parseCursor(filter.cursor) : null;
+	const conditions: SQL[] = [];
 	if (filter.code !== undefined) conditions.push(inArray(transfers.code, [filter.code].flat()));
 	if (filter.from) conditions.push(gte(transfers.createdAt, filter.from));
 	if (filter.to) conditions.push(lt(transfers.createdAt, filter.to));
-	if (filter.cursor) conditions.push(lt(transfers.id, parseCursor(filter.cursor)));
+	if (cursor !== null) conditions.push(lt(transfers.id, cursor));
+	if (filter.userId !== undefined) {
+		const account = findAccount(ctx, filter.userId);
+		if (!account) return { items: [], nextCursor: null };
+		conditions.push(inArray(transfers.id, historyOf(account, cursor, conditions, limit + 1)));
+	}
 	const rows = db
 		.select()
 		.from(transfers)
@@ -73,6 +74,23 @@ export function listTransfers(ctx: Context, db: Db, filter: TransferFilter = {})
 		.all();
 	const items = rows.slice(0, limit).map((row) => ({ ...row, balanceDelta: balanceDeltaOf(row) }));
 	return { items, nextCursor: rows.length > limit ? String(items[items.length - 1].id) : null };
+}
+
+/**
+ * The ids of the account's transfers that meet the conditions, newest first, found by walking its
+ * prev_id chain from the head, or from the cursor when it is one of the account's transfers. The walk is
+ * lazy: it stops once `limit` match.
+ */
+function historyOf(account: { id: number; lastTransferId: number | null }, cursor: number | null, conditions: SQL[], limit: number) {
+	const start =
+		cursor === null
+			? sql`${account.lastTransferId}`
+			: sql`CASE WHEN EXISTS (SELECT 1 FROM transfers WHERE id = ${cursor} AND user_account_id = ${account.id})
+				THEN (SELECT prev_id FROM transfers WHERE id = ${cursor}) ELSE ${account.lastTransferId} END`;
+	return sql`(WITH RECURSIVE chain(id) AS (
+		SELECT ${start} UNION ALL SELECT prev_id FROM transfers JOIN chain ON transfers.id = chain.id
+	) SELECT transfers.id FROM chain JOIN transfers ON transfers.id = chain.id
+	WHERE ${and(eq(transfers.userAccountId, account.id), ...conditions)} LIMIT ${limit})`;
 }
 
 function balanceDeltaOf(transfer: Transfer) {
@@ -90,12 +108,15 @@ function parseCursor(cursor: string) {
 export function listLots(ctx: Context, db: Db, userId: string, options: { open?: boolean } = {}) {
 	const account = findAccount(ctx, userId);
 	if (!account) return [];
+	// As the lots_now view: what spends drew from the current lot is not in lots.remaining yet.
+	const remaining = sql<number>`${lots.remaining} - iif(${lots.id} = ${accounts.currentLotId}, ${accounts.currentLotDrawn}, 0)`;
 	return db
-		.select({ lot: lots, code: transfers.code, reference: transfers.reference })
+		.select({ lot: lots, remaining, code: transfers.code, reference: transfers.reference })
 		.from(lots)
 		.innerJoin(transfers, eq(transfers.id, lots.transferId))
-		.where(and(eq(lots.accountId, account.id), options.open ? gt(lots.remaining, lots.held) : undefined))
+		.innerJoin(accounts, eq(accounts.id, lots.accountId))
+		.where(and(eq(lots.accountId, account.id), options.open ? gt(remaining, lots.held) : undefined))
 		.orderBy(lots.id)
 		.all()
-		.map(({ lot, code, reference }) => ({ ...lot, code, reference }));
+		.map(({ lot, remaining, code, reference }) => ({ ...lot, remaining, code, reference }));
 }

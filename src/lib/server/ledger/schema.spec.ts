@@ -6,6 +6,8 @@ function setup() {
 	const granted = t.ledger.grant({ userId: 'ann', amount: 10, category: 'free', actor: 'system', idempotencyKey: 'g' });
 	if (!granted.ok) throw new Error(granted.error.message);
 	t.ledger.spend({ userId: 'ann', amount: 4, actor: 'user:ann', idempotencyKey: 's' });
+	// A hold records its lots in allocations (a spend from one lot keeps it on the transfer).
+	t.ledger.hold({ userId: 'ann', amount: 2, expiresAt: t.at(60_000), actor: 'user:ann', idempotencyKey: 'h' });
 	return { ...t, sqlite: t.db.$client, granted };
 }
 
@@ -15,7 +17,7 @@ describe('ledger tables', () => {
 		expect(() => sqlite.prepare('UPDATE transfers SET amount = 1000 WHERE id = 1').run()).toThrow(/immutable/);
 		expect(() => sqlite.prepare('DELETE FROM transfers WHERE id = 1').run()).toThrow(/immutable/);
 		expect(() => sqlite.prepare('DELETE FROM transfers').run()).toThrow(/immutable/);
-		expect(sqlite.prepare('SELECT count(*) FROM transfers').pluck().get()).toBe(2);
+		expect(sqlite.prepare('SELECT count(*) FROM transfers').pluck().get()).toBe(3);
 	});
 
 	it('reject UPDATE and DELETE on allocations', () => {
@@ -40,7 +42,7 @@ describe('ledger tables', () => {
 	it('keep a lot between zero and its amount', () => {
 		const { sqlite, granted } = setup();
 		expect(() => sqlite.prepare('UPDATE lots SET remaining = -1 WHERE id = ?').run(granted.lotId)).toThrow(/CHECK/);
-		expect(() => sqlite.prepare('UPDATE lots SET held = 7 WHERE id = ?').run(granted.lotId)).toThrow(/CHECK/);
+		expect(() => sqlite.prepare('UPDATE lots SET held = remaining + 1 WHERE id = ?').run(granted.lotId)).toThrow(/CHECK/);
 	});
 
 	it('enforce unique idempotency keys and known codes', () => {

@@ -47,6 +47,14 @@ export const accounts = sqliteTable(
 		creditsPending: integer('credits_pending').notNull().default(0),
 		// Lower bound of the next lot or hold expiry, so a spend skips the expiry query when nothing is due.
 		nextExpiryAt: timestamp('next_expiry_at'),
+		// The newest transfer of a user account: the head of its history chain (transfers.prev_id).
+		lastTransferId: integer('last_transfer_id'),
+		// The lot spends are drawing from, and what they drew from it that lots.remaining does not show yet:
+		// a spend then writes this row instead of the lot's. Any other operation writes it back first.
+		currentLotId: integer('current_lot_id'),
+		currentLotDrawn: integer('current_lot_drawn').notNull().default(0),
+		// System accounts only: their counters include every transfer up to this id; rollUp() adds the rest.
+		rolledUpThrough: integer('rolled_up_through'),
 		createdAt: timestamp('created_at').notNull()
 	},
 	(t) => [
@@ -57,7 +65,8 @@ export const accounts = sqliteTable(
 		check(
 			'accounts_counters_check',
 			sql`debits_posted >= 0 AND credits_posted >= 0 AND debits_pending >= 0 AND credits_pending >= 0`
-		)
+		),
+		check('accounts_current_lot_check', sql`current_lot_drawn >= 0 AND (current_lot_id IS NOT NULL OR current_lot_drawn = 0)`)
 	]
 );
 
@@ -109,10 +118,14 @@ export const transfers = sqliteTable(
 		actor: text('actor').notNull(),
 		balanceAfter: integer('balance_after').notNull(),
 		availableAfter: integer('available_after').notNull(),
+		// The previous transfer of the same user account. This chain replaces an (account, id) index,
+		// which would cost every spend one more page write.
+		prevId: integer('prev_id'),
+		// The one lot a spend drew its whole amount from; other draws are rows of `allocations`.
+		lotId: integer('lot_id'),
 		createdAt: timestamp('created_at').notNull()
 	},
 	(t) => [
-		index('transfers_account_idx').on(t.userAccountId, t.id),
 		index('transfers_reference_idx').on(t.reference).where(sql`reference IS NOT NULL`),
 		index('transfers_hold_idx').on(t.holdId).where(sql`hold_id IS NOT NULL`),
 		check('transfers_code_check', oneOf('code', transferCodes)),
@@ -155,7 +168,7 @@ export const lots = sqliteTable(
 	]
 );
 
-/** Which lots paid for (or, for a hold, are reserved by) which transfer. */
+/** Which lots paid for (or, for a hold, are reserved by) which transfer, unless transfers.lot_id says it. */
 export const allocations = sqliteTable(
 	'allocations',
 	{

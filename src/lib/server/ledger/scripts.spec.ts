@@ -40,7 +40,7 @@ describe('npm run credits:expire', () => {
 		now = Date.now();
 		db.$client.close();
 		const result = runScript('scripts/credits-expire.ts', file);
-		expect(result).toMatchObject({ status: 0, stdout: 'expired 10 credits from 1 lots and 1 holds in 1 accounts\n' });
+		expect(result).toMatchObject({ status: 0, stdout: 'expired 10 credits from 1 lots and 1 holds in 1 accounts\nsystem accounts rolled up through transfer 4\n' });
 		expect(runScript('scripts/ledger-verify.ts', file).stdout).toBe('ok\n');
 	});
 });

@@ -1,4 +1,4 @@
-import { post } from './accounts';
+import { availableOf, findAccount, post, type AccountState } from './accounts';
 import type { Context } from './context';
 import { checkAmount, checkKey, type Result } from './errors';
 import { findPrior, hashRequest, isFailure } from './idempotency';
@@ -23,12 +23,37 @@ export function spend(ctx: Context, input: SpendInput): Result<Posted> {
 		const hash = hashRequest('spend', userId, amount, reason, reference, actor);
 		const prior = findPrior(ctx, key, hash);
 		if (prior) return isFailure(prior) ? prior : { ok: true, ...replayOf(prior) };
+		const draft = { code: 'spend' as const, amount, systemId: ctx.system.spent, key, hash, reference, reason, actor };
+		const current = findAccount(ctx, userId);
+		if (current && fitsCurrentLot(ctx, current, amount)) {
+			current.currentLotDrawn += amount;
+			const transferId = post(ctx, current, { ...draft, lotId: current.currentLotId });
+			return { ok: true, ...postedOf(transferId, current) };
+		}
 		const account = findSpendable(ctx, userId, amount);
 		if (isFailure(account)) return account;
 		const portions = planExactDraw(ctx, account, amount);
-		const systemId = ctx.system.spent;
-		const transferId = post(ctx, account, { code: 'spend', amount, systemId, key, hash, reference, reason, actor });
-		consumeLots(ctx, transferId, portions);
+		if (portions.length > 1) {
+			const transferId = post(ctx, account, draft);
+			consumeLots(ctx, transferId, portions);
+			return { ok: true, ...postedOf(transferId, account) };
+		}
+		// The draw fits the first lot in spend order: it becomes the current lot, drawn down by the
+		// account row alone until another operation writes it back (settleCurrentLot).
+		const [{ lotId }] = portions;
+		account.currentLotId = lotId;
+		account.currentLotDrawn = amount;
+		const transferId = post(ctx, account, { ...draft, lotId });
 		return { ok: true, ...postedOf(transferId, account) };
 	});
+}
+
+/**
+ * The fast path: nothing of the account is due to expire, it can afford the amount and its current lot
+ * (still first in spend order: any other operation would have cleared it) holds enough.
+ */
+function fitsCurrentLot(ctx: Context, account: AccountState, amount: number) {
+	if (account.currentLotId === null || availableOf(account) < amount) return false;
+	if (account.nextExpiryAt !== null && account.nextExpiryAt <= ctx.now()) return false;
+	return account.currentLotFree! - account.currentLotDrawn >= amount;
 }

@@ -2,7 +2,17 @@ import type Database from 'better-sqlite3';
 import { effectOf } from './accounts';
 import type { SystemAccountKind, TransferCode } from './schema';
 
-type AccountRow = { id: number; kind: string; userId: string | null; dp: number; cp: number; dpe: number; cpe: number };
+type AccountRow = {
+	id: number;
+	kind: string;
+	userId: string | null;
+	dp: number;
+	cp: number;
+	dpe: number;
+	cpe: number;
+	lastTransferId: number | null;
+	rolledUpThrough: number | null;
+};
 type TransferRow = [
 	id: number,
 	debitId: number,
@@ -12,7 +22,8 @@ type TransferRow = [
 	code: TransferCode,
 	holdId: number | null,
 	balanceAfter: number,
-	availableAfter: number
+	availableAfter: number,
+	prevId: number | null
 ];
 
 /** The system account each code moves credits against; `toUser` codes credit the user. */
@@ -27,23 +38,29 @@ function counterpartOf(code: TransferCode, holdId: number | null): { kind: Syste
 }
 
 /**
- * Replays every transfer in order: each account's counters must equal the sum of its transfers, each
- * balance_after/available_after must match the replay, and spends and holds never overdraw.
+ * Replays every transfer in order: each account's counters must equal the sum of its transfers (a system
+ * account's, those up to its roll-up), all accounts must sum to zero, each balance_after/available_after
+ * must match the replay, each user's transfers must chain through prev_id, and spends and holds never
+ * overdraw.
  */
 export function verifyHistory(sqlite: Database.Database, report: (check: string, message: string) => void) {
 	const accounts = new Map<number, AccountRow>();
 	const rows = sqlite
 		.prepare(`SELECT id, kind, user_id AS userId, debits_posted AS dp, credits_posted AS cp,
-			debits_pending AS dpe, credits_pending AS cpe FROM accounts`)
+			debits_pending AS dpe, credits_pending AS cpe, last_transfer_id AS lastTransferId,
+			rolled_up_through AS rolledUpThrough FROM accounts`)
 		.all() as AccountRow[];
 	for (const row of rows) accounts.set(row.id, row);
-	const sums = new Map(rows.map((row) => [row.id, { dp: 0, cp: 0, dpe: 0, cpe: 0, balance: 0, pending: 0 }]));
+	const zero = () => ({ dp: 0, cp: 0, dpe: 0, cpe: 0 });
+	const sums = new Map(rows.map((row) => [row.id, { ...zero(), balance: 0, pending: 0, last: null as number | null }]));
+	// What system accounts gained after their roll-up: the part their stored counters do not show yet.
+	const tails = new Map(rows.map((row) => [row.id, zero()]));
 	const iterator = sqlite
 		.prepare(`SELECT id, debit_account_id, credit_account_id, user_account_id, amount, code, hold_id,
-			balance_after, available_after FROM transfers ORDER BY id`)
+			balance_after, available_after, prev_id FROM transfers ORDER BY id`)
 		.raw()
 		.iterate() as IterableIterator<TransferRow>;
-	for (const [id, debitId, creditId, userAccountId, amount, code, holdId, balanceAfter, availableAfter] of iterator) {
+	for (const [id, debitId, creditId, userAccountId, amount, code, holdId, balanceAfter, availableAfter, prevId] of iterator) {
 		const user = accounts.get(userAccountId);
 		const expected = counterpartOf(code, holdId);
 		const systemId = expected.toUser ? debitId : creditId;
@@ -53,13 +70,18 @@ export function verifyHistory(sqlite: Database.Database, report: (check: string,
 			continue;
 		}
 		const { posted, pending } = effectOf(code, holdId, amount);
-		const debit = sums.get(debitId)!;
-		const credit = sums.get(creditId)!;
+		const rolledUp = id <= (accounts.get(systemId)!.rolledUpThrough ?? 0);
+		const debit = (debitId === systemId && !rolledUp ? tails : sums).get(debitId)!;
+		const credit = (creditId === systemId && !rolledUp ? tails : sums).get(creditId)!;
 		debit.dp += posted;
 		debit.dpe += pending;
 		credit.cp += posted;
 		credit.cpe += pending;
 		const state = sums.get(userAccountId)!;
+		if (prevId !== state.last) {
+			report('history_chain', `transfer ${id} links to ${prevId ?? 'nothing'}, but the account's previous transfer is ${state.last ?? 'none'}`);
+		}
+		state.last = id;
 		state.balance += expected.toUser ? posted : -posted;
 		state.pending += pending;
 		const available = state.balance - state.pending;
@@ -72,6 +94,7 @@ export function verifyHistory(sqlite: Database.Database, report: (check: string,
 			report('overspend', `transfer ${id} (${code}) left user ${user.userId} with ${available} available`);
 		}
 	}
+	const total = { posted: 0, pending: 0 };
 	for (const [id, sum] of sums) {
 		const row = accounts.get(id)!;
 		if (row.dp !== sum.dp || row.cp !== sum.cp || row.dpe !== sum.dpe || row.cpe !== sum.cpe) {
@@ -81,5 +104,14 @@ export function verifyHistory(sqlite: Database.Database, report: (check: string,
 					`(debits/credits posted, debits/credits pending) but its transfers sum to ${sum.dp}/${sum.cp}/${sum.dpe}/${sum.cpe}`
 			);
 		}
+		if (row.kind === 'user' && row.lastTransferId !== sum.last) {
+			report('history_chain', `account ${id} (${row.userId}) starts its history at ${row.lastTransferId ?? 'nothing'}, not at ${sum.last ?? 'none'}`);
+		}
+		const tail = tails.get(id)!;
+		total.posted += row.cp + tail.cp - row.dp - tail.dp;
+		total.pending += row.cpe + tail.cpe - row.dpe - tail.dpe;
+	}
+	if (total.posted !== 0 || total.pending !== 0) {
+		report('zero_sum', `accounts do not sum to zero: posted ${total.posted}, pending ${total.pending}`);
 	}
 }

@@ -4,13 +4,10 @@ import { verifyHistory } from './verify-history';
 
 /** Each query returns one row per violation, with the message in column `problem`. */
 const checks: Record<string, string> = {
-	zero_sum: `SELECT 'accounts do not sum to zero: posted ' || sum(credits_posted - debits_posted)
-		|| ', pending ' || sum(credits_pending - debits_pending) AS problem FROM accounts
-		HAVING sum(credits_posted - debits_posted) <> 0 OR sum(credits_pending - debits_pending) <> 0`,
 	lots_balance: `SELECT 'user ' || a.user_id || ': balance ' || (a.credits_posted - a.debits_posted) || ' and on hold '
 		|| a.debits_pending || ' but lots have ' || coalesce(sum(l.remaining), 0) || ' remaining, '
 		|| coalesce(sum(l.held), 0) || ' held' AS problem
-		FROM accounts a LEFT JOIN lots l ON l.account_id = a.id WHERE a.kind = 'user' GROUP BY a.id
+		FROM accounts a LEFT JOIN lots_now l ON l.account_id = a.id WHERE a.kind = 'user' GROUP BY a.id
 		HAVING coalesce(sum(l.held), 0) <> a.debits_pending
 		OR coalesce(sum(l.remaining - l.held), 0) <> max(0, a.credits_posted - a.debits_posted - a.debits_pending)`,
 	debt_origin: `SELECT 'user ' || a.user_id || ' owes ' || (a.debits_pending + a.debits_posted - a.credits_posted)
@@ -22,7 +19,7 @@ const checks: Record<string, string> = {
 		WHERE t.credit_account_id <> l.account_id OR t.amount <> l.amount OR t.code NOT IN ('purchase', 'grant', 'reinstate')`,
 	lot_allocations: `SELECT 'lot ' || l.id || ': ' || (l.amount - l.remaining - l.debt_paid) || ' credits used but '
 		|| coalesce(sum(a.amount), 0) || ' allocated' AS problem
-		FROM lots l LEFT JOIN allocations a ON a.lot_id = l.id
+		FROM lots_now l LEFT JOIN draws a ON a.lot_id = l.id
 			AND a.transfer_id NOT IN (SELECT id FROM transfers WHERE code = 'hold')
 		GROUP BY l.id HAVING l.amount - l.remaining - l.debt_paid <> coalesce(sum(a.amount), 0)`,
 	lot_held: `SELECT 'lot ' || l.id || ': ' || l.held || ' held but pending holds reserve ' || coalesce(sum(a.amount), 0) AS problem
@@ -32,7 +29,7 @@ const checks: Record<string, string> = {
 		GROUP BY l.id HAVING l.held <> coalesce(sum(a.amount), 0)`,
 	transfer_allocations: `SELECT 'transfer ' || t.id || ' (' || t.code || ') of ' || t.amount || ' has '
 		|| coalesce(sum(a.amount), 0) || ' allocated' AS problem
-		FROM transfers t LEFT JOIN allocations a ON a.transfer_id = t.id GROUP BY t.id
+		FROM transfers t LEFT JOIN draws a ON a.transfer_id = t.id GROUP BY t.id
 		HAVING CASE
 			WHEN t.code IN ('spend', 'hold', 'capture') OR (t.code = 'expire' AND t.hold_id IS NULL)
 				THEN coalesce(sum(a.amount), 0) <> t.amount
@@ -46,10 +43,17 @@ const checks: Record<string, string> = {
 		OR (h.status = 'captured') <> (count(*) FILTER (WHERE t.code = 'capture') = 1)
 		OR (h.status = 'released') <> (count(*) FILTER (WHERE t.code = 'release' AND h.captured_amount = 0) = 1)
 		OR (h.status = 'expired') <> (count(*) FILTER (WHERE t.code = 'expire') = 1)`,
+	current_lot: `SELECT 'account ' || a.id || ': current lot ' || a.current_lot_id || ' is not an open lot of it' AS problem
+		FROM accounts a LEFT JOIN lots_now l ON l.id = a.current_lot_id AND l.account_id = a.id
+		WHERE a.current_lot_id IS NOT NULL AND (l.id IS NULL OR l.remaining < l.held)`,
+	lot_draws: `SELECT 'transfer ' || t.id || ' (' || t.code || ') draws lot ' || t.lot_id
+		|| ', which is not a lot of its account' AS problem FROM transfers t LEFT JOIN lots l ON l.id = t.lot_id
+		WHERE t.lot_id IS NOT NULL AND (t.code <> 'spend' OR l.account_id IS NOT t.user_account_id
+			OR EXISTS (SELECT 1 FROM allocations a WHERE a.transfer_id = t.id))`,
 	expiry_hint: `SELECT 'account ' || a.id || ': next expiry hint ' || coalesce(a.next_expiry_at, 'none')
 		|| ' is after a due date ' || d.at AS problem
 		FROM accounts a JOIN (SELECT account_id, min(at) AS at FROM (
-			SELECT account_id, expires_at AS at FROM lots WHERE remaining > held AND expires_at IS NOT NULL
+			SELECT account_id, expires_at AS at FROM lots_now WHERE remaining > held AND expires_at IS NOT NULL
 			UNION ALL SELECT account_id, expires_at FROM holds WHERE status = 'pending') GROUP BY account_id
 		) d ON d.account_id = a.id WHERE a.next_expiry_at IS NULL OR a.next_expiry_at > d.at`
 };
@@ -70,6 +74,14 @@ export function verifyLedger(sqlite: Database.Database): string[] {
 	for (const name of triggers) if (!present.has(name)) report('immutability', `trigger ${name} is missing`);
 	const kinds = new Set(sqlite.prepare('SELECT kind FROM accounts WHERE user_id IS NULL').pluck().all());
 	for (const kind of systemAccountKinds) if (!kinds.has(kind)) report('system_accounts', `account ${kind} is missing`);
+	const newest = sqlite.prepare('SELECT coalesce(max(id), 0) FROM transfers').pluck().get() as number;
+	const rolledUp = sqlite.prepare('SELECT kind, rolled_up_through AS through FROM accounts WHERE user_id IS NULL').all() as {
+		kind: string;
+		through: number | null;
+	}[];
+	for (const { kind, through } of rolledUp) {
+		if (through === null || through > newest) report('system_accounts', `account ${kind} is rolled up through ${through}, newest transfer is ${newest}`);
+	}
 	for (const [check, query] of Object.entries(checks)) {
 		for (const problem of sqlite.prepare(query).pluck().all() as string[]) report(check, problem);
 	}
