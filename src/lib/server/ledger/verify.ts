@@ -72,14 +72,14 @@ export function verifyLedger(sqlite: Database.Database): string[] {
 	};
 	const present = new Set(sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger'`).pluck().all());
 	for (const name of triggers) if (!present.has(name)) report('immutability', `trigger ${name} is missing`);
-	const kinds = new Set(sqlite.prepare('SELECT kind FROM accounts WHERE user_id IS NULL').pluck().all());
-	for (const kind of systemAccountKinds) if (!kinds.has(kind)) report('system_accounts', `account ${kind} is missing`);
-	const newest = sqlite.prepare('SELECT coalesce(max(id), 0) FROM transfers').pluck().get() as number;
-	const rolledUp = sqlite.prepare('SELECT kind, rolled_up_through AS through FROM accounts WHERE user_id IS NULL').all() as {
+	const systemAccounts = sqlite.prepare('SELECT kind, rolled_up_through AS through FROM accounts WHERE user_id IS NULL').all() as {
 		kind: string;
 		through: number | null;
 	}[];
-	for (const { kind, through } of rolledUp) {
+	const kinds = new Set(systemAccounts.map((account) => account.kind));
+	for (const kind of systemAccountKinds) if (!kinds.has(kind)) report('system_accounts', `account ${kind} is missing`);
+	const newest = sqlite.prepare('SELECT coalesce(max(id), 0) FROM transfers').pluck().get() as number;
+	for (const { kind, through } of systemAccounts) {
 		if (through === null || through > newest) report('system_accounts', `account ${kind} is rolled up through ${through}, newest transfer is ${newest}`);
 	}
 	for (const [check, query] of Object.entries(checks)) {
