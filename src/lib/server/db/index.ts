@@ -24,8 +24,24 @@ export function openDatabase(file: string, options: { migrate?: boolean } = {}):
 	return db;
 }
 
+/**
+ * Runs pending migrations with foreign keys off, as SQLite's table rebuild procedure asks (the pragma is
+ * ignored inside a transaction, and the migrator runs in one), then checks every reference.
+ */
 export function migrateDatabase(db: Db, folder = migrationsFolder) {
-	migrate(db, { migrationsFolder: folder });
+	const sqlite = db.$client;
+	const enforced = sqlite.pragma('foreign_keys', { simple: true }) === 1;
+	sqlite.pragma('foreign_keys = OFF');
+	try {
+		migrate(db, { migrationsFolder: folder });
+		const broken = sqlite.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[];
+		if (broken.length > 0) {
+			const [first] = broken;
+			throw new Error(`migration broke ${broken.length} references, e.g. ${first.table} row ${first.rowid} to ${first.parent}`);
+		}
+	} finally {
+		sqlite.pragma(`foreign_keys = ${enforced ? 'ON' : 'OFF'}`);
+	}
 }
 
 let shared: Db | undefined;

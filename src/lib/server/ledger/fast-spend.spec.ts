@@ -123,7 +123,7 @@ describe('history', () => {
 	});
 });
 
-describe('migration 0002 on a database with history', () => {
+describe('migrations 0002 and 0003 on a database with history', () => {
 	const dir = mkdtempSync(join(tmpdir(), 'ledger-migration-'));
 	afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -152,6 +152,14 @@ describe('migration 0002 on a database with history', () => {
 			UPDATE accounts SET credits_posted = 3 WHERE id = 3;`);
 
 		migrateDatabase(db);
+		// 0003 rebuilt `transfers`: its rows, references, triggers and the foreign-key setting survive.
+		expect(sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+		expect(sqlite.prepare("SELECT sql FROM sqlite_schema WHERE name = 'transfers'").pluck().get()).toContain(
+			"code = 'spend' OR"
+		);
+		expect(() => sqlite.prepare('DELETE FROM transfers WHERE id = 1').run()).toThrow(/immutable/);
+		const allocation = sqlite.prepare('INSERT INTO allocations (transfer_id, lot_id, amount) VALUES (?, 1, 1)');
+		expect(() => allocation.run(99)).toThrow(/FOREIGN KEY/);
 		const ledger = createLedger(db);
 		expect(ledger.verify()).toEqual([]);
 		expect(ledger.transfers({ userId: 'ann' }).items.map((item) => item.id)).toEqual([3, 1]);

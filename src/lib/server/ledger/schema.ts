@@ -34,6 +34,11 @@ const timestamp = (name: string) => integer(name, { mode: 'timestamp_ms' });
 const oneOf = (column: string, values: readonly string[]) =>
 	sql.raw(`${column} IN (${values.map((v) => `'${v}'`).join(', ')})`);
 
+// The same rule for a table every spend inserts into: SQLite runs `IN` over more than two constants by
+// building a temporary index each time the statement runs, about 1 µs per insert; equalities are not.
+const equalsOneOf = (column: string, values: readonly string[]) =>
+	sql.raw(values.map((v) => `${column} = '${v}'`).join(' OR '));
+
 /** One per user plus the system accounts; counters move only through transfers. */
 export const accounts = sqliteTable(
 	'accounts',
@@ -128,7 +133,7 @@ export const transfers = sqliteTable(
 	(t) => [
 		index('transfers_reference_idx').on(t.reference).where(sql`reference IS NOT NULL`),
 		index('transfers_hold_idx').on(t.holdId).where(sql`hold_id IS NOT NULL`),
-		check('transfers_code_check', oneOf('code', transferCodes)),
+		check('transfers_code_check', equalsOneOf('code', transferCodes)),
 		check('transfers_amount_check', sql`amount > 0`),
 		check('transfers_sides_check', sql`debit_account_id <> credit_account_id`),
 		check('transfers_user_side_check', sql`user_account_id IN (debit_account_id, credit_account_id)`)
