@@ -1,8 +1,9 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrateDatabase, openDatabase } from '../db/index';
+import { copyMigrations } from '../db/testing/migrations';
 import { createLedger } from './index';
 import { createTestLedger, day } from './testing/ledger';
 
@@ -128,11 +129,7 @@ describe('migrations 0002 and 0003 on a database with history', () => {
 	afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 	it('links existing transfers into chains and rolls the system accounts up to them', () => {
-		const folder = join(dir, 'drizzle');
-		cpSync('drizzle', folder, { recursive: true });
-		const journalFile = join(folder, 'meta/_journal.json');
-		const journal = JSON.parse(readFileSync(journalFile, 'utf8'));
-		writeFileSync(journalFile, JSON.stringify({ ...journal, entries: journal.entries.slice(0, 2) }));
+		const folder = copyMigrations(dir, (entries) => entries.slice(0, 2));
 		const db = openDatabase(join(dir, 'old.db'), { migrate: false });
 		migrateDatabase(db, folder);
 		// Writes as the ledger before 0002 did: transfers indexed by account, both accounts' counters moved.
