@@ -38,8 +38,10 @@ function prepareStatements(sqlite: Database.Database) {
 			UNION ALL SELECT min(expires_at) FROM holds WHERE account_id = @id AND status = 'pending'
 		)) WHERE id = @id`),
 		dueAccounts: prepare('SELECT id FROM accounts WHERE next_expiry_at <= ? ORDER BY next_expiry_at LIMIT ?'),
-		transferByKey: prepare(`SELECT id, user_account_id AS accountId, request_hash AS requestHash, hold_id AS holdId,
-			amount, balance_after AS balance, available_after AS available FROM transfers WHERE idempotency_key = ?`),
+		transferByKey: prepare(`SELECT transfers.id, user_account_id AS accountId, accounts.user_id AS userId, code,
+			request_hash AS requestHash, hold_id AS holdId, amount, reference, reason, actor, balance_after AS balance,
+			available_after AS available FROM transfers JOIN accounts ON accounts.id = transfers.user_account_id
+			WHERE idempotency_key = ?`),
 		insertTransfer: prepare(`INSERT INTO transfers (debit_account_id, credit_account_id, user_account_id, amount, code,
 			hold_id, idempotency_key, request_hash, reference, reason, actor, balance_after, available_after, prev_id, lot_id,
 			created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),

@@ -28,7 +28,9 @@ describe('idempotency', () => {
 	it.each([
 		['amount', { amount: 31 }],
 		['user', { userId: 'bob' }],
-		['reason', { reason: 'import' }]
+		['reason', { reason: 'import' }],
+		['reference', { reference: 'job-7' }],
+		['actor', { actor: 'api_key:ci' }]
 	])('answers idempotency_conflict when the %s differs', (_, change) => {
 		const t = setup();
 		t.ledger.spend(t.spend);
@@ -44,6 +46,17 @@ describe('idempotency', () => {
 		t.ledger.spend(t.spend);
 		const hold = { userId: 'ann', amount: 30, expiresAt: t.at(60_000), actor: 'user:ann', idempotencyKey: 'spend-1' };
 		expect(t.ledger.hold(hold)).toMatchObject({ ok: false, error: { code: 'idempotency_conflict' } });
+	});
+
+	it('treats a spend with the key of another operation as a conflict', () => {
+		const t = setup();
+		// The grant's own user, amount and actor: only the operation differs.
+		const spend = { userId: 'ann', amount: 100, actor: 'system', idempotencyKey: 'grant-1' };
+		expect(t.ledger.spend(spend)).toMatchObject({
+			ok: false,
+			error: { code: 'idempotency_conflict' }
+		});
+		expect(t.ledger.balance('ann').balance).toBe(100);
 	});
 
 	it('does not remember failures: a retry after a top-up succeeds', () => {

@@ -1,14 +1,20 @@
 import { hash } from 'node:crypto';
 import type { Context } from './context';
 import { fail, type Failure } from './errors';
+import type { TransferCode } from './schema';
 
-/** The transfer a key already produced, as a replay needs it. */
+/** The transfer a key already produced, as a replay (and a spend's comparison) needs it. */
 export type Prior = {
 	id: number;
 	accountId: number;
+	userId: string;
+	code: TransferCode;
 	requestHash: string | null;
 	holdId: number | null;
 	amount: number;
+	reference: string | null;
+	reason: string | null;
+	actor: string;
 	balance: number;
 	available: number;
 };
@@ -19,10 +25,15 @@ export function hashRequest(operation: string, ...parameters: unknown[]) {
 }
 
 /** null: the key is new. A Prior: replay it. A Failure: the key was used with other parameters. */
-export function findPrior(ctx: Context, key: string, hash: string): Prior | Failure | null {
+export function findPrior(ctx: Context, key: string, hash: string) {
+	return findPriorBy(ctx, key, (prior) => prior.requestHash === hash);
+}
+
+/** findPrior for an operation whose transfer records every parameter: `isSame` compares them. */
+export function findPriorBy(ctx: Context, key: string, isSame: (prior: Prior) => boolean): Prior | Failure | null {
 	const prior = ctx.sql.transferByKey.get(key) as Prior | undefined;
 	if (!prior) return null;
-	if (prior.requestHash === hash) return prior;
+	if (isSame(prior)) return prior;
 	return fail('idempotency_conflict', `idempotency key "${key}" was already used with different parameters`);
 }
 

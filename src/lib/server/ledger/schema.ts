@@ -117,6 +117,8 @@ export const transfers = sqliteTable(
 		code: text('code', { enum: transferCodes }).notNull(),
 		holdId: integer('hold_id').references(() => holds.id),
 		idempotencyKey: text('idempotency_key').notNull().unique(),
+		// SHA-256 of the request, telling a retry from another use of the key. Null on a spend, whose columns
+		// are the whole request (spends written by earlier versions carry one, which is not read).
 		requestHash: text('request_hash'),
 		reference: text('reference'),
 		reason: text('reason'),
