@@ -1,7 +1,8 @@
 import { defineConfig, devices } from '@playwright/test';
 
-const port = 4173;
-export const e2eEmulatorPort = 12190;
+// Overridable so that two checkouts on one machine can run their e2e suites side by side.
+const port = Number(process.env.E2E_PORT ?? 4173);
+export const e2eEmulatorPort = Number(process.env.E2E_EMULATOR_PORT ?? 12190);
 
 export default defineConfig({
 	testDir: 'tests/e2e',
