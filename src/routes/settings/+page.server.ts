@@ -1,4 +1,8 @@
 import { redirect } from '@sveltejs/kit';
+import { requireUser } from '$lib/server/auth/guard';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = () => redirect(307, '/settings/credits');
+export const load: PageServerLoad = (event) => {
+	requireUser(event);
+	redirect(307, '/settings/credits');
+};

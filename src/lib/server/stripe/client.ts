@@ -29,3 +29,8 @@ export function describeStripeError(error: unknown): string {
 	if (error instanceof Stripe.errors.StripeError) return `Stripe answered: ${error.message}`;
 	return error instanceof Error ? error.message : String(error);
 }
+
+/** Where buyers are sent to pay: Stripe's hosted Checkout, or the Stripe-compatible server's own page. */
+export function checkoutOrigin(config: Pick<Config, 'stripeApiUrl'>): string {
+	return config.stripeApiUrl ? new URL(config.stripeApiUrl).origin : 'https://checkout.stripe.com';
+}

@@ -1,4 +1,5 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
+import { requireUser } from '$lib/server/auth/guard';
 import { z } from 'zod';
 import { activePackages } from '$lib/credits/packages';
 import { getLedger } from '$lib/server/credits';
@@ -8,25 +9,25 @@ import { startCheckout } from '$lib/server/stripe/checkout';
 import { getStripe } from '$lib/server/stripe/client';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = ({ locals, url }) => {
-	const user = locals.user ?? error(401, 'Sign in to see your credits.');
+export const load: PageServerLoad = (event) => {
+	const user = requireUser(event);
 	return {
 		balance: getLedger().balance(user.id),
 		packages: activePackages,
 		purchases: listUserPurchases(getDb(), user.id, 10),
-		cancelled: url.searchParams.get('checkout') === 'cancelled'
+		cancelled: event.url.searchParams.get('checkout') === 'cancelled'
 	};
 };
 
 const buyForm = z.object({ packageId: z.string({ error: 'Choose a package.' }).trim().min(1, 'Choose a package.') });
 
 export const actions: Actions = {
-	buy: async ({ locals, request, url }) => {
-		const user = locals.user ?? error(401, 'Sign in to buy credits.');
-		const parsed = buyForm.safeParse(Object.fromEntries(await request.formData()));
+	buy: async (event) => {
+		const user = requireUser(event);
+		const parsed = buyForm.safeParse(Object.fromEntries(await event.request.formData()));
 		if (!parsed.success) return fail(400, { buy: { packageId: null, message: parsed.error.issues[0].message } });
 
-		const result = await startCheckout(getDb(), getStripe(), user, parsed.data.packageId, url.origin);
+		const result = await startCheckout(getDb(), getStripe(), user, parsed.data.packageId, event.url.origin);
 		if (!result.ok) return fail(result.code === 'stripe_error' ? 502 : 400, { buy: { packageId: parsed.data.packageId, message: result.message } });
 		redirect(303, result.url);
 	}
