@@ -7,6 +7,7 @@ export default defineConfig({
 	test: {
 		include: ['src/**/*.spec.ts', 'tools/**/*.spec.ts', 'scripts/**/*.spec.ts', 'examples/**/*.spec.ts', 'tests/integration/**/*.spec.ts'],
 		environment: 'node',
+		expect: { requireAssertions: true },
 		testTimeout: 30_000,
 		hookTimeout: 60_000
 	}
