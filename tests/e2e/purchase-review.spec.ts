@@ -48,6 +48,7 @@ test('a payment that does not match is under review until an admin credits it', 
 	await signOut(page);
 
 	await signIn(page, email, password);
+	await expect(page.getByRole('button', { name: 'Account menu' })).toBeVisible();
 	await page.goto('/settings/credits');
 	await expect(page.getByTestId('balance')).toHaveText(`${welcomeBonus + 500} credits`);
 });
