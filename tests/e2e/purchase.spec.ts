@@ -83,3 +83,37 @@ test('an unknown package gets a clear message and no checkout', async ({ page })
 	expect(body.status).toBe(400);
 	expect(body.data).toContain('That package is not on sale');
 });
+
+test('buying again returns to the open checkout, and an 11th new checkout in 10 minutes is refused', async ({ page }) => {
+	await signUp(page);
+	const buy = async () => {
+		const response = await page.request.post('/settings/credits?/buy', {
+			form: { packageId: 'standard' },
+			headers: { origin: new URL(page.url()).origin, accept: 'application/json', 'x-sveltekit-action': 'true' }
+		});
+		return (await response.json()) as { type: string; status: number; location?: string };
+	};
+	const expire = async (location: string) => {
+		const sessionId = /cs_\w+/.exec(location)?.[0];
+		expect((await page.request.post(`${emulator}/_emulator/checkout/sessions/${sessionId}/expire`, { data: {} })).ok()).toBe(true);
+	};
+
+	const first = await buy();
+	expect(first).toMatchObject({ type: 'redirect', status: 303, location: expect.stringContaining(`${emulator}/`) });
+	expect(await buy()).toEqual(first);
+
+	let location = first.location!;
+	for (let opened = 1; opened < 10; opened++) {
+		await expire(location);
+		const next = await buy();
+		expect(next.location).not.toBe(location);
+		location = next.location!;
+	}
+	await expire(location);
+	expect(await buy()).toMatchObject({ type: 'failure', status: 429 });
+
+	await page.goto('/settings/credits');
+	await page.getByRole('button', { name: 'Buy Standard' }).click();
+	await expect(page.getByText('You have opened 10 checkouts in the last 10 minutes. Try again in 10 minutes.')).toBeVisible();
+	await expect(page).toHaveURL(/\/settings\/credits$/);
+});

@@ -1,10 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/lib/server/auth/accounts';
 import { openDatabase } from '../../src/lib/server/db';
+import { users } from '../../src/lib/server/db/schema';
 import { startCheckout } from '../../src/lib/server/stripe/checkout';
 import { createStripeClient } from '../../src/lib/server/stripe/client';
 import { listUserPurchases } from '../../src/lib/server/purchases';
-import { openShop, type Shop } from './purchase-fixture';
+import { eventually, openShop, type Shop } from './purchase-fixture';
 
 let shop: Shop;
 beforeAll(async () => {
@@ -32,8 +34,8 @@ describe('starting a checkout', () => {
 
 	it('creates the Stripe customer once per user', async () => {
 		const userId = await shop.signUp();
-		const first = await shop.buy(userId);
-		const second = await shop.buy(userId);
+		const first = await shop.buy(userId, 'basic');
+		const second = await shop.buy(userId, 'standard');
 		const [a, b] = await Promise.all([first, second].map(({ sessionId }) => shop.stripe.checkout.sessions.retrieve(sessionId)));
 		expect(a.customer).toMatch(/^cus_/);
 		expect(b.customer).toBe(a.customer);
@@ -62,5 +64,81 @@ describe('starting a checkout', () => {
 		const [purchase] = listUserPurchases(shop.db, userId);
 		expect(purchase).toMatchObject({ status: 'failed', failureReason: 'Stripe could not be reached' });
 		expect(shop.balanceOf(userId)).toBe(0);
+	});
+});
+
+describe('an open checkout', () => {
+	afterEach(async () => {
+		await shop.control('webhooks/resume');
+	});
+
+	const checkout = (userId: string, packageId = 'standard') => startCheckout(shop.db, shop.stripe, { id: userId, email: `${userId}@example.com` }, packageId, 'http://app.test');
+
+	async function sessionsOf(userId: string) {
+		const customer = shop.db.select({ id: users.stripeCustomerId }).from(users).where(eq(users.id, userId)).get()?.id;
+		return (await shop.stripe.checkout.sessions.list({ customer: customer!, limit: 100 })).data;
+	}
+
+	it('is reused by 50 concurrent buys of the same package: one purchase, one session', async () => {
+		const userId = await shop.signUp();
+		const results = await Promise.all(Array.from({ length: 50 }, () => checkout(userId)));
+		expect(results.every((result) => result.ok)).toBe(true);
+		expect(new Set(results.map((result) => result.ok && result.url)).size).toBe(1);
+		expect(listUserPurchases(shop.db, userId)).toHaveLength(1);
+		expect(await sessionsOf(userId)).toHaveLength(1);
+
+		expect(await checkout(userId)).toEqual(results[0]);
+		expect(await sessionsOf(userId)).toHaveLength(1);
+	});
+
+	it('is not reused for another package', async () => {
+		const userId = await shop.signUp();
+		const results = await Promise.all(['basic', 'standard', 'basic', 'standard'].map((packageId) => checkout(userId, packageId)));
+		const urls = results.map((result) => result.ok && result.url);
+		expect(urls[0]).toBe(urls[2]);
+		expect(urls[1]).toBe(urls[3]);
+		expect(urls[0]).not.toBe(urls[1]);
+		expect(listUserPurchases(shop.db, userId).map((purchase) => purchase.packageId).sort()).toEqual(['basic', 'standard']);
+		expect(await sessionsOf(userId)).toHaveLength(2);
+	});
+
+	it('is not reused once Stripe expired it, even before the webhook says so', async () => {
+		const userId = await shop.signUp();
+		const first = await shop.buy(userId);
+		await shop.control('webhooks/pause');
+		await shop.stripe.checkout.sessions.expire(first.sessionId);
+
+		const second = await checkout(userId);
+		expect(second).toMatchObject({ ok: true });
+		expect(second.ok && second.purchaseId).not.toBe(first.purchaseId);
+		expect(second.ok && second.url).not.toBe(first.url);
+		expect(shop.purchase(first.purchaseId).status).toBe('expired');
+	});
+
+	it('is not reused once paid; the payment is credited on the spot', async () => {
+		const userId = await shop.signUp();
+		const first = await shop.buy(userId);
+		await shop.control('webhooks/pause');
+		expect((await shop.pay(first.url)).status).toBe(303);
+
+		const second = await checkout(userId);
+		expect(second.ok && second.purchaseId).not.toBe(first.purchaseId);
+		expect(shop.purchase(first.purchaseId).status).toBe('paid');
+		expect(shop.balanceOf(userId)).toBe(500);
+	});
+
+	it('refuses an 11th new checkout within 10 minutes and says when to retry', async () => {
+		const userId = await shop.signUp();
+		for (let i = 0; i < 10; i++) {
+			const { sessionId, purchaseId } = await shop.buy(userId);
+			await shop.stripe.checkout.sessions.expire(sessionId);
+			await eventually(() => shop.purchase(purchaseId).status === 'expired');
+		}
+		const refused = await checkout(userId);
+		expect(refused).toEqual({ ok: false, code: 'rate_limited', message: 'You have opened 10 checkouts in the last 10 minutes. Try again in 10 minutes.' });
+		expect(listUserPurchases(shop.db, userId, 50)).toHaveLength(10);
+
+		const other = await shop.signUp();
+		expect(await checkout(other)).toMatchObject({ ok: true });
 	});
 });

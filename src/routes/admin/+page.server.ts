@@ -1,5 +1,6 @@
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
+import { listMismatchedPurchases, resolveMismatch } from '$lib/server/admin/purchases';
 import { listUsers, promoteToAdmin } from '$lib/server/admin/users';
 import { requireAdmin } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db';
@@ -7,10 +8,21 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) => {
 	requireAdmin(event);
+<<<<<<< HEAD
 	return { users: listUsers(getDb()) };
+=======
+	const db = getDb();
+	return { users: listUsers(db), mismatches: listMismatchedPurchases(db) };
+>>>>>>> sec-stripe
 };
 
 const promoteForm = z.object({ userId: z.string().min(1) });
+
+const resolveForm = z.object({
+	purchaseId: z.string({ error: 'Choose a purchase.' }).trim().min(1, 'Choose a purchase.'),
+	decision: z.enum(['credit', 'reject'], { error: 'Choose Credit or Reject.' }),
+	reason: z.string({ error: 'Give a reason.' }).trim().min(1, 'Give a reason.').max(500, 'Keep the reason under 500 characters.')
+});
 
 export const actions: Actions = {
 	promote: async (event) => {
@@ -19,5 +31,18 @@ export const actions: Actions = {
 		if (!parsed.success) return fail(400, { promote: { message: 'Choose an account to promote.' } });
 		if (!promoteToAdmin(getDb(), parsed.data.userId)) return fail(404, { promote: { message: 'No such account.' } });
 		return { promote: { message: 'Account promoted to admin.' } };
+	},
+	resolveMismatch: async (event) => {
+		const admin = requireAdmin(event);
+		const form = Object.fromEntries(await event.request.formData());
+		const purchaseId = typeof form.purchaseId === 'string' ? form.purchaseId : null;
+		const parsed = resolveForm.safeParse(form);
+		if (!parsed.success) return fail(400, { resolveMismatch: { purchaseId, message: parsed.error.issues[0].message } });
+
+		const { decision, reason } = parsed.data;
+		const result = resolveMismatch(getDb(), parsed.data.purchaseId, { decision, reason, adminId: admin.id });
+		if (!result.ok) return fail(result.code === 'purchase_not_found' ? 404 : 409, { resolveMismatch: { purchaseId, message: result.message } });
+		const message = result.status === 'paid' ? `Credited ${result.credits} credits.` : 'Purchase rejected; no credits added. Refund the payment in Stripe.';
+		return { resolveMismatch: { purchaseId, message } };
 	}
 };

@@ -52,6 +52,7 @@ export const purchaseStatuses = [
 	'failed',
 	'expired',
 	'mismatch',
+	'rejected',
 	'partially_refunded',
 	'refunded',
 	'disputed'
@@ -72,6 +73,9 @@ export const purchases = sqliteTable(
 		checkoutSessionId: text('checkout_session_id').unique(),
 		paymentIntentId: text('payment_intent_id'),
 		chargeId: text('charge_id'),
+		/** What a payment that did not match `amount` paid, for the admin who reviews it. */
+		amountPaid: integer('amount_paid'),
+		currencyPaid: text('currency_paid'),
 		amountRefunded: integer('amount_refunded').notNull().default(0),
 		failureReason: text('failure_reason'),
 		createdAt: createdAt(),

@@ -1,33 +1,100 @@
-import { eq } from 'drizzle-orm';
+import { and, desc, eq, gt } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { findActivePackage } from '../../credits/packages';
+import { describeRetryAfter, Throttle } from '../auth/rate-limit';
 import { generateSecureRandomString } from '../auth/session';
 import type { Db } from '../db';
-import { purchases, users } from '../db/schema';
+import { purchases, users, type Purchase, type StripePrice } from '../db/schema';
 import { markPurchase } from '../purchases';
 import { describeStripeError } from './client';
+import { fulfilCheckout } from './fulfil';
 import { findSyncedPrice } from './prices';
 
 export type CheckoutResult =
 	| { ok: true; url: string; purchaseId: string }
-	| { ok: false; code: 'unknown_package' | 'price_not_synced' | 'stripe_error'; message: string };
+	| { ok: false; code: 'unknown_package' | 'price_not_synced' | 'stripe_error' | 'rate_limited'; message: string };
 
 type Buyer = { id: string; email: string };
 
-/** Records a pending purchase and opens a Stripe Checkout Session for it; the caller redirects to `url`. */
+const checkoutsPerTenMinutes = 10;
+const checkoutThrottle = new Throttle({ limit: checkoutsPerTenMinutes, windowMs: 10 * 60 * 1000 });
+// Stripe keeps a Checkout Session open for 24 hours unless told otherwise.
+const sessionLifetimeMs = 24 * 60 * 60 * 1000;
+/** Sessions being created right now, by purchase id: a concurrent buy waits for the same one. */
+const opening = new Map<string, Promise<CheckoutResult>>();
+
+/**
+ * Sends the buyer to Stripe Checkout for a package: to the Checkout Session they already have open
+ * for it, or else to a new one, for which a pending purchase is recorded first.
+ */
 export async function startCheckout(db: Db, stripe: Stripe, buyer: Buyer, packageId: string, origin: string): Promise<CheckoutResult> {
 	const pkg = findActivePackage(packageId);
 	if (!pkg) return { ok: false, code: 'unknown_package', message: 'That package is not on sale. Choose one of the packages below.' };
 	const price = findSyncedPrice(db, pkg.id);
 	if (!price) return { ok: false, code: 'price_not_synced', message: `${pkg.name} cannot be bought right now: its price is not set up in Stripe yet.` };
 
+	// Each pass either answers or closes the purchase it found, so the next pass finds another or reserves a new one.
+	for (;;) {
+		const open = findOpenPurchase(db, buyer.id, price);
+		if (!open) return reserveCheckout(db, stripe, buyer, price, origin);
+		const inFlight = opening.get(open.id);
+		if (inFlight) return inFlight;
+		if (!open.checkoutSessionId) {
+			markPurchase(db, open.id, ['pending'], 'failed', 'Its Checkout Session was never opened');
+			continue;
+		}
+		let session: Stripe.Checkout.Session;
+		try {
+			session = await stripe.checkout.sessions.retrieve(open.checkoutSessionId);
+		} catch (error) {
+			return stripeFailure(describeStripeError(error));
+		}
+		if (session.status === 'open' && session.url) return { ok: true, url: session.url, purchaseId: open.id };
+		closeAbandoned(db, open, session);
+	}
+}
+
+/** The buyer's newest pending purchase of this package at its current price that may still have an open session. */
+function findOpenPurchase(db: Db, userId: string, price: StripePrice): Purchase | undefined {
+	return db
+		.select()
+		.from(purchases)
+		.where(
+			and(
+				eq(purchases.userId, userId),
+				eq(purchases.packageId, price.packageId),
+				eq(purchases.status, 'pending'),
+				eq(purchases.amount, price.unitAmount),
+				eq(purchases.currency, price.currency),
+				eq(purchases.credits, price.credits),
+				gt(purchases.createdAt, new Date(Date.now() - sessionLifetimeMs))
+			)
+		)
+		.orderBy(desc(purchases.createdAt))
+		.get();
+}
+
+/** Records the purchase and claims its session before the first `await`, so concurrent buys find it. */
+function reserveCheckout(db: Db, stripe: Stripe, buyer: Buyer, price: StripePrice, origin: string): Promise<CheckoutResult> {
+	const waitMs = checkoutThrottle.retryAfterMs(buyer.id);
+	if (waitMs > 0) {
+		const message = `You have opened ${checkoutsPerTenMinutes} checkouts in the last 10 minutes. Try again in ${describeRetryAfter(waitMs)}.`;
+		return Promise.resolve({ ok: false, code: 'rate_limited', message });
+	}
+	checkoutThrottle.record(buyer.id);
 	const purchaseId = `pur_${generateSecureRandomString()}`;
 	db.insert(purchases)
-		.values({ id: purchaseId, userId: buyer.id, packageId: pkg.id, credits: price.credits, amount: price.unitAmount, currency: price.currency })
+		.values({ id: purchaseId, userId: buyer.id, packageId: price.packageId, credits: price.credits, amount: price.unitAmount, currency: price.currency })
 		.run();
+	const session = openSession(db, stripe, buyer, price, purchaseId, origin).finally(() => opening.delete(purchaseId));
+	opening.set(purchaseId, session);
+	return session;
+}
+
+async function openSession(db: Db, stripe: Stripe, buyer: Buyer, price: StripePrice, purchaseId: string, origin: string): Promise<CheckoutResult> {
 	try {
 		const customer = await ensureCustomer(db, stripe, buyer);
-		const metadata = { purchase_id: purchaseId, user_id: buyer.id, package_id: pkg.id };
+		const metadata = { purchase_id: purchaseId, user_id: buyer.id, package_id: price.packageId };
 		const session = await stripe.checkout.sessions.create(
 			{
 				mode: 'payment',
@@ -47,8 +114,18 @@ export async function startCheckout(db: Db, stripe: Stripe, buyer: Buyer, packag
 	} catch (error) {
 		const reason = describeStripeError(error);
 		markPurchase(db, purchaseId, ['pending'], 'failed', reason);
-		return { ok: false, code: 'stripe_error', message: `The payment page could not be opened (${reason}). Nothing was charged; please try again.` };
+		return stripeFailure(reason);
 	}
+}
+
+/** A session that is no longer open: a paid one is fulfilled now (its webhook may still be on the way), any other closes its purchase. */
+function closeAbandoned(db: Db, purchase: Purchase, session: Stripe.Checkout.Session) {
+	if (session.status === 'complete') fulfilCheckout(db, session);
+	markPurchase(db, purchase.id, ['pending'], 'expired', 'Its Checkout Session closed before payment');
+}
+
+function stripeFailure(reason: string): CheckoutResult {
+	return { ok: false, code: 'stripe_error', message: `The payment page could not be opened (${reason}). Nothing was charged; please try again.` };
 }
 
 async function ensureCustomer(db: Db, stripe: Stripe, buyer: Buyer): Promise<string> {

@@ -6,7 +6,7 @@ import { fulfilCheckout } from './fulfil';
 
 export type Confirmation =
 	| { status: 'credited'; credits: number }
-	| { status: 'processing' | 'not_paid' | 'review' }
+	| { status: 'processing' | 'not_paid' | 'review' | 'rejected' }
 	| { status: 'unavailable'; message: string }
 	| { status: 'not_found' };
 
@@ -36,7 +36,10 @@ export async function confirmCheckout(db: Db, stripe: Stripe, userId: string, se
 		case 'not_paid':
 			return { status: result.status };
 		case 'mismatch':
+		case 'needs_review':
 			return { status: 'review' };
+		case 'rejected':
+			return { status: 'rejected' };
 		case 'unknown_purchase':
 			return { status: 'not_found' };
 	}

@@ -1,15 +1,15 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import type Stripe from 'stripe';
 import { packages } from '../../credits/packages';
 import { getLedgerFor, requireLedgerOk } from '../credits';
 import type { Db } from '../db';
 import { purchases, type Purchase, type PurchaseStatus } from '../db/schema';
 import { findPurchase, findPurchaseBy, markPurchase } from '../purchases';
+import type { CheckoutSessionFields, PaymentIntentFields } from './objects';
 
 export type FulfilResult =
 	| { status: 'credited' | 'already_credited'; purchaseId: string; credits: number }
 	| { status: 'processing' | 'not_paid'; purchaseId: string }
-	| { status: 'mismatch'; purchaseId: string; reason: string }
+	| { status: 'mismatch' | 'needs_review' | 'rejected'; purchaseId: string; reason: string }
 	| { status: 'unknown_purchase' };
 
 /** What a Checkout Session or a PaymentIntent says about a purchase's payment. */
@@ -22,11 +22,11 @@ type PaymentEvidence = {
 	paymentIntentId: string | null;
 };
 
-const creditedStates: PurchaseStatus[] = ['paid', 'partially_refunded', 'refunded', 'disputed'];
+export const creditedStates: PurchaseStatus[] = ['paid', 'partially_refunded', 'refunded', 'disputed'];
 // A payment that did go through is credited even if the purchase was given up on meanwhile.
 const creditableStates: PurchaseStatus[] = ['pending', 'processing', 'failed', 'expired'];
 
-export function fulfilCheckout(db: Db, session: Stripe.Checkout.Session): FulfilResult {
+export function fulfilCheckout(db: Db, session: CheckoutSessionFields): FulfilResult {
 	const purchaseId = session.metadata?.purchase_id;
 	return fulfilPurchase(db, {
 		purchase: purchaseId ? findPurchase(db, purchaseId) : findPurchaseBy(db, 'checkoutSessionId', session.id),
@@ -38,7 +38,7 @@ export function fulfilCheckout(db: Db, session: Stripe.Checkout.Session): Fulfil
 	});
 }
 
-export function fulfilPaymentIntent(db: Db, intent: Stripe.PaymentIntent): FulfilResult {
+export function fulfilPaymentIntent(db: Db, intent: PaymentIntentFields): FulfilResult {
 	const purchaseId = intent.metadata.purchase_id;
 	return fulfilPurchase(db, {
 		purchase: purchaseId ? findPurchase(db, purchaseId) : findPurchaseBy(db, 'paymentIntentId', intent.id),
@@ -51,14 +51,15 @@ export function fulfilPaymentIntent(db: Db, intent: Stripe.PaymentIntent): Fulfi
 }
 
 /**
- * Credits a paid purchase exactly once: the purchase's move to `paid` and the ledger grant (keyed by
- * the purchase id) commit together, so any number of calls, in any order, credit once.
+ * Credits a paid purchase exactly once. A purchase whose payment did not match its price waits for
+ * an admin (`resolveMismatch`): no later event credits it, whatever amount it carries.
  */
 function fulfilPurchase(db: Db, evidence: PaymentEvidence): FulfilResult {
 	const { purchase } = evidence;
 	if (!purchase) return { status: 'unknown_purchase' };
 	const purchaseId = purchase.id;
-	if (creditedStates.includes(purchase.status)) return { status: 'already_credited', purchaseId, credits: purchase.credits };
+	const settled = settledResult(purchase);
+	if (settled) return settled;
 	if (!evidence.paid) {
 		if (!evidence.awaitingPayment) return { status: 'not_paid', purchaseId };
 		markPurchase(db, purchaseId, ['pending'], 'processing');
@@ -66,17 +67,46 @@ function fulfilPurchase(db: Db, evidence: PaymentEvidence): FulfilResult {
 	}
 	if (evidence.amount !== purchase.amount || evidence.currency !== purchase.currency) {
 		const reason = `Paid ${evidence.amount ?? 'no amount'} ${evidence.currency ?? ''} but the purchase costs ${purchase.amount} ${purchase.currency}`;
-		markPurchase(db, purchaseId, creditableStates, 'mismatch', reason);
+		db.update(purchases)
+			.set({ status: 'mismatch', failureReason: reason, amountPaid: evidence.amount, currencyPaid: evidence.currency, paymentIntentId: evidence.paymentIntentId ?? purchase.paymentIntentId, updatedAt: new Date() })
+			.where(and(eq(purchases.id, purchaseId), inArray(purchases.status, creditableStates)))
+			.run();
 		return { status: 'mismatch', purchaseId, reason };
 	}
+	const credited = creditPurchase(db, purchase, { from: creditableStates, paymentIntentId: evidence.paymentIntentId, actor: 'system:stripe', reason: `Bought ${purchase.credits} credits` });
+	if (credited) return { status: 'credited', purchaseId, credits: purchase.credits };
+	return settledResult(findPurchase(db, purchaseId)!) ?? { status: 'already_credited', purchaseId, credits: purchase.credits };
+}
 
-	const credited = db.$client
+/** The answer for a purchase no payment event can change any more, or null while it is still open. */
+function settledResult(purchase: Purchase): FulfilResult | null {
+	const { id: purchaseId, status, failureReason } = purchase;
+	if (creditedStates.includes(status)) return { status: 'already_credited', purchaseId, credits: purchase.credits };
+	if (status === 'mismatch') return { status: 'needs_review', purchaseId, reason: failureReason ?? 'The payment did not match the price' };
+	if (status === 'rejected') return { status: 'rejected', purchaseId, reason: failureReason ?? 'Rejected by an admin' };
+	return null;
+}
+
+type Credit = { from: PurchaseStatus[]; paymentIntentId: string | null; actor: string; reason: string };
+
+/**
+ * The purchase's move to `paid` and its ledger grant (keyed by the purchase id) commit together, so
+ * any number of calls, in any order, credit once. False when the purchase was not in a `from` state.
+ */
+export function creditPurchase(db: Db, purchase: Purchase, credit: Credit): boolean {
+	return db.$client
 		.transaction(() => {
 			const now = new Date();
 			const moved = db
 				.update(purchases)
-				.set({ status: 'paid', paidAt: now, updatedAt: now, failureReason: null, paymentIntentId: evidence.paymentIntentId ?? purchase.paymentIntentId })
-				.where(and(eq(purchases.id, purchaseId), inArray(purchases.status, creditableStates)))
+				.set({
+					status: 'paid',
+					paidAt: now,
+					updatedAt: now,
+					failureReason: null,
+					paymentIntentId: credit.paymentIntentId ?? purchase.paymentIntentId
+				})
+				.where(and(eq(purchases.id, purchase.id), inArray(purchases.status, credit.from)))
 				.run();
 			if (moved.changes === 0) return false;
 			const granted = getLedgerFor(db).grant({
@@ -85,16 +115,15 @@ function fulfilPurchase(db: Db, evidence: PaymentEvidence): FulfilResult {
 				category: 'paid',
 				code: 'purchase',
 				expiresAt: lotExpiry(purchase.packageId, now),
-				reason: `Bought ${purchase.credits} credits`,
-				actor: 'system:stripe',
-				reference: purchaseId,
-				idempotencyKey: `purchase:${purchaseId}`
+				reason: credit.reason,
+				actor: credit.actor,
+				reference: purchase.id,
+				idempotencyKey: `purchase:${purchase.id}`
 			});
 			requireLedgerOk(granted, 'Ledger refused the purchase grant');
 			return true;
 		})
 		.immediate();
-	return { status: credited ? 'credited' : 'already_credited', purchaseId, credits: purchase.credits };
 }
 
 function lotExpiry(packageId: string, now: Date): Date | undefined {

@@ -1,10 +1,10 @@
 import { and, eq } from 'drizzle-orm';
-import type Stripe from 'stripe';
 import { getLedgerFor, requireLedgerOk } from '../credits';
 import type { Db } from '../db';
 import { purchases, type Purchase, type PurchaseStatus } from '../db/schema';
 import { findPurchase, findPurchaseBy, markPurchase } from '../purchases';
-import { idOf } from './fulfil';
+import { creditedStates, idOf } from './fulfil';
+import type { ChargeFields, DisputeFields } from './objects';
 import type { HandlerOutcome } from './webhook';
 
 const settledStates: PurchaseStatus[] = ['paid', 'partially_refunded'];
@@ -15,22 +15,25 @@ function creditsCoveredBy(purchase: Purchase, refunded: number): number {
 	return Math.floor((purchase.credits * refunded) / purchase.amount);
 }
 
-function purchaseOf(db: Db, metadata: Stripe.Metadata | null, paymentIntent: string | null): Purchase | undefined {
+function purchaseOf(db: Db, metadata: Record<string, string> | null, paymentIntent: string | null): Purchase | undefined {
 	if (metadata?.purchase_id) return findPurchase(db, metadata.purchase_id);
 	return paymentIntent ? findPurchaseBy(db, 'paymentIntentId', paymentIntent) : undefined;
 }
 
-function requireCredited(purchase: Purchase | undefined, what: string): purchase is Purchase {
-	if (!purchase) return false;
+/** The credited purchase a refund or dispute takes credits back from, or the outcome when there is none. */
+function reversibleOf(db: Db, object: ChargeFields | DisputeFields, what: 'refund' | 'dispute'): Purchase | HandlerOutcome {
+	const purchase = purchaseOf(db, object.metadata, idOf(object.payment_intent));
+	if (!purchase) return { outcome: 'ignored', note: `No purchase of Credits matches this ${what}` };
 	// Thrown so the webhook answers 500 and Stripe retries once the payment events have been handled.
-	if (purchase.status === 'pending' || purchase.status === 'processing') throw new Error(`${what} arrived before purchase ${purchase.id} was credited`);
-	return true;
+	if (purchase.status === 'pending' || purchase.status === 'processing') throw new Error(`A ${what} arrived before purchase ${purchase.id} was credited`);
+	if (!creditedStates.includes(purchase.status)) return { outcome: 'ignored', note: `Purchase ${purchase.id} was never credited (${purchase.status}): nothing to take back` };
+	return purchase;
 }
 
 /** `charge.refunded`: takes back credits in proportion to the increase of the cumulative refunded amount. */
-export function clawBackRefund(db: Db, charge: Stripe.Charge): HandlerOutcome {
-	const purchase = purchaseOf(db, charge.metadata, idOf(charge.payment_intent));
-	if (!requireCredited(purchase, 'A refund')) return { outcome: 'ignored', note: 'No purchase of Credits matches this charge' };
+export function clawBackRefund(db: Db, charge: ChargeFields): HandlerOutcome {
+	const purchase = reversibleOf(db, charge, 'refund');
+	if ('outcome' in purchase) return purchase;
 	if (charge.amount_refunded <= purchase.amountRefunded) return { outcome: 'processed', note: 'refund already applied' };
 
 	const credits = creditsCoveredBy(purchase, charge.amount_refunded) - creditsCoveredBy(purchase, purchase.amountRefunded);
@@ -67,9 +70,9 @@ export function clawBackRefund(db: Db, charge: Stripe.Charge): HandlerOutcome {
 }
 
 /** `charge.dispute.created`: takes back the credits the disputed payment bought (those not refunded already). */
-export function clawBackDispute(db: Db, dispute: Stripe.Dispute): HandlerOutcome {
-	const purchase = purchaseOf(db, dispute.metadata, idOf(dispute.payment_intent));
-	if (!requireCredited(purchase, 'A dispute')) return { outcome: 'ignored', note: 'No purchase of Credits matches this dispute' };
+export function clawBackDispute(db: Db, dispute: DisputeFields): HandlerOutcome {
+	const purchase = reversibleOf(db, dispute, 'dispute');
+	if ('outcome' in purchase) return purchase;
 	const credits = purchase.credits - creditsCoveredBy(purchase, purchase.amountRefunded);
 	const applied = moveWithCredits(db, purchase.id, settledStates, 'disputed', credits, () =>
 		getLedgerFor(db).clawback({
@@ -87,9 +90,9 @@ export function clawBackDispute(db: Db, dispute: Stripe.Dispute): HandlerOutcome
 }
 
 /** `charge.dispute.closed`: a won dispute gives the credits back; a lost one leaves them taken. */
-export function reinstateDispute(db: Db, dispute: Stripe.Dispute): HandlerOutcome {
-	const purchase = purchaseOf(db, dispute.metadata, idOf(dispute.payment_intent));
-	if (!requireCredited(purchase, 'A dispute')) return { outcome: 'ignored', note: 'No purchase of Credits matches this dispute' };
+export function reinstateDispute(db: Db, dispute: DisputeFields): HandlerOutcome {
+	const purchase = reversibleOf(db, dispute, 'dispute');
+	if ('outcome' in purchase) return purchase;
 	if (dispute.status !== 'won') return { outcome: 'processed', note: `dispute ${dispute.status}: credits stay clawed back` };
 	const credits = purchase.credits - creditsCoveredBy(purchase, purchase.amountRefunded);
 	const restored: PurchaseStatus = purchase.amountRefunded > 0 ? 'partially_refunded' : 'paid';

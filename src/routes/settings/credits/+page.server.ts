@@ -5,7 +5,7 @@ import { activePackages } from '$lib/credits/packages';
 import { getLedger } from '$lib/server/credits';
 import { getDb } from '$lib/server/db';
 import { listUserPurchases } from '$lib/server/purchases';
-import { startCheckout } from '$lib/server/stripe/checkout';
+import { startCheckout, type CheckoutResult } from '$lib/server/stripe/checkout';
 import { getStripe } from '$lib/server/stripe/client';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -19,6 +19,13 @@ export const load: PageServerLoad = (event) => {
 	};
 };
 
+const failureStatus: Record<Extract<CheckoutResult, { ok: false }>['code'], number> = {
+	unknown_package: 400,
+	price_not_synced: 400,
+	rate_limited: 429,
+	stripe_error: 502
+};
+
 const buyForm = z.object({ packageId: z.string({ error: 'Choose a package.' }).trim().min(1, 'Choose a package.') });
 
 export const actions: Actions = {
@@ -28,7 +35,7 @@ export const actions: Actions = {
 		if (!parsed.success) return fail(400, { buy: { packageId: null, message: parsed.error.issues[0].message } });
 
 		const result = await startCheckout(getDb(), getStripe(), user, parsed.data.packageId, event.url.origin);
-		if (!result.ok) return fail(result.code === 'stripe_error' ? 502 : 400, { buy: { packageId: parsed.data.packageId, message: result.message } });
+		if (!result.ok) return fail(failureStatus[result.code], { buy: { packageId: parsed.data.packageId, message: result.message } });
 		redirect(303, result.url);
 	}
 };
