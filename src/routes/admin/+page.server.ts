@@ -8,12 +8,8 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) => {
 	requireAdmin(event);
-<<<<<<< HEAD
-	return { users: listUsers(getDb()) };
-=======
 	const db = getDb();
 	return { users: listUsers(db), mismatches: listMismatchedPurchases(db) };
->>>>>>> sec-stripe
 };
 
 const promoteForm = z.object({ userId: z.string().min(1) });
