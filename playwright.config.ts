@@ -1,4 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
+import { adminEmail, lateAdminEmail, password } from './tests/e2e/helpers';
 
 // Overridable so that two checkouts on one machine can run their e2e suites side by side.
 const port = Number(process.env.E2E_PORT ?? 4173);
@@ -19,7 +20,8 @@ export default defineConfig({
 	},
 	projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
 	webServer: {
-		command: 'rm -rf tests/.tmp && npm start',
+		// The admin exists before start-up: ADMIN_EMAILS promotes only accounts that exist then.
+		command: `rm -rf tests/.tmp && npm run admin:create -- --email ${adminEmail} --password '${password}' && npm start`,
 		url: `http://127.0.0.1:${port}/healthz`,
 		reuseExistingServer: false,
 		timeout: 180_000,
@@ -30,7 +32,7 @@ export default defineConfig({
 			ORIGIN: `http://127.0.0.1:${port}`,
 			DATABASE_URL: 'tests/.tmp/e2e.db',
 			STRIPE_EMULATOR_PORT: String(e2eEmulatorPort),
-			ADMIN_EMAILS: 'admin@e2e.test',
+			ADMIN_EMAILS: `${adminEmail},${lateAdminEmail}`,
 			STRIPE_SECRET_KEY: '',
 			STRIPE_WEBHOOK_SECRET: '',
 			STRIPE_API_URL: ''

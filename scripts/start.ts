@@ -15,9 +15,11 @@ import { waitForHealthy } from './lib/wait';
 const dev = process.argv.includes('--dev');
 const config = exitOnConfigError();
 const dataDir = dirname(resolve(config.DATABASE_URL));
+// A demo is for this machine: unless HOST says otherwise, nobody else can reach it.
+const host = config.HOST ?? (config.demoMode ? '127.0.0.1' : undefined);
 // adapter-node assumes https when ORIGIN is unset, which would refuse every form posted over plain http.
 const appUrl = config.ORIGIN ?? `http://${config.HOST && config.HOST !== '0.0.0.0' ? config.HOST : 'localhost'}:${config.PORT}`;
-const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(config.PORT), DATABASE_URL: config.DATABASE_URL, ORIGIN: appUrl };
+const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(config.PORT), DATABASE_URL: config.DATABASE_URL, ORIGIN: appUrl, ...(host && { HOST: host }) };
 
 const db = openDatabase(config.DATABASE_URL);
 if (!dev) buildIfStale();
@@ -44,7 +46,7 @@ const logins: DemoLogin[] = config.demoMode
 db.$client.close();
 
 const server: ChildProcess = dev
-	? spawn('npx', ['vite', 'dev', '--port', String(config.PORT), '--strictPort', ...(config.HOST ? ['--host', config.HOST] : [])], { env, stdio: 'inherit' })
+	? spawn('npx', ['vite', 'dev', '--port', String(config.PORT), '--strictPort', ...(host ? ['--host', host] : [])], { env, stdio: 'inherit' })
 	: spawn(process.execPath, ['build'], { env, stdio: 'inherit' });
 cleanups.push(() => void server.kill('SIGTERM'));
 
@@ -68,5 +70,6 @@ process.on('SIGTERM', () => shutDown(0));
 server.on('exit', (code) => shutDown(code ?? 1));
 
 await waitForHealthy(`http://127.0.0.1:${config.PORT}/healthz`);
-console.log(`\nCredits is running at ${appUrl}`);
+const listening = config.HOST || !host ? `on ${host ?? 'every interface'}` : `on ${host} only; HOST=0.0.0.0 opens it to your network`;
+console.log(`\nCredits is running at ${appUrl} (listening ${listening})`);
 for (const login of logins) console.log(`  demo ${login.role.padEnd(5)}  ${login.email}  password: ${login.password}`);

@@ -1,6 +1,7 @@
 import type { Handle, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { deleteSessionCookie, setSessionCookie } from '$lib/server/auth/cookie';
+import { promoteListedAdmins } from '$lib/server/admin/users';
 import { sessionCookieName, validateSessionToken } from '$lib/server/auth/session';
 import { getConfig } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
@@ -11,8 +12,8 @@ import { isUnder, securityHeaders } from '$lib/server/http/headers';
 import { checkoutOrigin } from '$lib/server/stripe/client';
 
 export const init: ServerInit = () => {
-	getConfig();
-	getDb();
+	const promoted = promoteListedAdmins(getDb(), getConfig().ADMIN_EMAILS);
+	if (promoted.length > 0) console.log(`ADMIN_EMAILS: ${promoted.join(', ')} promoted to admin`);
 	startBackgroundJobs();
 };
 
@@ -37,8 +38,7 @@ const loadSession: Handle = ({ event, resolve }) => {
 	const result = validateSessionToken(getDb(), token);
 	if (result.session) {
 		if (result.fresh) setSessionCookie(event.cookies, event.url, token, result.session.expiresAt);
-		const admin = result.user.role === 'admin' || getConfig().ADMIN_EMAILS.includes(result.user.email);
-		event.locals.user = { ...result.user, role: admin ? 'admin' : 'user' };
+		event.locals.user = result.user;
 		event.locals.session = result.session;
 	} else {
 		deleteSessionCookie(event.cookies);

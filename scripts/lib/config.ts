@@ -1,9 +1,9 @@
-import { ConfigError, parseConfig, type Config } from '../../src/lib/server/config';
+import { ConfigError, loadConfig, type Config } from '../../src/lib/server/config';
 
 /** Parses the environment, or prints the one-line reason and exits 1. */
 export function exitOnConfigError(): Config {
 	try {
-		return parseConfig(process.env);
+		return loadConfig();
 	} catch (error) {
 		if (!(error instanceof ConfigError)) throw error;
 		console.error(error.message);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { password, signIn, signInAsListedAdmin, signOut, signUp, uniqueEmail } from './helpers';
+import { lateAdminEmail, password, signIn, signInAsListedAdmin, signOut, signUp, uniqueEmail } from './helpers';
 
 test('sign up, see the signed-in shell, sign out and sign in again', async ({ page }) => {
 	const email = await signUp(page);
@@ -84,12 +84,18 @@ test('a user gets 404 on /admin and on an admin form action', async ({ page }) =
 	expect(action.status()).toBe(404);
 });
 
-test('an account listed in ADMIN_EMAILS sees Admin in the navigation and can open it', async ({ page }) => {
+test('an admin created before the server started sees Admin in the navigation and can open it', async ({ page }) => {
 	await signInAsListedAdmin(page);
 	const adminLink = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' });
 	await expect(adminLink).toBeVisible();
 	await adminLink.click();
 	await expect(page.getByRole('heading', { name: 'Admin', level: 1 })).toBeVisible();
+});
+
+test('signing up with an address listed in ADMIN_EMAILS after start-up makes a plain user', async ({ page }) => {
+	await signUp(page, lateAdminEmail);
+	await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' })).toHaveCount(0);
+	expect((await page.goto('/admin'))?.status()).toBe(404);
 });
 
 test('healthz answers ok', async ({ request }) => {

@@ -1,8 +1,9 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import { settleDelayedPayment, expireSession } from './checkout';
 import { closeDispute, openDispute } from './disputes';
 import type { Emulator } from './emulator';
-import { invalidRequest } from './errors';
+import { ApiError, invalidRequest } from './errors';
 import type { FormObject } from './form';
 import { integer, parseParams } from './params';
 import { route, type Route } from './router';
@@ -79,6 +80,24 @@ export const controlRoutes: Route<ControlHandler>[] = [
 		return session;
 	})
 ];
+
+/**
+ * Control POSTs pay, dispute and reset, so a page on another site must not be able to send one. A
+ * browser sends JSON to another origin only after a preflight, which the emulator never grants, and
+ * names the sending page in `Origin` and `Sec-Fetch-Site`; scripts and curl send neither.
+ */
+export function refuseForeignControl(headers: IncomingHttpHeaders, ownOrigins: ReadonlySet<string>): void {
+	const { origin } = headers;
+	const site = headers['sec-fetch-site'];
+	if (origin !== undefined && !ownOrigins.has(origin)) throw forbidden(`requests from ${origin} are refused`);
+	if (site === 'cross-site' || site === 'same-site') throw forbidden(`${site} requests are refused`);
+	const type = headers['content-type']?.split(';')[0].trim().toLowerCase();
+	if (type !== 'application/json') throw forbidden('send a JSON body with Content-Type: application/json');
+}
+
+function forbidden(reason: string): ApiError {
+	return new ApiError(403, 'invalid_request_error', `Emulator control endpoint: ${reason}.`);
+}
 
 function findDeliverableEvent(emulator: Emulator, id: string) {
 	const event = emulator.store.events.require(id);

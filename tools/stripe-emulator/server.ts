@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { handleApiRequest, type ApiRoute } from './api';
 import { expireDueSessions } from './checkout';
-import { controlRoutes } from './control';
+import { controlRoutes, refuseForeignControl } from './control';
 import type { Emulator } from './emulator';
 import { ApiError } from './errors';
 import { cancelCheckout, showCheckout, submitCheckout, type PageReply } from './hosted';
@@ -78,8 +78,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 		}
 	});
 	const emulator: Emulator = { store, webhooks, publicUrl: '', changed: () => saver.schedule() };
+	const ownOrigins = new Set<string>();
 	const server = createServer((request, response) => {
-		handle(emulator, request, response).catch((error: unknown) => replyWithError(response, error));
+		handle(emulator, ownOrigins, request, response).catch((error: unknown) => replyWithError(response, error));
 	});
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
@@ -88,6 +89,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 	const { port } = server.address() as AddressInfo;
 	const url = `http://${host}:${port}`;
 	emulator.publicUrl = (options.publicUrl ?? url).replace(/\/$/, '');
+	ownOrigins.add(new URL(url).origin).add(new URL(emulator.publicUrl).origin);
 	const sweeper = setInterval(() => expireDueSessions(emulator), EXPIRY_SWEEP_MS);
 	sweeper.unref();
 	return {
@@ -104,7 +106,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 	};
 }
 
-async function handle(emulator: Emulator, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handle(emulator: Emulator, ownOrigins: ReadonlySet<string>, request: IncomingMessage, response: ServerResponse): Promise<void> {
 	const url = new URL(request.url ?? '/', 'http://emulator');
 	const method = request.method ?? 'GET';
 	if (url.pathname.startsWith('/v1/')) return handleApiRequest(emulator, API_ROUTES, request, response, url);
@@ -112,6 +114,7 @@ async function handle(emulator: Emulator, request: IncomingMessage, response: Se
 	if (checkout) return handlePage(emulator, request, response, checkout[1], Boolean(checkout[2]));
 	const control = matchRoute(controlRoutes, method, url.pathname);
 	if (control) {
+		if (method === 'POST') refuseForeignControl(request.headers, ownOrigins);
 		const input = method === 'POST' ? parseBody(await readBody(request), request.headers['content-type']) : {};
 		const result = await control.handler({ emulator, params: control.params, input, query: url.searchParams });
 		return sendJson(response, 200, result);

@@ -1,9 +1,14 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from './config';
 
+const installSecret = 'whsec_this_install';
+const parse = (env: Record<string, string>) => parseConfig(env, () => installSecret);
+
 function errorOf(env: Record<string, string>) {
 	try {
-		parseConfig(env);
+		parse(env);
 	} catch (error) {
 		expect(error).toBeInstanceOf(ConfigError);
 		return (error as Error).message;
@@ -13,21 +18,32 @@ function errorOf(env: Record<string, string>) {
 
 describe('parseConfig', () => {
 	it('fills the defaults of an empty environment and runs in demo mode', () => {
-		const config = parseConfig({});
+		const config = parse({});
 		expect(config.PORT).toBe(3000);
 		expect(config.DATABASE_URL).toBe('data/credits.db');
 		expect(config.STRIPE_EMULATOR_PORT).toBe(12111);
 		expect(config.ADMIN_EMAILS).toEqual([]);
 		expect(config.demoMode).toBe(true);
-		expect(config.stripeSecretKey).toMatch(/^sk_test_/);
+		expect(config.stripeSecretKey).toMatch(/^sk_test_\w{24}$/);
+		expect(parse({}).stripeSecretKey).not.toBe(config.stripeSecretKey);
+	});
+
+	it('signs demo webhooks with the install’s own secret for its database, unless STRIPE_WEBHOOK_SECRET is set', () => {
+		const asked: string[] = [];
+		const secretOf = (env: Record<string, string>) => parseConfig(env, (databaseUrl) => (asked.push(databaseUrl), installSecret)).stripeWebhookSecret;
+		expect(secretOf({ DATABASE_URL: 'elsewhere/credits.db' })).toBe(installSecret);
+		expect(asked).toEqual(['elsewhere/credits.db']);
+		expect(secretOf({ STRIPE_WEBHOOK_SECRET: 'whsec_chosen' })).toBe('whsec_chosen');
+		expect(secretOf({ STRIPE_SECRET_KEY: 'sk_test_abc', STRIPE_WEBHOOK_SECRET: 'whsec_123' })).toBe('whsec_123');
+		expect(asked).toHaveLength(1);
 	});
 
 	it('treats empty strings as unset', () => {
-		expect(parseConfig({ PORT: '', STRIPE_SECRET_KEY: '' }).PORT).toBe(3000);
+		expect(parse({ PORT: '', STRIPE_SECRET_KEY: '' }).PORT).toBe(3000);
 	});
 
 	it('normalises ADMIN_EMAILS', () => {
-		expect(parseConfig({ ADMIN_EMAILS: ' Ada@Example.com, bob@example.com ,' }).ADMIN_EMAILS).toEqual([
+		expect(parse({ ADMIN_EMAILS: ' Ada@Example.com, bob@example.com ,' }).ADMIN_EMAILS).toEqual([
 			'ada@example.com',
 			'bob@example.com'
 		]);
@@ -50,8 +66,21 @@ describe('parseConfig', () => {
 		expect(errorOf({ STRIPE_SECRET_KEY: 'sk_test_abc' })).toBe(
 			'Invalid environment variable STRIPE_WEBHOOK_SECRET: is required when STRIPE_SECRET_KEY is set (the whsec_… secret of your webhook endpoint) (it is not set)'
 		);
-		const config = parseConfig({ STRIPE_SECRET_KEY: 'sk_test_abc', STRIPE_WEBHOOK_SECRET: 'whsec_123' });
+		const config = parse({ STRIPE_SECRET_KEY: 'sk_test_abc', STRIPE_WEBHOOK_SECRET: 'whsec_123' });
 		expect(config.demoMode).toBe(false);
 		expect(config.stripeWebhookSecret).toBe('whsec_123');
+	});
+});
+
+describe('the source', () => {
+	it('holds no webhook signing secret', () => {
+		const files = ['src', 'scripts'].flatMap((root) =>
+			readdirSync(root, { recursive: true, encoding: 'utf8' })
+				.filter((file) => /\.(ts|js|svelte)$/.test(file) && !/\.spec\.ts$|(^|\/)testing\//.test(file))
+				.map((file) => join(root, file))
+		);
+		expect(files).toContain(join('src', 'lib', 'server', 'config.ts'));
+		const literals = files.flatMap((file) => readFileSync(file, 'utf8').match(/['"`]whsec_\w+/g) ?? []);
+		expect(literals).toEqual([]);
 	});
 });

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { ensureWebhookSecret } from './webhook-secret';
 
 const port = z.coerce
 	.number({ error: 'must be a port number' })
@@ -55,12 +57,11 @@ export type Config = z.infer<typeof schema> & {
 
 export class ConfigError extends Error {}
 
-// Only used against the local emulator; a real deployment must set its own keys.
-const emulatorSecretKey = 'sk_test_credits_emulator';
-const emulatorWebhookSecret = 'whsec_credits_emulator_local';
-
-/** Parses the environment; on the first bad variable throws a ConfigError whose one-line message names it. */
-export function parseConfig(env: Record<string, string | undefined>): Config {
+/**
+ * Parses the environment; on the first bad variable throws a ConfigError whose one-line message names it.
+ * In demo mode without STRIPE_WEBHOOK_SECRET, `demoWebhookSecret` gives this install's own secret.
+ */
+export function parseConfig(env: Record<string, string | undefined>, demoWebhookSecret: (databaseUrl: string) => string): Config {
 	const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
 	const result = schema.safeParse(present);
 	if (!result.success) {
@@ -74,15 +75,21 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 	return {
 		...config,
 		demoMode,
-		stripeSecretKey: config.STRIPE_SECRET_KEY ?? emulatorSecretKey,
-		stripeWebhookSecret: config.STRIPE_WEBHOOK_SECRET ?? emulatorWebhookSecret,
+		// The emulator takes any test key, so the demo's is only there because the Stripe client needs one.
+		stripeSecretKey: config.STRIPE_SECRET_KEY ?? `sk_test_${randomBytes(12).toString('hex')}`,
+		stripeWebhookSecret: config.STRIPE_WEBHOOK_SECRET ?? demoWebhookSecret(config.DATABASE_URL),
 		stripeApiUrl: config.STRIPE_API_URL ?? (demoMode ? `http://127.0.0.1:${config.STRIPE_EMULATOR_PORT}` : undefined)
 	};
 }
 
 let cached: Config | undefined;
 
+/** This process's configuration: the environment, and in demo mode the webhook secret kept beside the database. */
+export function loadConfig(): Config {
+	return parseConfig(process.env, ensureWebhookSecret);
+}
+
 export function getConfig(): Config {
-	cached ??= parseConfig(process.env);
+	cached ??= loadConfig();
 	return cached;
 }

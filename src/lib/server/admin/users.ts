@@ -1,4 +1,4 @@
-import { desc, eq } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db';
 import { users } from '../db/schema';
 
@@ -14,4 +14,19 @@ export function listUsers(db: Db, limit = 50) {
 /** Makes an existing account an admin; returns false when no account has that id. */
 export function promoteToAdmin(db: Db, userId: string): boolean {
 	return db.update(users).set({ role: 'admin' }).where(eq(users.id, userId)).run().changes > 0;
+}
+
+/**
+ * Makes admins of the accounts with these emails that exist now, and returns the emails it promoted.
+ * Run at start-up only: emails are not verified, so signing up with a listed address must grant nothing.
+ */
+export function promoteListedAdmins(db: Db, emails: string[]): string[] {
+	if (emails.length === 0) return [];
+	return db
+		.update(users)
+		.set({ role: 'admin' })
+		.where(and(inArray(users.email, emails), eq(users.role, 'user')))
+		.returning({ email: users.email })
+		.all()
+		.map(({ email }) => email);
 }
