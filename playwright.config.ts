@@ -31,6 +31,7 @@ export default defineConfig({
 			DATABASE_URL: 'tests/.tmp/e2e.db',
 			STRIPE_EMULATOR_PORT: String(e2eEmulatorPort),
 			ADMIN_EMAILS: 'admin@e2e.test',
+			SIGNUP_LIMIT_PER_IP: '1000',
 			STRIPE_SECRET_KEY: '',
 			STRIPE_WEBHOOK_SECRET: '',
 			STRIPE_API_URL: ''
