@@ -4,6 +4,7 @@ import { deleteSessionCookie, setSessionCookie } from '$lib/server/auth/cookie';
 import { sessionCookieName, validateSessionToken } from '$lib/server/auth/session';
 import { getConfig } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
+import { refuseInheritedActionNames } from '$lib/server/http/actions';
 import { startBackgroundJobs } from '$lib/server/jobs';
 import { isSameSitePath } from '$lib/redirect';
 
@@ -66,4 +67,4 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(assignRequestId, securityHeaders, loadSession, guardRoutes);
+export const handle = sequence(assignRequestId, securityHeaders, refuseInheritedActionNames, loadSession, guardRoutes);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { activePackages } from '$lib/credits/packages';
 import { getLedger } from '$lib/server/credits';
 import { getDb } from '$lib/server/db';
+import { readForm } from '$lib/server/http/form';
 import { listUserPurchases } from '$lib/server/purchases';
 import { startCheckout } from '$lib/server/stripe/checkout';
 import { getStripe } from '$lib/server/stripe/client';
@@ -23,7 +24,7 @@ const buyForm = z.object({ packageId: z.string({ error: 'Choose a package.' }).t
 export const actions: Actions = {
 	buy: async ({ locals, request, url }) => {
 		const user = locals.user ?? error(401, 'Sign in to buy credits.');
-		const parsed = buyForm.safeParse(Object.fromEntries(await request.formData()));
+		const parsed = buyForm.safeParse(Object.fromEntries(await readForm(request)));
 		if (!parsed.success) return fail(400, { buy: { packageId: null, message: parsed.error.issues[0].message } });
 
 		const result = await startCheckout(getDb(), getStripe(), user, parsed.data.packageId, url.origin);
