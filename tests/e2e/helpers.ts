@@ -7,12 +7,16 @@ export function uniqueEmail(prefix = 'user') {
 }
 
 export async function signUp(page: Page, email = uniqueEmail()) {
+	await submitSignUp(page, email);
+	await expect(page.getByRole('button', { name: 'Account menu' })).toBeVisible();
+	return email;
+}
+
+async function submitSignUp(page: Page, email: string) {
 	await page.goto('/signup');
 	await page.getByLabel('Email').fill(email);
 	await page.getByLabel('Password').fill(password);
 	await page.getByRole('button', { name: 'Create account' }).click();
-	await expect(page.getByRole('button', { name: 'Account menu' })).toBeVisible();
-	return email;
 }
 
 export async function signIn(page: Page, email: string, secret = password) {
@@ -31,8 +35,11 @@ export async function signOut(page: Page) {
 /** Signs in as the ADMIN_EMAILS account the e2e server is started with, creating it on first use. */
 export async function signInAsListedAdmin(page: Page) {
 	const email = 'admin@e2e.test';
-	await signIn(page, email);
+	// Sign-up first: tests running in parallel may both try to create the account, and the loser signs in.
+	await submitSignUp(page, email);
 	const menu = page.getByRole('button', { name: 'Account menu' });
 	await expect(page.getByRole('alert').or(menu)).toBeVisible();
-	if (!(await menu.isVisible())) await signUp(page, email);
+	if (await menu.isVisible()) return;
+	await signIn(page, email);
+	await expect(menu).toBeVisible();
 }
