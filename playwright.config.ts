@@ -33,6 +33,7 @@ export default defineConfig({
 			DATABASE_URL: 'tests/.tmp/e2e.db',
 			STRIPE_EMULATOR_PORT: String(e2eEmulatorPort),
 			ADMIN_EMAILS: `${adminEmail},${lateAdminEmail}`,
+			SIGNUP_LIMIT_PER_IP: '1000',
 			STRIPE_SECRET_KEY: '',
 			STRIPE_WEBHOOK_SECRET: '',
 			STRIPE_API_URL: ''

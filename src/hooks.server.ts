@@ -5,6 +5,7 @@ import { promoteListedAdmins } from '$lib/server/admin/users';
 import { sessionCookieName, validateSessionToken } from '$lib/server/auth/session';
 import { getConfig } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
+import { refuseInheritedActionNames } from '$lib/server/http/actions';
 import { startBackgroundJobs } from '$lib/server/jobs';
 import { requireAdmin, requireUser } from '$lib/server/auth/guard';
 import { isCrossSiteWrite } from '$lib/server/http/cross-site';
@@ -65,6 +66,7 @@ export const handle = sequence(
 	assignRequestId,
 	securityHeaders(() => checkoutOrigin(getConfig())),
 	refuseCrossSiteWrites,
+	refuseInheritedActionNames,
 	loadSession,
 	guardRoutes
 );

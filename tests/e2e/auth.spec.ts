@@ -73,6 +73,22 @@ test('redirectTo only accepts same-site paths', async ({ page }) => {
 	await expect(page).toHaveURL(/127\.0\.0\.1:\d+\/settings\/credits$/);
 });
 
+test('a redirectTo with CR/LF or NUL signs in and goes to the default page, never a 500', async ({ page, baseURL }) => {
+	const email = await signUp(page);
+	await signOut(page);
+	const headers = { origin: new URL(baseURL!).origin, accept: 'text/html' };
+	for (const redirectTo of ['%0d%0aSet-Cookie:x=y', '/%0d%0aSet-Cookie:x=y', '/%00', '/%250d%250a']) {
+		const response = await page.request.post(`/login?redirectTo=${redirectTo}`, { form: { email, password }, maxRedirects: 0, headers });
+		expect(response.status(), redirectTo).toBe(303);
+		expect(response.headers().location, redirectTo).toBe('/settings/credits');
+		expect(response.headers()['set-cookie'], redirectTo).not.toMatch(/^x=/m);
+		const signedIn = await page.request.get(`/login?redirectTo=${redirectTo}`, { maxRedirects: 0, headers });
+		expect(signedIn.headers().location, redirectTo).toBe('/settings/credits');
+	}
+	await page.goto('/settings/credits');
+	await expect(page.getByRole('button', { name: 'Account menu' })).toBeVisible();
+});
+
 test('a user gets 404 on /admin and on an admin form action', async ({ page }) => {
 	await signUp(page);
 	const response = await page.goto('/admin');

@@ -62,6 +62,13 @@ describe('parseConfig', () => {
 		expect(errorOf({ ADMIN_EMAILS: 'ada@example.com,nope' })).toContain('ADMIN_EMAILS: must be a comma-separated list');
 	});
 
+	it('reads SIGNUP_LIMIT_PER_IP as a positive whole number, 10 by default', () => {
+		expect(parseConfig({}).SIGNUP_LIMIT_PER_IP).toBe(10);
+		expect(parseConfig({ SIGNUP_LIMIT_PER_IP: '500' }).SIGNUP_LIMIT_PER_IP).toBe(500);
+		expect(errorOf({ SIGNUP_LIMIT_PER_IP: '0' })).toContain('SIGNUP_LIMIT_PER_IP: must be at least 1');
+		expect(errorOf({ SIGNUP_LIMIT_PER_IP: 'many' })).toContain('SIGNUP_LIMIT_PER_IP: must be a whole number');
+	});
+
 	it('requires the webhook secret alongside a real key', () => {
 		expect(errorOf({ STRIPE_SECRET_KEY: 'sk_test_abc' })).toBe(
 			'Invalid environment variable STRIPE_WEBHOOK_SECRET: is required when STRIPE_SECRET_KEY is set (the whsec_… secret of your webhook endpoint) (it is not set)'

@@ -34,7 +34,8 @@ const schema = z
 		STRIPE_API_URL: httpUrl.optional(),
 		STRIPE_EMULATOR_PORT: port.default(12111),
 		STRIPE_EMULATOR_WEBHOOK_URL: httpUrl.optional(),
-		ADMIN_EMAILS: emailList.default([])
+		ADMIN_EMAILS: emailList.default([]),
+		SIGNUP_LIMIT_PER_IP: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').default(10)
 	})
 	.superRefine((env, ctx) => {
 		if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {

@@ -4,6 +4,7 @@ import { listMismatchedPurchases, resolveMismatch } from '$lib/server/admin/purc
 import { listUsers, promoteToAdmin } from '$lib/server/admin/users';
 import { requireAdmin } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db';
+import { readForm } from '$lib/server/http/form';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) => {
@@ -23,14 +24,14 @@ const resolveForm = z.object({
 export const actions: Actions = {
 	promote: async (event) => {
 		requireAdmin(event);
-		const parsed = promoteForm.safeParse(Object.fromEntries(await event.request.formData()));
+		const parsed = promoteForm.safeParse(Object.fromEntries(await readForm(event.request)));
 		if (!parsed.success) return fail(400, { promote: { message: 'Choose an account to promote.' } });
 		if (!promoteToAdmin(getDb(), parsed.data.userId)) return fail(404, { promote: { message: 'No such account.' } });
 		return { promote: { message: 'Account promoted to admin.' } };
 	},
 	resolveMismatch: async (event) => {
 		const admin = requireAdmin(event);
-		const form = Object.fromEntries(await event.request.formData());
+		const form = Object.fromEntries(await readForm(event.request));
 		const purchaseId = typeof form.purchaseId === 'string' ? form.purchaseId : null;
 		const parsed = resolveForm.safeParse(form);
 		if (!parsed.success) return fail(400, { resolveMismatch: { purchaseId, message: parsed.error.issues[0].message } });

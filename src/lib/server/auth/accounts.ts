@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { getConfig } from '../config';
 import type { Db } from '../db';
 import { users, type User } from '../db/schema';
 import { describeRetryAfter, Throttle } from './rate-limit';
@@ -9,8 +10,16 @@ import type { Credentials } from './credentials';
 const fifteenMinutes = 15 * 60 * 1000;
 export const throttles = {
 	failedLoginsPerIp: new Throttle({ limit: 20, windowMs: fifteenMinutes }),
+	failedLoginsPerIpAndEmail: new Throttle({ limit: 5, windowMs: fifteenMinutes }),
+	// Only slows down: refusing an email for failures from anywhere would let anyone lock anyone out.
 	failedLoginsPerEmail: new Throttle({ limit: 5, windowMs: fifteenMinutes }),
-	signupsPerIp: new Throttle({ limit: 50, windowMs: 60 * 60 * 1000 })
+	signupsPerIp: new Throttle({ limit: () => getConfig().SIGNUP_LIMIT_PER_IP, windowMs: fifteenMinutes })
+};
+
+/** OWASP's alternative to a lockout: an email under attack answers every attempt, right or wrong, this much later. */
+export const signInSlowdown = {
+	ms: 3000,
+	pause: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 };
 
 export type AuthResult = { ok: true; user: User } | { ok: false; status: 400 | 429; message: string };
@@ -36,28 +45,31 @@ export async function createUser(db: Db, { email, password }: Credentials, role:
 export async function signUp(db: Db, credentials: Credentials, ip: string): Promise<AuthResult> {
 	const wait = throttles.signupsPerIp.retryAfterMs(ip);
 	if (wait > 0) return tooMany(wait);
+	// Every attempt counts, not only successes: "already exists" tells an enumerating client which emails have accounts.
+	throttles.signupsPerIp.record(ip);
 	if (findUserByEmail(db, credentials.email)) return emailTaken();
 	const user = await createUser(db, credentials);
 	if (!user) return emailTaken();
-	throttles.signupsPerIp.record(ip);
 	return { ok: true, user };
 }
 
 export async function signIn(db: Db, { email, password }: Credentials, ip: string): Promise<AuthResult> {
-	const wait = Math.max(
-		throttles.failedLoginsPerIp.retryAfterMs(ip),
-		throttles.failedLoginsPerEmail.retryAfterMs(email)
-	);
+	const ipAndEmail = `${ip} ${email}`;
+	const wait = Math.max(throttles.failedLoginsPerIp.retryAfterMs(ip), throttles.failedLoginsPerIpAndEmail.retryAfterMs(ipAndEmail));
 	if (wait > 0) return tooMany(wait);
+	const underAttack = throttles.failedLoginsPerEmail.retryAfterMs(email) > 0;
+	// Counted as a failure before anything slow, so that concurrent attempts cannot all pass the check above.
+	throttles.failedLoginsPerIp.record(ip);
+	throttles.failedLoginsPerIpAndEmail.record(ipAndEmail);
+	throttles.failedLoginsPerEmail.record(email);
+	if (underAttack) await signInSlowdown.pause(signInSlowdown.ms);
 
 	const user = findUserByEmail(db, email);
 	decoyHash ??= hashPassword(generateSecureRandomString());
 	const valid = await verifyPassword(user?.passwordHash ?? (await decoyHash), password);
-	if (!user || !valid) {
-		throttles.failedLoginsPerIp.record(ip);
-		throttles.failedLoginsPerEmail.record(email);
-		return { ok: false, status: 400, message: wrongCredentials };
-	}
+	if (!user || !valid) return { ok: false, status: 400, message: wrongCredentials };
+	throttles.failedLoginsPerIp.forgetOne(ip);
+	throttles.failedLoginsPerIpAndEmail.reset(ipAndEmail);
 	throttles.failedLoginsPerEmail.reset(email);
 	return { ok: true, user };
 }

@@ -27,6 +27,26 @@ describe('Throttle', () => {
 		expect(throttle.retryAfterMs('a@example.com')).toBe(0);
 	});
 
+	it('takes back one event on forgetOne', () => {
+		const throttle = new Throttle({ limit: 2, windowMs: 1000 });
+		throttle.record('ip');
+		throttle.record('ip');
+		expect(throttle.retryAfterMs('ip')).toBeGreaterThan(0);
+		throttle.forgetOne('ip');
+		expect(throttle.retryAfterMs('ip')).toBe(0);
+		throttle.record('ip');
+		expect(throttle.retryAfterMs('ip')).toBeGreaterThan(0);
+	});
+
+	it('reads a limit given as a function on every check', () => {
+		let limit = 1;
+		const throttle = new Throttle({ limit: () => limit, windowMs: 1000 });
+		throttle.record('ip');
+		expect(throttle.retryAfterMs('ip')).toBeGreaterThan(0);
+		limit = 2;
+		expect(throttle.retryAfterMs('ip')).toBe(0);
+	});
+
 	it('describes the wait in words', () => {
 		expect(describeRetryAfter(1)).toBe('1 second');
 		expect(describeRetryAfter(45_000)).toBe('45 seconds');

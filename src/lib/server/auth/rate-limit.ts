@@ -1,4 +1,5 @@
-export type ThrottleOptions = { limit: number; windowMs: number; now?: () => number };
+/** `limit` may be a function, read on every check, for limits that come from configuration. */
+export type ThrottleOptions = { limit: number | (() => number); windowMs: number; now?: () => number };
 
 /**
  * Counts events per key in a sliding window; once `limit` events fall inside the window, the key
@@ -15,8 +16,9 @@ export class Throttle {
 	/** Milliseconds until the key may try again, or 0 when it may now. */
 	retryAfterMs(key: string): number {
 		const recent = this.recent(key);
-		if (recent.length < this.options.limit) return 0;
-		return recent[recent.length - this.options.limit] + this.options.windowMs - this.now();
+		const limit = typeof this.options.limit === 'function' ? this.options.limit() : this.options.limit;
+		if (recent.length < limit) return 0;
+		return recent[recent.length - limit] + this.options.windowMs - this.now();
 	}
 
 	record(key: string) {
@@ -25,8 +27,20 @@ export class Throttle {
 		this.events.set(key, recent);
 	}
 
+	/** Takes back one recorded event, e.g. an attempt counted in advance that turned out to succeed. */
+	forgetOne(key: string) {
+		const recent = this.recent(key);
+		recent.pop();
+		if (recent.length > 0) this.events.set(key, recent);
+		else this.events.delete(key);
+	}
+
 	reset(key: string) {
 		this.events.delete(key);
+	}
+
+	clear() {
+		this.events.clear();
 	}
 
 	private recent(key: string): number[] {

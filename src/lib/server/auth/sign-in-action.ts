@@ -1,6 +1,7 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { safeRedirectTarget } from '$lib/redirect';
 import { getDb, type Db } from '../db';
+import { readForm } from '../http/form';
 import type { AuthResult } from './accounts';
 import { setSessionCookie } from './cookie';
 import { parseCredentials, type Credentials } from './credentials';
@@ -10,7 +11,7 @@ type Authenticate = (db: Db, credentials: Credentials, ip: string) => Promise<Au
 
 /** The shared body of the sign-up and sign-in actions: parse, authenticate, start a session, redirect. */
 export async function authenticateForm(event: RequestEvent, authenticate: Authenticate, onSuccess?: (userId: string) => void) {
-	const form = await event.request.formData();
+	const form = await readForm(event.request);
 	const email = String(form.get('email') ?? '');
 	const parsed = parseCredentials(form);
 	if (!parsed.ok) return fail(400, { email, errors: parsed.errors });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { activePackages } from '$lib/credits/packages';
 import { getLedger } from '$lib/server/credits';
 import { getDb } from '$lib/server/db';
+import { readForm } from '$lib/server/http/form';
 import { listUserPurchases } from '$lib/server/purchases';
 import { startCheckout, type CheckoutResult } from '$lib/server/stripe/checkout';
 import { getStripe } from '$lib/server/stripe/client';
@@ -31,7 +32,7 @@ const buyForm = z.object({ packageId: z.string({ error: 'Choose a package.' }).t
 export const actions: Actions = {
 	buy: async (event) => {
 		const user = requireUser(event);
-		const parsed = buyForm.safeParse(Object.fromEntries(await event.request.formData()));
+		const parsed = buyForm.safeParse(Object.fromEntries(await readForm(event.request)));
 		if (!parsed.success) return fail(400, { buy: { packageId: null, message: parsed.error.issues[0].message } });
 
 		const result = await startCheckout(getDb(), getStripe(), user, parsed.data.packageId, event.url.origin);

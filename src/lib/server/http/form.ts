@@ -1,0 +1,20 @@
+import { error } from '@sveltejs/kit';
+
+const formTypes = ['application/x-www-form-urlencoded', 'multipart/form-data'];
+
+/**
+ * The posted form, or a 4xx that says what is wrong with it. Every form action reads its body here:
+ * SvelteKit lets `text/plain` through to actions (browsers can send it, so it is CSRF-checked like a
+ * form), and `request.formData()` throws on it and on any malformed multipart body, which would be a 500.
+ */
+export async function readForm(request: Request): Promise<FormData> {
+	const type = request.headers.get('content-type')?.split(';')[0].trim().toLowerCase() ?? '';
+	if (!formTypes.includes(type)) error(415, 'Send the form as application/x-www-form-urlencoded or multipart/form-data.');
+	try {
+		return await request.formData();
+	} catch (cause) {
+		// adapter-node's 413 for a body over BODY_SIZE_LIMIT already carries its status and says why.
+		if (cause instanceof Error && 'status' in cause) throw cause;
+		error(400, 'The form could not be read. Reload the page and try again.');
+	}
+}
