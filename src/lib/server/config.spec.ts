@@ -63,8 +63,8 @@ describe('parseConfig', () => {
 	});
 
 	it('reads SIGNUP_LIMIT_PER_IP as a positive whole number, 10 by default', () => {
-		expect(parseConfig({}).SIGNUP_LIMIT_PER_IP).toBe(10);
-		expect(parseConfig({ SIGNUP_LIMIT_PER_IP: '500' }).SIGNUP_LIMIT_PER_IP).toBe(500);
+		expect(parse({}).SIGNUP_LIMIT_PER_IP).toBe(10);
+		expect(parse({ SIGNUP_LIMIT_PER_IP: '500' }).SIGNUP_LIMIT_PER_IP).toBe(500);
 		expect(errorOf({ SIGNUP_LIMIT_PER_IP: '0' })).toContain('SIGNUP_LIMIT_PER_IP: must be at least 1');
 		expect(errorOf({ SIGNUP_LIMIT_PER_IP: 'many' })).toContain('SIGNUP_LIMIT_PER_IP: must be a whole number');
 	});
