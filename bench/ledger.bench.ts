@@ -27,7 +27,12 @@ try {
 	const latencies = new Float64Array(operations);
 	const spend = (i: number) => {
 		const start = process.hrtime.bigint();
-		const result = ledger.spend({ userId: userOf(i), amount: 1, actor: 'api_key:bench', idempotencyKey: keyOf(i) });
+		const result = ledger.spend({
+			userId: userOf(i),
+			amount: 1,
+			actor: 'api_key:bench',
+			idempotencyKey: keyOf(i)
+		});
 		if (i >= warmup) latencies[i - warmup] = Number(process.hrtime.bigint() - start) / 1e6;
 		if (!result.ok) throw new Error(`spend ${i} failed: ${result.error.message}`);
 	};
@@ -57,7 +62,9 @@ try {
 	console.log(`balance_read: ${Math.round(rate(readMs))} ops/s`);
 	console.log(`spend_p99: ${latencies.sort()[Math.floor(operations * 0.99)].toFixed(3)} ms`);
 	console.log(`raw_same_writes: ${Math.round(rate(elapsed.sameWrites))} ops/s`);
-	console.log(`ratio_to_same_writes: ${(rate(elapsed.ledger) / rate(elapsed.sameWrites)).toFixed(2)}`);
+	console.log(
+		`ratio_to_same_writes: ${(rate(elapsed.ledger) / rate(elapsed.sameWrites)).toFixed(2)}`
+	);
 	console.log(`ledger_violations: ${ledger.verify().length} count`);
 } finally {
 	rmSync(dir, { recursive: true, force: true });

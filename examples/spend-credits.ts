@@ -17,18 +17,46 @@ ledger.grant({
 });
 
 // Spend: retrying with the same idempotency key returns the first result and spends nothing more.
-const first = ledger.spend({ userId: 'user_1', amount: 30, reason: 'PDF export', actor: 'app', idempotencyKey: 'export-42' });
-const retry = ledger.spend({ userId: 'user_1', amount: 30, reason: 'PDF export', actor: 'app', idempotencyKey: 'export-42' });
+const first = ledger.spend({
+	userId: 'user_1',
+	amount: 30,
+	reason: 'PDF export',
+	actor: 'app',
+	idempotencyKey: 'export-42'
+});
+const retry = ledger.spend({
+	userId: 'user_1',
+	amount: 30,
+	reason: 'PDF export',
+	actor: 'app',
+	idempotencyKey: 'export-42'
+});
 console.log(first, retry.ok && retry.replayed); // { ok: true, transferId: 2, balance: 70, available: 70, replayed: false } true
 
 // Too much: an error value with a stable code, never an exception.
-const refused = ledger.spend({ userId: 'user_1', amount: 500, actor: 'app', idempotencyKey: 'export-43' });
+const refused = ledger.spend({
+	userId: 'user_1',
+	amount: 500,
+	actor: 'app',
+	idempotencyKey: 'export-43'
+});
 if (!refused.ok) console.log(refused.error.code); // insufficient_credits
 
 // Hold, then capture what the job really cost; the rest goes back.
-const hold = ledger.hold({ userId: 'user_1', amount: 50, expiresAt: new Date(Date.now() + 600_000), actor: 'app', idempotencyKey: 'job-7' });
+const hold = ledger.hold({
+	userId: 'user_1',
+	amount: 50,
+	expiresAt: new Date(Date.now() + 600_000),
+	actor: 'app',
+	idempotencyKey: 'job-7'
+});
 if (hold.ok) {
-	const captured = ledger.capture({ holdId: hold.holdId, amount: 20, actor: 'app', idempotencyKey: 'job-7:done' });
+	const captured = ledger.capture({
+		holdId: hold.holdId,
+		amount: 20,
+		actor: 'app',
+		idempotencyKey: 'job-7:done'
+	});
 	console.log(captured.ok && captured.captured, captured.ok && captured.released); // 20 30
 }
 

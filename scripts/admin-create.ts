@@ -5,8 +5,11 @@ import { promoteToAdmin } from '../src/lib/server/admin/users';
 import { openDatabase } from '../src/lib/server/db';
 import { exitOnConfigError } from './lib/config';
 
-const usage = 'Usage: npm run admin:create -- --email you@example.com --password "at least 8 characters"';
-const { values } = parseArgs({ options: { email: { type: 'string' }, password: { type: 'string' } } });
+const usage =
+	'Usage: npm run admin:create -- --email you@example.com --password "at least 8 characters"';
+const { values } = parseArgs({
+	options: { email: { type: 'string' }, password: { type: 'string' } }
+});
 const config = exitOnConfigError();
 const db = openDatabase(config.DATABASE_URL);
 
@@ -16,9 +19,14 @@ if (!email.success) fail(`--email: ${email.error.issues[0].message}`);
 const existing = findUserByEmail(db, email.data);
 if (existing) {
 	promoteToAdmin(db, existing.id);
-	console.log(`${email.data} is now an admin${values.password ? ' (its password is unchanged)' : ''}.`);
+	console.log(
+		`${email.data} is now an admin${values.password ? ' (its password is unchanged)' : ''}.`
+	);
 } else {
-	const credentials = credentialsSchema.safeParse({ email: email.data, password: values.password ?? '' });
+	const credentials = credentialsSchema.safeParse({
+		email: email.data,
+		password: values.password ?? ''
+	});
 	if (!credentials.success) fail(`--password: ${credentials.error.issues[0].message}`);
 	await createUser(db, credentials.data, 'admin');
 	console.log(`Created admin ${email.data}.`);

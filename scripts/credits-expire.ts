@@ -10,5 +10,7 @@ const ledger = createLedger(db);
 const { accounts, lots, holds, credits } = ledger.expire();
 const { through } = ledger.rollUp();
 db.$client.close();
-console.log(`expired ${credits} credits from ${lots} lots and ${holds} holds in ${accounts} accounts`);
+console.log(
+	`expired ${credits} credits from ${lots} lots and ${holds} holds in ${accounts} accounts`
+);
 console.log(`system accounts rolled up through transfer ${through}`);

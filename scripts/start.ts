@@ -18,8 +18,16 @@ const dataDir = dirname(resolve(config.DATABASE_URL));
 // A demo is for this machine: unless HOST says otherwise, nobody else can reach it.
 const host = config.HOST ?? (config.demoMode ? '127.0.0.1' : undefined);
 // adapter-node assumes https when ORIGIN is unset, which would refuse every form posted over plain http.
-const appUrl = config.ORIGIN ?? `http://${config.HOST && config.HOST !== '0.0.0.0' ? config.HOST : 'localhost'}:${config.PORT}`;
-const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(config.PORT), DATABASE_URL: config.DATABASE_URL, ORIGIN: appUrl, ...(host && { HOST: host }) };
+const appUrl =
+	config.ORIGIN ??
+	`http://${config.HOST && config.HOST !== '0.0.0.0' ? config.HOST : 'localhost'}:${config.PORT}`;
+const env: NodeJS.ProcessEnv = {
+	...process.env,
+	PORT: String(config.PORT),
+	DATABASE_URL: config.DATABASE_URL,
+	ORIGIN: appUrl,
+	...(host && { HOST: host })
+};
 
 const db = openDatabase(config.DATABASE_URL);
 if (!dev) buildIfStale();
@@ -29,7 +37,8 @@ const cleanups: (() => Promise<void> | void)[] = [];
 if (config.demoMode && !config.STRIPE_API_URL) {
 	const emulator = await startEmulator({
 		port: config.STRIPE_EMULATOR_PORT,
-		webhookUrl: config.STRIPE_EMULATOR_WEBHOOK_URL ?? `http://127.0.0.1:${config.PORT}/api/webhooks/stripe`,
+		webhookUrl:
+			config.STRIPE_EMULATOR_WEBHOOK_URL ?? `http://127.0.0.1:${config.PORT}/api/webhooks/stripe`,
 		webhookSecret: config.stripeWebhookSecret,
 		stateFile: join(dataDir, 'stripe-emulator.json')
 	});
@@ -41,23 +50,45 @@ if (config.demoMode && !config.STRIPE_API_URL) {
 await syncCatalogue();
 
 const logins: DemoLogin[] = config.demoMode
-	? await ensureDemoAccounts(db, join(dataDir, 'demo-logins.json'), (user) => grantSignupBonus(db, user.id))
+	? await ensureDemoAccounts(db, join(dataDir, 'demo-logins.json'), (user) =>
+			grantSignupBonus(db, user.id)
+		)
 	: [];
 db.$client.close();
 
 const server: ChildProcess = dev
-	? spawn('npx', ['vite', 'dev', '--port', String(config.PORT), '--strictPort', ...(host ? ['--host', host] : [])], { env, stdio: 'inherit' })
+	? spawn(
+			'npx',
+			[
+				'vite',
+				'dev',
+				'--port',
+				String(config.PORT),
+				'--strictPort',
+				...(host ? ['--host', host] : [])
+			],
+			{ env, stdio: 'inherit' }
+		)
 	: spawn(process.execPath, ['build'], { env, stdio: 'inherit' });
 cleanups.push(() => void server.kill('SIGTERM'));
 
 async function syncCatalogue() {
 	try {
-		const stripe = createStripeClient({ ...config, stripeApiUrl: env.STRIPE_API_URL ?? config.stripeApiUrl });
+		const stripe = createStripeClient({
+			...config,
+			stripeApiUrl: env.STRIPE_API_URL ?? config.stripeApiUrl
+		});
 		const { changes, prices } = await syncPackages(stripe, packages);
 		saveSyncedPrices(db, prices);
-		console.log(changes.length ? `Synced packages to Stripe:\n${changes.map((c) => `  - ${c}`).join('\n')}` : 'Packages are in sync with Stripe.');
+		console.log(
+			changes.length
+				? `Synced packages to Stripe:\n${changes.map((c) => `  - ${c}`).join('\n')}`
+				: 'Packages are in sync with Stripe.'
+		);
 	} catch (error) {
-		console.warn(`Warning: packages could not be synced to Stripe (${describeStripeError(error)}); buying uses the last synced prices.`);
+		console.warn(
+			`Warning: packages could not be synced to Stripe (${describeStripeError(error)}); buying uses the last synced prices.`
+		);
 	}
 }
 
@@ -70,6 +101,10 @@ process.on('SIGTERM', () => shutDown(0));
 server.on('exit', (code) => shutDown(code ?? 1));
 
 await waitForHealthy(`http://127.0.0.1:${config.PORT}/healthz`);
-const listening = config.HOST || !host ? `on ${host ?? 'every interface'}` : `on ${host} only; HOST=0.0.0.0 opens it to your network`;
+const listening =
+	config.HOST || !host
+		? `on ${host ?? 'every interface'}`
+		: `on ${host} only; HOST=0.0.0.0 opens it to your network`;
 console.log(`\nCredits is running at ${appUrl} (listening ${listening})`);
-for (const login of logins) console.log(`  demo ${login.role.padEnd(5)}  ${login.email}  password: ${login.password}`);
+for (const login of logins)
+	console.log(`  demo ${login.role.padEnd(5)}  ${login.email}  password: ${login.password}`);

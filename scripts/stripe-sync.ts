@@ -14,9 +14,20 @@ try {
 	const result = await syncPackages(createStripeClient(config), packages, { dryRun });
 	for (const change of result.changes) console.log(`- ${change}`);
 	if (!dryRun) saveSyncedPrices(openDatabase(config.DATABASE_URL), result.prices);
-	console.log(result.changes.length === 0 ? 'Stripe is up to date.' : dryRun ? 'Dry run: nothing was changed.' : `Synced ${result.prices.length} packages.`);
+	console.log(
+		result.changes.length === 0
+			? 'Stripe is up to date.'
+			: dryRun
+				? 'Dry run: nothing was changed.'
+				: `Synced ${result.prices.length} packages.`
+	);
 } catch (error) {
-	console.error(`Sync failed: ${describeStripeError(error)} (${config.stripeApiUrl ?? 'api.stripe.com'})`);
-	if (config.demoMode) console.error('Without STRIPE_SECRET_KEY the sync talks to the emulator: start it with `npm run stripe:emulator`.');
+	console.error(
+		`Sync failed: ${describeStripeError(error)} (${config.stripeApiUrl ?? 'api.stripe.com'})`
+	);
+	if (config.demoMode)
+		console.error(
+			'Without STRIPE_SECRET_KEY the sync talks to the emulator: start it with `npm run stripe:emulator`.'
+		);
 	process.exit(1);
 }

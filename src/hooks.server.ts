@@ -25,7 +25,9 @@ const assignRequestId: Handle = async ({ event, resolve }) => {
 	response.headers.set('x-request-id', event.locals.requestId);
 	if (response.status >= 500) {
 		const ms = Math.round(performance.now() - started);
-		console.error(`[${event.locals.requestId}] ${event.request.method} ${event.url.pathname} → ${response.status} (${ms} ms)`);
+		console.error(
+			`[${event.locals.requestId}] ${event.request.method} ${event.url.pathname} → ${response.status} (${ms} ms)`
+		);
 	}
 	return response;
 };
@@ -56,7 +58,10 @@ const guardRoutes: Handle = ({ event, resolve }) => {
 };
 
 const refuseCrossSiteWrites: Handle = ({ event, resolve }) => {
-	if (event.route.id !== '/api/webhooks/stripe' && isCrossSiteWrite(event.request, event.url.origin)) {
+	if (
+		event.route.id !== '/api/webhooks/stripe' &&
+		isCrossSiteWrite(event.request, event.url.origin)
+	) {
 		return new Response('Cross-site requests that change anything are refused.', { status: 403 });
 	}
 	return resolve(event);

@@ -4,7 +4,8 @@ const controlCharacter = /\p{Cc}|%[01][0-9a-f]|%7f/iu;
 
 /** Only paths on this site: `/x`, never `//host`, `/\host`, an absolute URL or a control character. */
 export function isSameSitePath(target: string | null | undefined): target is string {
-	if (!target || !target.startsWith('/') || target.startsWith('//') || target.startsWith('/\\')) return false;
+	if (!target || !target.startsWith('/') || target.startsWith('//') || target.startsWith('/\\'))
+		return false;
 	if (controlCharacter.test(target)) return false;
 	try {
 		return new URL(target, 'http://localhost').origin === 'http://localhost';
@@ -13,6 +14,9 @@ export function isSameSitePath(target: string | null | undefined): target is str
 	}
 }
 
-export function safeRedirectTarget(target: string | null | undefined, fallback = '/settings/credits'): string {
+export function safeRedirectTarget(
+	target: string | null | undefined,
+	fallback = '/settings/credits'
+): string {
 	return isSameSitePath(target) ? target : fallback;
 }

@@ -27,11 +27,22 @@ const adminSpellings = [
 ];
 
 /** Follows the trailing-slash and normalising redirects (301/308) the way a browser would, and no others. */
-async function probe(baseURL: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<RawResponse> {
+async function probe(
+	baseURL: string,
+	method: string,
+	path: string,
+	headers: Record<string, string>,
+	body?: string
+): Promise<RawResponse> {
 	let response = await rawRequest(baseURL, { method, path, headers, body });
 	for (let hop = 0; hop < 3 && (response.status === 301 || response.status === 308); hop++) {
 		const location = new URL(String(response.headers.location), baseURL);
-		response = await rawRequest(baseURL, { method, path: location.pathname + location.search, headers, body });
+		response = await rawRequest(baseURL, {
+			method,
+			path: location.pathname + location.search,
+			headers,
+			body
+		});
 	}
 	return response;
 }
@@ -49,7 +60,9 @@ for (const who of ['signed out', 'a signed-in user'] as const) {
 			cookie = who === 'signed out' ? '' : (await signUpRaw(baseURL!)).cookie;
 		});
 
-		test('every spelling of every admin page and data request answers 404 and shows no account', async ({ baseURL }) => {
+		test('every spelling of every admin page and data request answers 404 and shows no account', async ({
+			baseURL
+		}) => {
 			for (const path of adminSpellings) {
 				const response = await probe(baseURL!, 'GET', path, cookie ? { cookie } : {});
 				expect(response.status, path).toBe(404);
@@ -57,28 +70,52 @@ for (const who of ['signed out', 'a signed-in user'] as const) {
 			}
 		});
 
-		test('every spelling of an admin action answers 404 and changes nothing', async ({ baseURL }) => {
+		test('every spelling of an admin action answers 404 and changes nothing', async ({
+			baseURL
+		}) => {
 			const origin = new URL(baseURL!).origin;
-			const headers = { origin, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', ...(cookie && { cookie }) };
+			const headers = {
+				origin,
+				accept: 'text/html',
+				'content-type': 'application/x-www-form-urlencoded',
+				...(cookie && { cookie })
+			};
 			for (const path of adminSpellings.filter((spelling) => !spelling.includes('__data.json'))) {
 				for (const action of ['promote', 'grant', 'deduct', 'refund', 'replay', 'sync']) {
 					const target = `${path}?/${action}`;
-					const response = await probe(baseURL!, 'POST', target, headers, new URLSearchParams({ userId: victim }).toString());
+					const response = await probe(
+						baseURL!,
+						'POST',
+						target,
+						headers,
+						new URLSearchParams({ userId: victim }).toString()
+					);
 					expect(response.status, target).toBe(404);
 				}
 			}
-			expect(readE2eDb((db) => db.prepare('select role from users where id = ?').pluck().get(victim))).toBe('user');
+			expect(
+				readE2eDb((db) => db.prepare('select role from users where id = ?').pluck().get(victim))
+			).toBe('user');
 		});
 	});
 }
 
 test('every spelling of /settings sends a signed-out visitor to sign in', async ({ baseURL }) => {
-	for (const path of ['/settings', '/settings/credits', '/%73ettings/credits', '/settings/%63redits/__data.json', '/settings/credits/success?session_id=cs_x']) {
+	for (const path of [
+		'/settings',
+		'/settings/credits',
+		'/%73ettings/credits',
+		'/settings/%63redits/__data.json',
+		'/settings/credits/success?session_id=cs_x'
+	]) {
 		const response = await rawRequest(baseURL!, { path });
 		const location = String(response.headers.location ?? '');
 		if (path.includes('__data.json')) {
 			expect(response.status, path).toBe(200);
-			expect(JSON.parse(response.body), path).toMatchObject({ type: 'redirect', location: expect.stringMatching(/^\/login/) });
+			expect(JSON.parse(response.body), path).toMatchObject({
+				type: 'redirect',
+				location: expect.stringMatching(/^\/login/)
+			});
 		} else {
 			expect([303, 307], path).toContain(response.status);
 			expect(location, path).toMatch(/^\/login\?redirectTo=/);

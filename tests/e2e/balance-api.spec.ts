@@ -12,7 +12,9 @@ test('GET /api/v1/balance answers the signed-in user’s own balance', async ({ 
 	expect((await other.json()).error).toMatchObject({ code: 'forbidden', param: 'user_id' });
 });
 
-test('GET /api/v1/balance without a session is 401 in the API’s error shape', async ({ request }) => {
+test('GET /api/v1/balance without a session is 401 in the API’s error shape', async ({
+	request
+}) => {
 	const response = await request.get('/api/v1/balance');
 	expect(response.status()).toBe(401);
 	expect((await response.json()).error.code).toBe('unauthorized');

@@ -39,7 +39,11 @@ test('pays on the hosted Checkout page after a declined card', async ({ page }) 
 	await page.getByRole('button', { name: 'Pay', exact: true }).click();
 	await expect(page).toHaveURL(`${emulator.url}/?paid=${session.id}`);
 	const paid = await stripe.checkout.sessions.retrieve(session.id);
-	expect(paid).toMatchObject({ status: 'complete', payment_status: 'paid', customer_details: { email: 'buyer@example.com' } });
+	expect(paid).toMatchObject({
+		status: 'complete',
+		payment_status: 'paid',
+		customer_details: { email: 'buyer@example.com' }
+	});
 });
 
 test('cancels back to the merchant', async ({ page }) => {

@@ -5,7 +5,9 @@ import { rawRequest, signUpRaw } from './raw-http';
 
 const emulator = `http://127.0.0.1:${e2eEmulatorPort}`;
 
-test('pages carry a Content-Security-Policy that forbids framing and names only this site and the checkout', async ({ request }) => {
+test('pages carry a Content-Security-Policy that forbids framing and names only this site and the checkout', async ({
+	request
+}) => {
 	const response = await request.get('/login');
 	const csp = response.headers()['content-security-policy'];
 	expect(csp).toContain("frame-ancestors 'none'");
@@ -29,7 +31,9 @@ test('the signed-in pages run without a single CSP violation', async ({ page }) 
 test.describe('without JavaScript', () => {
 	test.use({ javaScriptEnabled: false });
 
-	test('Buy still reaches the hosted checkout: the CSP lets the form be redirected there', async ({ page }) => {
+	test('Buy still reaches the hosted checkout: the CSP lets the form be redirected there', async ({
+		page
+	}) => {
 		await page.goto('/signup');
 		await page.getByLabel('Email').fill(`nojs-${Date.now()}@e2e.test`);
 		await page.getByLabel('Password').fill('correct horse battery staple');
@@ -51,16 +55,35 @@ test('answers that depend on who is signed in are never cached', async ({ page, 
 	expect((await request.get('/login')).headers()['cache-control']).toBeUndefined();
 });
 
-test('a cross-site POST without a form content type cannot sign anyone out', async ({ baseURL }) => {
+test('a cross-site POST without a form content type cannot sign anyone out', async ({
+	baseURL
+}) => {
 	const { cookie } = await signUpRaw(baseURL!);
-	const forged = await rawRequest(baseURL!, { method: 'POST', path: '/logout', headers: { cookie, origin: 'https://evil.example' } });
+	const forged = await rawRequest(baseURL!, {
+		method: 'POST',
+		path: '/logout',
+		headers: { cookie, origin: 'https://evil.example' }
+	});
 	expect(forged.status).toBe(403);
-	const fetchMetadata = await rawRequest(baseURL!, { method: 'POST', path: '/logout', headers: { cookie, 'sec-fetch-site': 'cross-site' } });
+	const fetchMetadata = await rawRequest(baseURL!, {
+		method: 'POST',
+		path: '/logout',
+		headers: { cookie, 'sec-fetch-site': 'cross-site' }
+	});
 	expect(fetchMetadata.status).toBe(403);
 
-	const stillSignedIn = await rawRequest(baseURL!, { path: '/api/v1/balance', headers: { cookie } });
+	const stillSignedIn = await rawRequest(baseURL!, {
+		path: '/api/v1/balance',
+		headers: { cookie }
+	});
 	expect(stillSignedIn.status).toBe(200);
-	const own = await rawRequest(baseURL!, { method: 'POST', path: '/logout', headers: { cookie, origin: new URL(baseURL!).origin } });
+	const own = await rawRequest(baseURL!, {
+		method: 'POST',
+		path: '/logout',
+		headers: { cookie, origin: new URL(baseURL!).origin }
+	});
 	expect(own.status).toBe(303);
-	expect((await rawRequest(baseURL!, { path: '/api/v1/balance', headers: { cookie } })).status).toBe(401);
+	expect(
+		(await rawRequest(baseURL!, { path: '/api/v1/balance', headers: { cookie } })).status
+	).toBe(401);
 });

@@ -17,7 +17,9 @@ function repriceLatestPurchase(email: string) {
 	}
 }
 
-test('a payment that does not match is under review until an admin credits it', async ({ page }) => {
+test('a payment that does not match is under review until an admin credits it', async ({
+	page
+}) => {
 	// Three sign-ins, each an argon2 verification on a shared two-core machine.
 	test.setTimeout(60_000);
 	const email = await signUp(page);

@@ -38,7 +38,9 @@ test('buying Standard with 4242… adds exactly 500 credits', async ({ page }) =
 	await expect(page.getByText('Paid', { exact: true })).toBeVisible();
 });
 
-test('a declined card shows Stripe’s message on the hosted page and credits nothing', async ({ page }) => {
+test('a declined card shows Stripe’s message on the hosted page and credits nothing', async ({
+	page
+}) => {
 	await openStandardCheckout(page);
 	await payWith(page, '4000000000000002');
 	await expect(page.getByRole('alert')).toHaveText('Your card was declined.');
@@ -57,14 +59,20 @@ test('cancelling checkout comes back to a calm notice', async ({ page }) => {
 	expect(await balance(page)).toBe(welcomeBonus);
 });
 
-test('a delayed payment shows processing, then credits once the bank confirms', async ({ page, request }) => {
+test('a delayed payment shows processing, then credits once the bank confirms', async ({
+	page,
+	request
+}) => {
 	await openStandardCheckout(page);
 	await payWith(page, '4242424242424242', { delayed: true });
 	await expect(page.getByRole('heading', { name: 'Payment processing' })).toBeVisible();
 	await expect(page.getByTestId('balance')).toHaveText(`${welcomeBonus} credits`);
 
 	const sessionId = new URL(page.url()).searchParams.get('session_id');
-	const settled = await request.post(`${emulator}/_emulator/checkout/sessions/${sessionId}/async_payment`, { data: { result: 'succeeded' } });
+	const settled = await request.post(
+		`${emulator}/_emulator/checkout/sessions/${sessionId}/async_payment`,
+		{ data: { result: 'succeeded' } }
+	);
 	expect(settled.ok()).toBe(true);
 	await expect(async () => {
 		await page.goto('/settings/credits');
@@ -76,7 +84,11 @@ test('an unknown package gets a clear message and no checkout', async ({ page })
 	await signUp(page);
 	const response = await page.request.post('/settings/credits?/buy', {
 		form: { packageId: 'platinum' },
-		headers: { origin: new URL(page.url()).origin, accept: 'application/json', 'x-sveltekit-action': 'true' }
+		headers: {
+			origin: new URL(page.url()).origin,
+			accept: 'application/json',
+			'x-sveltekit-action': 'true'
+		}
 	});
 	const body = await response.json();
 	expect(body.type).toBe('failure');
@@ -84,22 +96,38 @@ test('an unknown package gets a clear message and no checkout', async ({ page })
 	expect(body.data).toContain('That package is not on sale');
 });
 
-test('buying again returns to the open checkout, and an 11th new checkout in 10 minutes is refused', async ({ page }) => {
+test('buying again returns to the open checkout, and an 11th new checkout in 10 minutes is refused', async ({
+	page
+}) => {
 	await signUp(page);
 	const buy = async () => {
 		const response = await page.request.post('/settings/credits?/buy', {
 			form: { packageId: 'standard' },
-			headers: { origin: new URL(page.url()).origin, accept: 'application/json', 'x-sveltekit-action': 'true' }
+			headers: {
+				origin: new URL(page.url()).origin,
+				accept: 'application/json',
+				'x-sveltekit-action': 'true'
+			}
 		});
 		return (await response.json()) as { type: string; status: number; location?: string };
 	};
 	const expire = async (location: string) => {
 		const sessionId = /cs_\w+/.exec(location)?.[0];
-		expect((await page.request.post(`${emulator}/_emulator/checkout/sessions/${sessionId}/expire`, { data: {} })).ok()).toBe(true);
+		expect(
+			(
+				await page.request.post(`${emulator}/_emulator/checkout/sessions/${sessionId}/expire`, {
+					data: {}
+				})
+			).ok()
+		).toBe(true);
 	};
 
 	const first = await buy();
-	expect(first).toMatchObject({ type: 'redirect', status: 303, location: expect.stringContaining(`${emulator}/`) });
+	expect(first).toMatchObject({
+		type: 'redirect',
+		status: 303,
+		location: expect.stringContaining(`${emulator}/`)
+	});
 	expect(await buy()).toEqual(first);
 
 	let location = first.location!;
@@ -114,6 +142,8 @@ test('buying again returns to the open checkout, and an 11th new checkout in 10 
 
 	await page.goto('/settings/credits');
 	await page.getByRole('button', { name: 'Buy Standard' }).click();
-	await expect(page.getByText('You have opened 10 checkouts in the last 10 minutes. Try again in 10 minutes.')).toBeVisible();
+	await expect(
+		page.getByText('You have opened 10 checkouts in the last 10 minutes. Try again in 10 minutes.')
+	).toBeVisible();
 	await expect(page).toHaveURL(/\/settings\/credits$/);
 });

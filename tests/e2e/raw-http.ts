@@ -2,23 +2,46 @@ import Database from 'better-sqlite3';
 import { request as httpRequest } from 'node:http';
 import { password, uniqueEmail } from './helpers';
 
-export type RawResponse = { status: number; headers: Record<string, string | string[] | undefined>; body: string };
-export type RawRequest = { method?: string; path: string; headers?: Record<string, string>; body?: string };
+export type RawResponse = {
+	status: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: string;
+};
+export type RawRequest = {
+	method?: string;
+	path: string;
+	headers?: Record<string, string>;
+	body?: string;
+};
 
 /**
  * Sends the path exactly as written (`//admin`, `/%2561dmin`, `/./admin`): a browser or Playwright's
  * `request` would normalise it first, and the point is to see what a hostile client can send.
  */
-export function rawRequest(baseURL: string, { method = 'GET', path, headers = {}, body }: RawRequest): Promise<RawResponse> {
+export function rawRequest(
+	baseURL: string,
+	{ method = 'GET', path, headers = {}, body }: RawRequest
+): Promise<RawResponse> {
 	const base = new URL(baseURL);
 	return new Promise((resolve, reject) => {
 		const request = httpRequest(
-			{ host: base.hostname, port: base.port, method, path, headers: { ...headers, ...(body !== undefined && { 'content-length': Buffer.byteLength(body) }) } },
+			{
+				host: base.hostname,
+				port: base.port,
+				method,
+				path,
+				headers: {
+					...headers,
+					...(body !== undefined && { 'content-length': Buffer.byteLength(body) })
+				}
+			},
 			(response) => {
 				let text = '';
 				response.setEncoding('utf8');
 				response.on('data', (chunk) => (text += chunk));
-				response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text }));
+				response.on('end', () =>
+					resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text })
+				);
 			}
 		);
 		request.on('error', reject);
@@ -27,18 +50,32 @@ export function rawRequest(baseURL: string, { method = 'GET', path, headers = {}
 }
 
 /** Signs up a fresh account over plain HTTP and returns its cookie header and id. */
-export async function signUpRaw(baseURL: string): Promise<{ email: string; cookie: string; userId: string }> {
+export async function signUpRaw(
+	baseURL: string
+): Promise<{ email: string; cookie: string; userId: string }> {
 	const email = uniqueEmail('raw');
 	const response = await rawRequest(baseURL, {
 		method: 'POST',
 		path: '/signup',
-		headers: { origin: new URL(baseURL).origin, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+		headers: {
+			origin: new URL(baseURL).origin,
+			accept: 'text/html',
+			'content-type': 'application/x-www-form-urlencoded'
+		},
 		body: new URLSearchParams({ email, password }).toString()
 	});
 	const setCookie = ([] as string[]).concat(response.headers['set-cookie'] ?? []);
-	const session = setCookie.map((line) => line.split(';')[0]).find((pair) => pair.startsWith('credits_session='));
+	const session = setCookie
+		.map((line) => line.split(';')[0])
+		.find((pair) => pair.startsWith('credits_session='));
 	if (response.status !== 303 || !session) throw new Error(`sign-up answered ${response.status}`);
-	return { email, cookie: session, userId: readE2eDb((db) => db.prepare('select id from users where email = ?').pluck().get(email) as string) };
+	return {
+		email,
+		cookie: session,
+		userId: readE2eDb(
+			(db) => db.prepare('select id from users where email = ?').pluck().get(email) as string
+		)
+	};
 }
 
 /** Reads the e2e server's database (WAL lets a reader in beside the running server). */

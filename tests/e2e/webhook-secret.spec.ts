@@ -6,7 +6,11 @@ import { signUp } from './helpers';
 
 // What the demo signed with before each install had its own secret; anyone could read it in the source.
 const formerConstantSecret = 'whsec_credits_emulator_local';
-const stripe = new Stripe('sk_test_anyone', { host: '127.0.0.1', port: e2eEmulatorPort, protocol: 'http' });
+const stripe = new Stripe('sk_test_anyone', {
+	host: '127.0.0.1',
+	port: e2eEmulatorPort,
+	protocol: 'http'
+});
 
 /** A `checkout.session.completed` saying the signed-in buyer's open session was paid, as an attacker would write it. */
 async function forgePaidCheckout(page: Page) {
@@ -29,7 +33,10 @@ async function forgePaidCheckout(page: Page) {
 
 function deliver(page: Page, payload: string, secret: string) {
 	const signature = stripe.webhooks.generateTestHeaderString({ payload, secret });
-	return page.request.post('/api/webhooks/stripe', { data: payload, headers: { 'content-type': 'application/json', 'stripe-signature': signature } });
+	return page.request.post('/api/webhooks/stripe', {
+		data: payload,
+		headers: { 'content-type': 'application/json', 'stripe-signature': signature }
+	});
 }
 
 async function balance(page: Page) {
@@ -37,7 +44,9 @@ async function balance(page: Page) {
 	return Number((await page.getByTestId('balance').innerText()).replace(/[^\d-]/g, ''));
 }
 
-test('a checkout event signed with the old constant demo secret is refused and credits nothing', async ({ page }) => {
+test('a checkout event signed with the old constant demo secret is refused and credits nothing', async ({
+	page
+}) => {
 	await signUp(page);
 	const before = await balance(page);
 	const payload = await forgePaidCheckout(page);

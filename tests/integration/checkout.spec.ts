@@ -18,7 +18,9 @@ describe('starting a checkout', () => {
 	it('opens a session carrying the purchase, the user and the synced price', async () => {
 		const userId = await shop.signUp();
 		const { purchaseId, sessionId } = await shop.buy(userId, 'premium');
-		const session = await shop.stripe.checkout.sessions.retrieve(sessionId, { expand: ['line_items'] });
+		const session = await shop.stripe.checkout.sessions.retrieve(sessionId, {
+			expand: ['line_items']
+		});
 		expect(session).toMatchObject({
 			mode: 'payment',
 			client_reference_id: userId,
@@ -29,21 +31,34 @@ describe('starting a checkout', () => {
 			cancel_url: 'http://app.test/settings/credits?checkout=cancelled'
 		});
 		expect(session.line_items?.data[0].price?.lookup_key).toBe('credits_premium');
-		expect(shop.purchase(purchaseId)).toMatchObject({ status: 'pending', credits: 1200, amount: 7999, currency: 'usd' });
+		expect(shop.purchase(purchaseId)).toMatchObject({
+			status: 'pending',
+			credits: 1200,
+			amount: 7999,
+			currency: 'usd'
+		});
 	});
 
 	it('creates the Stripe customer once per user', async () => {
 		const userId = await shop.signUp();
 		const first = await shop.buy(userId, 'basic');
 		const second = await shop.buy(userId, 'standard');
-		const [a, b] = await Promise.all([first, second].map(({ sessionId }) => shop.stripe.checkout.sessions.retrieve(sessionId)));
+		const [a, b] = await Promise.all(
+			[first, second].map(({ sessionId }) => shop.stripe.checkout.sessions.retrieve(sessionId))
+		);
 		expect(a.customer).toMatch(/^cus_/);
 		expect(b.customer).toBe(a.customer);
 	});
 
 	it('refuses an unknown package without writing a purchase', async () => {
 		const userId = await shop.signUp();
-		const result = await startCheckout(shop.db, shop.stripe, { id: userId, email: 'x@example.com' }, 'platinum', 'http://app.test');
+		const result = await startCheckout(
+			shop.db,
+			shop.stripe,
+			{ id: userId, email: 'x@example.com' },
+			'platinum',
+			'http://app.test'
+		);
 		expect(result).toMatchObject({ ok: false, code: 'unknown_package' });
 		expect(listUserPurchases(shop.db, userId)).toEqual([]);
 	});
@@ -52,17 +67,35 @@ describe('starting a checkout', () => {
 		const db = openDatabase(':memory:');
 		const user = (await createUser(db, { email: 'nosync@example.com', password: 'long enough' }))!;
 		const result = await startCheckout(db, shop.stripe, user, 'basic', 'http://app.test');
-		expect(result).toEqual({ ok: false, code: 'price_not_synced', message: 'Basic cannot be bought right now: its price is not set up in Stripe yet.' });
+		expect(result).toEqual({
+			ok: false,
+			code: 'price_not_synced',
+			message: 'Basic cannot be bought right now: its price is not set up in Stripe yet.'
+		});
 	});
 
 	it('marks the purchase failed and says so when Stripe is unreachable', async () => {
-		const offline = createStripeClient({ stripeSecretKey: 'sk_test_offline', stripeApiUrl: 'http://127.0.0.1:9' });
+		const offline = createStripeClient({
+			stripeSecretKey: 'sk_test_offline',
+			stripeApiUrl: 'http://127.0.0.1:9'
+		});
 		const userId = await shop.signUp();
-		const result = await startCheckout(shop.db, offline, { id: userId, email: 'x@example.com' }, 'basic', 'http://app.test');
+		const result = await startCheckout(
+			shop.db,
+			offline,
+			{ id: userId, email: 'x@example.com' },
+			'basic',
+			'http://app.test'
+		);
 		expect(result).toMatchObject({ ok: false, code: 'stripe_error' });
-		expect(!result.ok && result.message).toBe('The payment page could not be opened (Stripe could not be reached). Nothing was charged; please try again.');
+		expect(!result.ok && result.message).toBe(
+			'The payment page could not be opened (Stripe could not be reached). Nothing was charged; please try again.'
+		);
 		const [purchase] = listUserPurchases(shop.db, userId);
-		expect(purchase).toMatchObject({ status: 'failed', failureReason: 'Stripe could not be reached' });
+		expect(purchase).toMatchObject({
+			status: 'failed',
+			failureReason: 'Stripe could not be reached'
+		});
 		expect(shop.balanceOf(userId)).toBe(0);
 	});
 });
@@ -72,10 +105,21 @@ describe('an open checkout', () => {
 		await shop.control('webhooks/resume');
 	});
 
-	const checkout = (userId: string, packageId = 'standard') => startCheckout(shop.db, shop.stripe, { id: userId, email: `${userId}@example.com` }, packageId, 'http://app.test');
+	const checkout = (userId: string, packageId = 'standard') =>
+		startCheckout(
+			shop.db,
+			shop.stripe,
+			{ id: userId, email: `${userId}@example.com` },
+			packageId,
+			'http://app.test'
+		);
 
 	async function sessionsOf(userId: string) {
-		const customer = shop.db.select({ id: users.stripeCustomerId }).from(users).where(eq(users.id, userId)).get()?.id;
+		const customer = shop.db
+			.select({ id: users.stripeCustomerId })
+			.from(users)
+			.where(eq(users.id, userId))
+			.get()?.id;
 		return (await shop.stripe.checkout.sessions.list({ customer: customer!, limit: 100 })).data;
 	}
 
@@ -93,12 +137,18 @@ describe('an open checkout', () => {
 
 	it('is not reused for another package', async () => {
 		const userId = await shop.signUp();
-		const results = await Promise.all(['basic', 'standard', 'basic', 'standard'].map((packageId) => checkout(userId, packageId)));
+		const results = await Promise.all(
+			['basic', 'standard', 'basic', 'standard'].map((packageId) => checkout(userId, packageId))
+		);
 		const urls = results.map((result) => result.ok && result.url);
 		expect(urls[0]).toBe(urls[2]);
 		expect(urls[1]).toBe(urls[3]);
 		expect(urls[0]).not.toBe(urls[1]);
-		expect(listUserPurchases(shop.db, userId).map((purchase) => purchase.packageId).sort()).toEqual(['basic', 'standard']);
+		expect(
+			listUserPurchases(shop.db, userId)
+				.map((purchase) => purchase.packageId)
+				.sort()
+		).toEqual(['basic', 'standard']);
 		expect(await sessionsOf(userId)).toHaveLength(2);
 	});
 
@@ -135,7 +185,11 @@ describe('an open checkout', () => {
 			await eventually(() => shop.purchase(purchaseId).status === 'expired');
 		}
 		const refused = await checkout(userId);
-		expect(refused).toEqual({ ok: false, code: 'rate_limited', message: 'You have opened 10 checkouts in the last 10 minutes. Try again in 10 minutes.' });
+		expect(refused).toEqual({
+			ok: false,
+			code: 'rate_limited',
+			message: 'You have opened 10 checkouts in the last 10 minutes. Try again in 10 minutes.'
+		});
 		expect(listUserPurchases(shop.db, userId, 50)).toHaveLength(10);
 
 		const other = await shop.signUp();

@@ -25,9 +25,15 @@ async function mismatchedPurchase() {
 	const { purchaseId, url, sessionId } = await shop.buy(userId);
 	await shop.control('webhooks/pause');
 	expect((await shop.pay(url)).status).toBe(303);
-	const completed = (await shop.eventsOf('checkout.session.completed')).find((event) => (event.data.object as { id: string }).id === sessionId)!;
+	const completed = (await shop.eventsOf('checkout.session.completed')).find(
+		(event) => (event.data.object as { id: string }).id === sessionId
+	)!;
 	const session = completed.data.object as Stripe.Checkout.Session;
-	const forged = { ...completed, id: `evt_forged_${purchaseId}`, data: { object: { ...session, amount_total: 1 } } } as Stripe.Event;
+	const forged = {
+		...completed,
+		id: `evt_forged_${purchaseId}`,
+		data: { object: { ...session, amount_total: 1 } }
+	} as Stripe.Event;
 	expect(shop.deliver(forged).body).toMatchObject({ outcome: 'rejected' });
 	expect(shop.purchase(purchaseId).status).toBe('mismatch');
 	return { userId, purchaseId, sessionId, completed };
@@ -43,9 +49,18 @@ describe('a purchase whose payment did not match its price', () => {
 
 		expect(shop.deliver(completed).body).toEqual({ received: true, outcome: 'rejected' });
 		expect(outcomeOf(completed.id)?.error).toMatch(/^needs_review: /);
-		expect(await confirmCheckout(shop.db, shop.stripe, userId, sessionId)).toEqual({ status: 'review' });
+		expect(await confirmCheckout(shop.db, shop.stripe, userId, sessionId)).toEqual({
+			status: 'review'
+		});
 		await shop.control('webhooks/resume');
-		await eventually(() => shop.db.select().from(stripeEvents).where(eq(stripeEvents.type, 'payment_intent.succeeded')).all().some((row) => row.error?.includes(purchaseId)));
+		await eventually(() =>
+			shop.db
+				.select()
+				.from(stripeEvents)
+				.where(eq(stripeEvents.type, 'payment_intent.succeeded'))
+				.all()
+				.some((row) => row.error?.includes(purchaseId))
+		);
 		expect(shop.purchase(purchaseId).status).toBe('mismatch');
 		expect(shop.balanceOf(userId)).toBe(0);
 	});
@@ -55,7 +70,8 @@ describe('a purchase whose payment did not match its price', () => {
 		const listed = listMismatchedPurchases(shop.db).find((row) => row.id === purchaseId);
 		expect(listed).toEqual({
 			id: purchaseId,
-			email: shop.db.select({ email: users.email }).from(users).where(eq(users.id, userId)).get()!.email,
+			email: shop.db.select({ email: users.email }).from(users).where(eq(users.id, userId)).get()!
+				.email,
 			packageId: 'standard',
 			credits: 500,
 			amount: 3999,
@@ -70,40 +86,85 @@ describe('a purchase whose payment did not match its price', () => {
 	it('is credited exactly once when an admin decides to credit it', async () => {
 		const { userId, purchaseId, sessionId, completed } = await mismatchedPurchase();
 
-		const results = [resolveMismatch(shop.db, purchaseId, { decision: 'credit', ...admin }), resolveMismatch(shop.db, purchaseId, { decision: 'credit', ...admin })];
+		const results = [
+			resolveMismatch(shop.db, purchaseId, { decision: 'credit', ...admin }),
+			resolveMismatch(shop.db, purchaseId, { decision: 'credit', ...admin })
+		];
 		expect(results).toEqual([
 			{ ok: true, status: 'paid', credits: 500 },
-			{ ok: false, code: 'not_in_review', message: 'This purchase is no longer awaiting review (it is paid).' }
+			{
+				ok: false,
+				code: 'not_in_review',
+				message: 'This purchase is no longer awaiting review (it is paid).'
+			}
 		]);
 		expect(shop.deliver(completed).body).toMatchObject({ outcome: 'processed' });
-		expect(await confirmCheckout(shop.db, shop.stripe, userId, sessionId)).toEqual({ status: 'credited', credits: 500 });
+		expect(await confirmCheckout(shop.db, shop.stripe, userId, sessionId)).toEqual({
+			status: 'credited',
+			credits: 500
+		});
 		await shop.control('webhooks/resume');
 		expect(shop.balanceOf(userId)).toBe(500);
 		expect(shop.purchase(purchaseId)).toMatchObject({ status: 'paid', failureReason: null });
 		const [grant] = getLedgerFor(shop.db).transfers({ userId }).items;
-		expect(grant).toMatchObject({ code: 'purchase', amount: 500, reference: purchaseId, actor: 'admin:admin_1' });
+		expect(grant).toMatchObject({
+			code: 'purchase',
+			amount: 500,
+			reference: purchaseId,
+			actor: 'admin:admin_1'
+		});
 		expect(listMismatchedPurchases(shop.db).some((row) => row.id === purchaseId)).toBe(false);
 	});
 
 	it('stays uncredited once an admin rejects it, whatever arrives afterwards', async () => {
 		const { userId, purchaseId, sessionId, completed } = await mismatchedPurchase();
 
-		expect(resolveMismatch(shop.db, purchaseId, { decision: 'reject', adminId: 'admin_1', reason: 'Forged event; refund the buyer' })).toEqual({ ok: true, status: 'rejected', credits: 0 });
-		expect(shop.purchase(purchaseId)).toMatchObject({ status: 'rejected', failureReason: 'Rejected by an admin: Forged event; refund the buyer' });
+		expect(
+			resolveMismatch(shop.db, purchaseId, {
+				decision: 'reject',
+				adminId: 'admin_1',
+				reason: 'Forged event; refund the buyer'
+			})
+		).toEqual({ ok: true, status: 'rejected', credits: 0 });
+		expect(shop.purchase(purchaseId)).toMatchObject({
+			status: 'rejected',
+			failureReason: 'Rejected by an admin: Forged event; refund the buyer'
+		});
 		expect(shop.deliver(completed).body).toMatchObject({ outcome: 'rejected' });
-		expect(await confirmCheckout(shop.db, shop.stripe, userId, sessionId)).toEqual({ status: 'rejected' });
-		await shop.stripe.refunds.create({ payment_intent: shop.purchase(purchaseId).paymentIntentId! });
+		expect(await confirmCheckout(shop.db, shop.stripe, userId, sessionId)).toEqual({
+			status: 'rejected'
+		});
+		await shop.stripe.refunds.create({
+			payment_intent: shop.purchase(purchaseId).paymentIntentId!
+		});
 		await shop.control('webhooks/resume');
-		await eventually(() => shop.db.select().from(stripeEvents).where(eq(stripeEvents.type, 'charge.refunded')).all().some((row) => row.payload.includes(purchaseId) && row.outcome === 'ignored'));
+		await eventually(() =>
+			shop.db
+				.select()
+				.from(stripeEvents)
+				.where(eq(stripeEvents.type, 'charge.refunded'))
+				.all()
+				.some((row) => row.payload.includes(purchaseId) && row.outcome === 'ignored')
+		);
 		expect(shop.balanceOf(userId)).toBe(0);
-		expect(resolveMismatch(shop.db, purchaseId, { decision: 'credit', ...admin })).toMatchObject({ ok: false, code: 'not_in_review' });
+		expect(resolveMismatch(shop.db, purchaseId, { decision: 'credit', ...admin })).toMatchObject({
+			ok: false,
+			code: 'not_in_review'
+		});
 	});
 
 	it('refuses to resolve a purchase that does not exist or is not under review', async () => {
 		const userId = await shop.signUp();
 		const { purchaseId } = await shop.buy(userId);
-		expect(resolveMismatch(shop.db, 'pur_nope', { decision: 'credit', ...admin })).toEqual({ ok: false, code: 'purchase_not_found', message: 'No purchase has that id.' });
-		expect(resolveMismatch(shop.db, purchaseId, { decision: 'credit', ...admin })).toMatchObject({ ok: false, code: 'not_in_review' });
+		expect(resolveMismatch(shop.db, 'pur_nope', { decision: 'credit', ...admin })).toEqual({
+			ok: false,
+			code: 'purchase_not_found',
+			message: 'No purchase has that id.'
+		});
+		expect(resolveMismatch(shop.db, purchaseId, { decision: 'credit', ...admin })).toMatchObject({
+			ok: false,
+			code: 'not_in_review'
+		});
 		expect(shop.balanceOf(userId)).toBe(0);
 	});
 });

@@ -17,14 +17,21 @@ import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 
 export const webhookSecret = 'whsec_integration_secret';
-export const cards = { ok: '4242424242424242', declined: '4000000000000002', insufficient: '4000000000009995' };
+export const cards = {
+	ok: '4242424242424242',
+	declined: '4000000000000002',
+	insufficient: '4000000000009995'
+};
 
 export type Shop = Harness & {
 	db: Db;
 	receiver: Server;
 	close(): Promise<void>;
 	signUp(): Promise<string>;
-	buy(userId: string, packageId?: string): Promise<{ purchaseId: string; url: string; sessionId: string }>;
+	buy(
+		userId: string,
+		packageId?: string
+	): Promise<{ purchaseId: string; url: string; sessionId: string }>;
 	pay(url: string, card?: string, extra?: Record<string, string>): Promise<Response>;
 	deliver(event: Stripe.Event, signature?: string): ReturnType<typeof receiveWebhook>;
 	eventsOf(type: string): Promise<Stripe.Event[]>;
@@ -40,8 +47,12 @@ export async function openShop(): Promise<Shop> {
 		const chunks: Buffer[] = [];
 		for await (const chunk of request) chunks.push(chunk as Buffer);
 		const header = request.headers['stripe-signature'];
-		const { status, body } = receiveWebhook(db, Buffer.concat(chunks).toString('utf8'), typeof header === 'string' ? header : null, webhookSecret, (event) =>
-			handleStripeEvent(db, event)
+		const { status, body } = receiveWebhook(
+			db,
+			Buffer.concat(chunks).toString('utf8'),
+			typeof header === 'string' ? header : null,
+			webhookSecret,
+			(event) => handleStripeEvent(db, event)
 		);
 		response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 	});
@@ -62,20 +73,39 @@ export async function openShop(): Promise<Shop> {
 			db.$client.close();
 		},
 		async signUp() {
-			const user = await createUser(db, { email: `buyer${++users}@example.com`, password: 'long enough' });
+			const user = await createUser(db, {
+				email: `buyer${++users}@example.com`,
+				password: 'long enough'
+			});
 			return user!.id;
 		},
 		async buy(userId, packageId = 'standard') {
-			const result = await startCheckout(db, harness.stripe, { id: userId, email: `${userId}@example.com` }, packageId, 'http://app.test');
+			const result = await startCheckout(
+				db,
+				harness.stripe,
+				{ id: userId, email: `${userId}@example.com` },
+				packageId,
+				'http://app.test'
+			);
 			if (!result.ok) throw new Error(result.message);
-			return { purchaseId: result.purchaseId, url: result.url, sessionId: findPurchase(db, result.purchaseId)!.checkoutSessionId! };
+			return {
+				purchaseId: result.purchaseId,
+				url: result.url,
+				sessionId: findPurchase(db, result.purchaseId)!.checkoutSessionId!
+			};
 		},
 		pay(url, card = cards.ok, extra = {}) {
-			return fetch(url, { method: 'POST', body: new URLSearchParams({ email: 'buyer@example.com', card_number: card, ...extra }), redirect: 'manual' });
+			return fetch(url, {
+				method: 'POST',
+				body: new URLSearchParams({ email: 'buyer@example.com', card_number: card, ...extra }),
+				redirect: 'manual'
+			});
 		},
 		deliver(event, signature) {
 			const payload = JSON.stringify(event);
-			const header = signature ?? harness.stripe.webhooks.generateTestHeaderString({ payload, secret: webhookSecret });
+			const header =
+				signature ??
+				harness.stripe.webhooks.generateTestHeaderString({ payload, secret: webhookSecret });
 			return receiveWebhook(db, payload, header, webhookSecret, (e) => handleStripeEvent(db, e));
 		},
 		async eventsOf(type) {

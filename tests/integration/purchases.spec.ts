@@ -21,7 +21,9 @@ async function paidPurchase(options: { pauseWebhooks?: boolean } = {}) {
 	if (options.pauseWebhooks) await shop.control('webhooks/pause');
 	const response = await shop.pay(url);
 	expect(response.status).toBe(303);
-	expect(response.headers.get('location')).toBe(`http://app.test/settings/credits/success?session_id=${sessionId}`);
+	expect(response.headers.get('location')).toBe(
+		`http://app.test/settings/credits/success?session_id=${sessionId}`
+	);
 	return { userId, purchaseId, sessionId };
 }
 
@@ -40,7 +42,11 @@ describe('buying credits through Stripe Checkout', () => {
 		for (let i = 0; i < 5; i++) await shop.control(`events/${event.id}/resend`);
 		await shop.control(`events/${event.id}/duplicate`, { count: 8 });
 		expect(shop.balanceOf(userId)).toBe(500);
-		const recorded = shop.db.select().from(stripeEvents).where(eq(stripeEvents.id, event.id)).get()!;
+		const recorded = shop.db
+			.select()
+			.from(stripeEvents)
+			.where(eq(stripeEvents.id, event.id))
+			.get()!;
 		expect(recorded.outcome).toBe('processed');
 		expect(recorded.attempts).toBe(1);
 	});
@@ -49,7 +55,9 @@ describe('buying credits through Stripe Checkout', () => {
 		const { userId, purchaseId, sessionId } = await paidPurchase({ pauseWebhooks: true });
 		const completed = await completedEventOf(sessionId);
 		const intentId = (completed.data.object as { payment_intent: string }).payment_intent;
-		const succeeded = (await shop.eventsOf('payment_intent.succeeded')).find((event) => (event.data.object as { id: string }).id === intentId)!;
+		const succeeded = (await shop.eventsOf('payment_intent.succeeded')).find(
+			(event) => (event.data.object as { id: string }).id === intentId
+		)!;
 
 		expect(shop.deliver(succeeded).status).toBe(200);
 		expect(shop.purchase(purchaseId).status).toBe('paid');
@@ -74,7 +82,9 @@ describe('buying credits through Stripe Checkout', () => {
 	it('never shows or credits another user’s checkout on the success page', async () => {
 		const { sessionId } = await paidPurchase({ pauseWebhooks: true });
 		const intruder = await shop.signUp();
-		expect(await confirmCheckout(shop.db, shop.stripe, intruder, sessionId)).toEqual({ status: 'not_found' });
+		expect(await confirmCheckout(shop.db, shop.stripe, intruder, sessionId)).toEqual({
+			status: 'not_found'
+		});
 		expect(shop.balanceOf(intruder)).toBe(0);
 	});
 
@@ -82,16 +92,31 @@ describe('buying credits through Stripe Checkout', () => {
 		const { userId, sessionId } = await paidPurchase({ pauseWebhooks: true });
 		const completed = await completedEventOf(sessionId);
 		const payload = JSON.stringify(completed);
-		const stale = shop.stripe.webhooks.generateTestHeaderString({ payload, secret: webhookSecret, timestamp: Math.floor(Date.now() / 1000) - 600 });
-		const wrongSecret = shop.stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_someone_else' });
-		const tampered = { ...completed, data: { object: { ...completed.data.object, amount_total: 1 } } };
-		const validForOriginal = shop.stripe.webhooks.generateTestHeaderString({ payload, secret: webhookSecret });
+		const stale = shop.stripe.webhooks.generateTestHeaderString({
+			payload,
+			secret: webhookSecret,
+			timestamp: Math.floor(Date.now() / 1000) - 600
+		});
+		const wrongSecret = shop.stripe.webhooks.generateTestHeaderString({
+			payload,
+			secret: 'whsec_someone_else'
+		});
+		const tampered = {
+			...completed,
+			data: { object: { ...completed.data.object, amount_total: 1 } }
+		};
+		const validForOriginal = shop.stripe.webhooks.generateTestHeaderString({
+			payload,
+			secret: webhookSecret
+		});
 
 		expect(shop.deliver(completed, 'garbage').status).toBe(400);
 		expect(shop.deliver(completed, stale).status).toBe(400);
 		expect(shop.deliver(completed, wrongSecret).status).toBe(400);
 		expect(shop.deliver(tampered as typeof completed, validForOriginal).status).toBe(400);
-		expect(shop.db.select().from(stripeEvents).where(eq(stripeEvents.id, completed.id)).get()).toBeUndefined();
+		expect(
+			shop.db.select().from(stripeEvents).where(eq(stripeEvents.id, completed.id)).get()
+		).toBeUndefined();
 		expect(shop.balanceOf(userId)).toBe(0);
 	});
 
@@ -101,8 +126,14 @@ describe('buying credits through Stripe Checkout', () => {
 		shop.db.update(purchases).set({ amount: 100 }).where(eq(purchases.id, purchaseId)).run();
 		await shop.pay(url);
 		await eventually(() => shop.purchase(purchaseId).status === 'mismatch');
-		expect(shop.purchase(purchaseId).failureReason).toBe('Paid 3999 usd but the purchase costs 100 usd');
-		const rejected = shop.db.select().from(stripeEvents).where(eq(stripeEvents.outcome, 'rejected')).all();
+		expect(shop.purchase(purchaseId).failureReason).toBe(
+			'Paid 3999 usd but the purchase costs 100 usd'
+		);
+		const rejected = shop.db
+			.select()
+			.from(stripeEvents)
+			.where(eq(stripeEvents.outcome, 'rejected'))
+			.all();
 		expect(rejected.length).toBeGreaterThan(0);
 		expect(shop.balanceOf(userId)).toBe(0);
 	});
@@ -131,7 +162,9 @@ describe('buying credits through Stripe Checkout', () => {
 		expect(shop.purchase(purchaseId).amountRefunded).toBe(3999);
 		expect(shop.balanceOf(userId)).toBe(0);
 
-		const refunded = (await shop.eventsOf('charge.refunded')).filter((event) => (event.data.object as { payment_intent: string }).payment_intent === intent);
+		const refunded = (await shop.eventsOf('charge.refunded')).filter(
+			(event) => (event.data.object as { payment_intent: string }).payment_intent === intent
+		);
 		for (const event of refunded) await shop.control(`events/${event.id}/resend`);
 		expect(shop.balanceOf(userId)).toBe(0);
 	});
@@ -140,10 +173,20 @@ describe('buying credits through Stripe Checkout', () => {
 		const { userId, purchaseId } = await paidPurchase();
 		await eventually(() => shop.balanceOf(userId) === 500);
 		if (options.spendFirst) {
-			const spent = getLedgerFor(shop.db).spend({ userId, amount: options.spendFirst, actor: 'test', idempotencyKey: `spend-${purchaseId}` });
+			const spent = getLedgerFor(shop.db).spend({
+				userId,
+				amount: options.spendFirst,
+				actor: 'test',
+				idempotencyKey: `spend-${purchaseId}`
+			});
 			expect(spent.ok).toBe(true);
 		}
-		const charge = (await shop.stripe.charges.list({ payment_intent: shop.purchase(purchaseId).paymentIntentId!, limit: 1 })).data[0];
+		const charge = (
+			await shop.stripe.charges.list({
+				payment_intent: shop.purchase(purchaseId).paymentIntentId!,
+				limit: 1
+			})
+		).data[0];
 		const dispute = (await shop.control(`charges/${charge.id}/dispute`)) as { id: string };
 		await eventually(() => shop.purchase(purchaseId).status === 'disputed');
 		return { userId, purchaseId, disputeId: dispute.id };
@@ -163,11 +206,23 @@ describe('buying credits through Stripe Checkout', () => {
 		expect(shop.balanceOf(userId)).toBe(-200);
 
 		await shop.control(`disputes/${disputeId}/close`, { status: 'lost' });
-		const closed = () => shop.db.select().from(stripeEvents).where(eq(stripeEvents.type, 'charge.dispute.closed')).all();
-		await eventually(() => closed().some((event) => event.payload.includes(disputeId) && event.outcome === 'processed'));
+		const closed = () =>
+			shop.db
+				.select()
+				.from(stripeEvents)
+				.where(eq(stripeEvents.type, 'charge.dispute.closed'))
+				.all();
+		await eventually(() =>
+			closed().some((event) => event.payload.includes(disputeId) && event.outcome === 'processed')
+		);
 		expect(shop.purchase(purchaseId).status).toBe('disputed');
 		expect(shop.balanceOf(userId)).toBe(-200);
-		const refused = getLedgerFor(shop.db).spend({ userId, amount: 1, actor: 'test', idempotencyKey: `after-${purchaseId}` });
+		const refused = getLedgerFor(shop.db).spend({
+			userId,
+			amount: 1,
+			actor: 'test',
+			idempotencyKey: `after-${purchaseId}`
+		});
 		expect(!refused.ok && refused.error.code).toBe('account_in_debt');
 	});
 
@@ -176,7 +231,9 @@ describe('buying credits through Stripe Checkout', () => {
 		const { purchaseId, url, sessionId } = await shop.buy(userId);
 		expect((await shop.pay(url, cards.ok, { delayed: '1' })).status).toBe(303);
 		await eventually(() => shop.purchase(purchaseId).status === 'processing');
-		expect(await confirmCheckout(shop.db, shop.stripe, userId, sessionId)).toEqual({ status: 'processing' });
+		expect(await confirmCheckout(shop.db, shop.stripe, userId, sessionId)).toEqual({
+			status: 'processing'
+		});
 		expect(shop.balanceOf(userId)).toBe(0);
 
 		await shop.control(`checkout/sessions/${sessionId}/async_payment`, { result: 'succeeded' });
@@ -189,7 +246,9 @@ describe('buying credits through Stripe Checkout', () => {
 		const delayed = await shop.buy(userId);
 		await shop.pay(delayed.url, cards.ok, { delayed: '1' });
 		await eventually(() => shop.purchase(delayed.purchaseId).status === 'processing');
-		await shop.control(`checkout/sessions/${delayed.sessionId}/async_payment`, { result: 'failed' });
+		await shop.control(`checkout/sessions/${delayed.sessionId}/async_payment`, {
+			result: 'failed'
+		});
 		await eventually(() => shop.purchase(delayed.purchaseId).status === 'failed');
 
 		const abandoned = await shop.buy(userId);

@@ -38,7 +38,13 @@ interface ApiCall {
 }
 
 /** Serves `/v1/*`: authentication, idempotent replays, routing and Stripe's error shape. */
-export async function handleApiRequest(emulator: Emulator, routes: ApiRoute[], request: IncomingMessage, response: ServerResponse, url: URL) {
+export async function handleApiRequest(
+	emulator: Emulator,
+	routes: ApiRoute[],
+	request: IncomingMessage,
+	response: ServerResponse,
+	url: URL
+) {
 	const method = request.method ?? 'GET';
 	const header = request.headers['idempotency-key'];
 	const call: ApiCall = {
@@ -49,7 +55,9 @@ export async function handleApiRequest(emulator: Emulator, routes: ApiRoute[], r
 		request
 	};
 	const denied = authenticate(request.headers.authorization);
-	const result = denied ? errorResult(denied, createId('req', 14)) : runIdempotently(emulator, call, () => run(emulator, routes, call));
+	const result = denied
+		? errorResult(denied, createId('req', 14))
+		: runIdempotently(emulator, call, () => run(emulator, routes, call));
 	response.writeHead(result.status, {
 		'Content-Type': 'application/json',
 		'Content-Length': String(Buffer.byteLength(result.body)),
@@ -65,20 +73,32 @@ export async function handleApiRequest(emulator: Emulator, routes: ApiRoute[], r
 function runIdempotently(emulator: Emulator, call: ApiCall, execute: () => ApiResult): ApiResult {
 	const { key } = call;
 	if (!key) return execute();
-	const fingerprint = createHash('sha256').update(`${call.method} ${call.path}\n${call.raw}`).digest('hex');
+	const fingerprint = createHash('sha256')
+		.update(`${call.method} ${call.path}\n${call.raw}`)
+		.digest('hex');
 	const found = emulator.store.idempotency.get(key);
 	const saved = found && Date.now() - found.savedAt < KEY_LIFETIME_MS ? found : undefined;
 	if (saved?.fingerprint === fingerprint) return { ...saved, validation: false, replayed: true };
 	if (saved) return errorResult(idempotencyMismatch(key), createId('req', 14));
 	const result = execute();
 	if (!result.validation && result.status < 500) {
-		emulator.store.idempotency.set(key, { savedAt: Date.now(), fingerprint, status: result.status, body: result.body, requestId: result.requestId });
+		emulator.store.idempotency.set(key, {
+			savedAt: Date.now(),
+			fingerprint,
+			status: result.status,
+			body: result.body,
+			requestId: result.requestId
+		});
 		emulator.changed();
 	}
 	return result;
 }
 
-function run(emulator: Emulator, routes: ApiRoute[], { method, path, raw, key, request }: ApiCall): ApiResult {
+function run(
+	emulator: Emulator,
+	routes: ApiRoute[],
+	{ method, path, raw, key, request }: ApiCall
+): ApiResult {
 	const requestId = createId('req', 14);
 	try {
 		const match = matchRoute(routes, method, path);
@@ -90,19 +110,34 @@ function run(emulator: Emulator, routes: ApiRoute[], { method, path, raw, key, r
 	} catch (error) {
 		if (error instanceof ApiError) return errorResult(error, requestId);
 		console.error('stripe-emulator: unexpected error', error);
-		return errorResult(new ApiError(500, 'api_error', 'An unknown error occurred in the emulator.'), requestId);
+		return errorResult(
+			new ApiError(500, 'api_error', 'An unknown error occurred in the emulator.'),
+			requestId
+		);
 	}
 }
 
 function errorResult(error: ApiError, requestId: string): ApiResult {
 	// Requests rejected before they run are not saved, so a corrected retry with the same key works.
-	return { status: error.status, body: JSON.stringify(error.toBody(), null, 2), requestId, validation: error.validation };
+	return {
+		status: error.status,
+		body: JSON.stringify(error.toBody(), null, 2),
+		requestId,
+		validation: error.validation
+	};
 }
 
 /** Test-mode secret keys only; Bearer (what the client sends) or Basic (what `curl -u` sends). */
 function authenticate(header: string | undefined): ApiError | null {
 	const [scheme, credentials] = (header ?? '').split(' ');
-	const key = scheme === 'Basic' ? Buffer.from(credentials ?? '', 'base64').toString().split(':')[0] : scheme === 'Bearer' ? credentials : '';
+	const key =
+		scheme === 'Basic'
+			? Buffer.from(credentials ?? '', 'base64')
+					.toString()
+					.split(':')[0]
+			: scheme === 'Bearer'
+				? credentials
+				: '';
 	if (!key) {
 		return new ApiError(
 			401,
@@ -111,13 +146,21 @@ function authenticate(header: string | undefined): ApiError | null {
 		);
 	}
 	if (!/^(sk|rk)_test_\w+$/.test(key)) {
-		return new ApiError(401, 'invalid_request_error', `Invalid API Key provided: ${key.slice(0, 8)}****${key.slice(-4)}`);
+		return new ApiError(
+			401,
+			'invalid_request_error',
+			`Invalid API Key provided: ${key.slice(0, 8)}****${key.slice(-4)}`
+		);
 	}
 	return null;
 }
 
 function unrecognizedUrl(method: string, path: string): ApiError {
-	return new ApiError(404, 'invalid_request_error', `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs.`);
+	return new ApiError(
+		404,
+		'invalid_request_error',
+		`Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs.`
+	);
 }
 
 function idempotencyMismatch(key: string): ApiError {

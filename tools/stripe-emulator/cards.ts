@@ -25,12 +25,36 @@ const APPROVED = new Set([
 
 /** Stripe's documented test numbers that decline, with the messages Checkout shows. */
 const DECLINED: Record<string, CardFailure> = {
-	'4000000000000002': { code: 'card_declined', declineCode: 'generic_decline', message: 'Your card was declined.' },
-	'4000000000009995': { code: 'card_declined', declineCode: 'insufficient_funds', message: 'Your card has insufficient funds.' },
-	'4000000000009987': { code: 'card_declined', declineCode: 'lost_card', message: 'Your card was declined.' },
-	'4000000000009979': { code: 'card_declined', declineCode: 'stolen_card', message: 'Your card was declined.' },
-	'4000000000000069': { code: 'expired_card', declineCode: null, message: 'Your card has expired.' },
-	'4000000000000127': { code: 'incorrect_cvc', declineCode: null, message: "Your card's security code is incorrect." },
+	'4000000000000002': {
+		code: 'card_declined',
+		declineCode: 'generic_decline',
+		message: 'Your card was declined.'
+	},
+	'4000000000009995': {
+		code: 'card_declined',
+		declineCode: 'insufficient_funds',
+		message: 'Your card has insufficient funds.'
+	},
+	'4000000000009987': {
+		code: 'card_declined',
+		declineCode: 'lost_card',
+		message: 'Your card was declined.'
+	},
+	'4000000000009979': {
+		code: 'card_declined',
+		declineCode: 'stolen_card',
+		message: 'Your card was declined.'
+	},
+	'4000000000000069': {
+		code: 'expired_card',
+		declineCode: null,
+		message: 'Your card has expired.'
+	},
+	'4000000000000127': {
+		code: 'incorrect_cvc',
+		declineCode: null,
+		message: "Your card's security code is incorrect."
+	},
 	'4000000000000119': {
 		code: 'processing_error',
 		declineCode: null,
@@ -41,14 +65,16 @@ const DECLINED: Record<string, CardFailure> = {
 const LIVE_CARD: CardFailure = {
 	code: 'card_declined',
 	declineCode: 'test_mode_live_card',
-	message: 'Your card was declined. Your request was in test mode, but used a non test card. For a list of valid test cards, visit: https://stripe.com/docs/testing.'
+	message:
+		'Your card was declined. Your request was in test mode, but used a non test card. For a list of valid test cards, visit: https://stripe.com/docs/testing.'
 };
 
 /** What Stripe in test mode does with a card number typed on the Checkout page. */
 export function authorizeCard(input: string, expiry = ''): CardOutcome {
 	const number = input.replace(/[\s-]/g, '');
 	if (number === '') return { kind: 'invalid', message: 'Your card number is incomplete.' };
-	if (!/^\d{13,19}$/.test(number) || !passesLuhn(number)) return { kind: 'invalid', message: 'Your card number is invalid.' };
+	if (!/^\d{13,19}$/.test(number) || !passesLuhn(number))
+		return { kind: 'invalid', message: 'Your card number is invalid.' };
 	const card = describeCard(number, expiry);
 	if (APPROVED.has(number)) return { kind: 'approved', card };
 	return { kind: 'declined', card, failure: DECLINED[number] ?? LIVE_CARD };
@@ -56,7 +82,8 @@ export function authorizeCard(input: string, expiry = ''): CardOutcome {
 
 function describeCard(number: string, expiry: string): CardDetails {
 	const [month, year] = expiry.split('/').map((part) => Number(part.trim()));
-	const validExpiry = Number.isInteger(month) && month >= 1 && month <= 12 && Number.isInteger(year);
+	const validExpiry =
+		Number.isInteger(month) && month >= 1 && month <= 12 && Number.isInteger(year);
 	return {
 		brand: detectBrand(number),
 		last4: number.slice(-4),

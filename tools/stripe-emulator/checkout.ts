@@ -12,14 +12,26 @@ import { buildCustomer } from './resources/customers';
 type Session = Stripe.Checkout.Session;
 
 /** A card payment on the hosted page: approved pays the session, declined leaves it open. */
-export function payByCard(emulator: Emulator, session: Session, email: string | null, card: CardDetails, failure: CardFailure | null): void {
+export function payByCard(
+	emulator: Emulator,
+	session: Session,
+	email: string | null,
+	card: CardDetails,
+	failure: CardFailure | null
+): void {
 	const { store } = emulator;
 	const intent = openPaymentIntent(emulator, session, email, 'card');
 	const charge = store.charges.insert(buildCharge({ paymentIntent: intent, email, card, failure }));
 	intent.latest_charge = charge.id;
 	if (failure) {
 		intent.status = 'requires_payment_method';
-		intent.last_payment_error = buildPaymentError('card_error', failure.code, failure.declineCode, failure.message, charge.id);
+		intent.last_payment_error = buildPaymentError(
+			'card_error',
+			failure.code,
+			failure.declineCode,
+			failure.message,
+			charge.id
+		);
 		emitEvent(emulator, null, 'charge.failed', charge);
 		emitEvent(emulator, null, 'payment_intent.payment_failed', intent);
 		return;
@@ -32,7 +44,11 @@ export function payByCard(emulator: Emulator, session: Session, email: string | 
 }
 
 /** A bank debit: the session completes unpaid and the money arrives (or not) later. */
-export function startDelayedPayment(emulator: Emulator, session: Session, email: string | null): void {
+export function startDelayedPayment(
+	emulator: Emulator,
+	session: Session,
+	email: string | null
+): void {
 	const intent = openPaymentIntent(emulator, session, email, 'us_bank_account');
 	intent.status = 'processing';
 	intent.last_payment_error = null;
@@ -41,21 +57,43 @@ export function startDelayedPayment(emulator: Emulator, session: Session, email:
 	emitEvent(emulator, null, 'checkout.session.completed', session);
 }
 
-export function settleDelayedPayment(emulator: Emulator, session: Session, result: 'succeeded' | 'failed'): void {
-	const intent = typeof session.payment_intent === 'string' ? emulator.store.paymentIntents.get(session.payment_intent) : undefined;
-	if (session.status !== 'complete' || session.payment_status !== 'unpaid' || intent?.status !== 'processing') {
-		throw invalidRequest(`Checkout Session ${session.id} has no delayed payment waiting to settle.`, 'id');
+export function settleDelayedPayment(
+	emulator: Emulator,
+	session: Session,
+	result: 'succeeded' | 'failed'
+): void {
+	const intent =
+		typeof session.payment_intent === 'string'
+			? emulator.store.paymentIntents.get(session.payment_intent)
+			: undefined;
+	if (
+		session.status !== 'complete' ||
+		session.payment_status !== 'unpaid' ||
+		intent?.status !== 'processing'
+	) {
+		throw invalidRequest(
+			`Checkout Session ${session.id} has no delayed payment waiting to settle.`,
+			'id'
+		);
 	}
 	if (result === 'failed') {
 		const message = "The customer's bank account could not be debited.";
 		intent.status = 'requires_payment_method';
-		intent.last_payment_error = buildPaymentError('invalid_request_error', 'payment_method_provider_decline', null, message, null);
+		intent.last_payment_error = buildPaymentError(
+			'invalid_request_error',
+			'payment_method_provider_decline',
+			null,
+			message,
+			null
+		);
 		emitEvent(emulator, null, 'payment_intent.payment_failed', intent);
 		emitEvent(emulator, null, 'checkout.session.async_payment_failed', session);
 		return;
 	}
 	const email = session.customer_details?.email ?? null;
-	const charge = emulator.store.charges.insert(buildCharge({ paymentIntent: intent, email, card: null, failure: null }));
+	const charge = emulator.store.charges.insert(
+		buildCharge({ paymentIntent: intent, email, card: null, failure: null })
+	);
 	intent.latest_charge = charge.id;
 	succeedPaymentIntent(intent);
 	session.payment_status = 'paid';
@@ -66,7 +104,10 @@ export function settleDelayedPayment(emulator: Emulator, session: Session, resul
 
 export function expireSession(emulator: Emulator, session: Session, origin: Origin): void {
 	if (session.status !== 'open') {
-		throw invalidRequest('Only Checkout Sessions with a status of `open` can be expired.', 'session');
+		throw invalidRequest(
+			'Only Checkout Sessions with a status of `open` can be expired.',
+			'session'
+		);
 	}
 	session.status = 'expired';
 	session.url = null;
@@ -77,17 +118,27 @@ export function expireSession(emulator: Emulator, session: Session, origin: Orig
 export function expireDueSessions(emulator: Emulator): void {
 	const now = nowSeconds();
 	for (const session of emulator.store.sessions.items.values()) {
-		if (session.status === 'open' && session.expires_at <= now) expireSession(emulator, session, null);
+		if (session.status === 'open' && session.expires_at <= now)
+			expireSession(emulator, session, null);
 	}
 }
 
 /** Checkout makes one payment intent per session when the customer first submits the page. */
-function openPaymentIntent(emulator: Emulator, session: Session, email: string | null, method: string): Stripe.PaymentIntent {
+function openPaymentIntent(
+	emulator: Emulator,
+	session: Session,
+	email: string | null,
+	method: string
+): Stripe.PaymentIntent {
 	const { store } = emulator;
-	const existing = typeof session.payment_intent === 'string' ? store.paymentIntents.get(session.payment_intent) : undefined;
+	const existing =
+		typeof session.payment_intent === 'string'
+			? store.paymentIntents.get(session.payment_intent)
+			: undefined;
 	if (existing) return existing;
 	const settings = store.sessionSettings.get(session.id);
-	if (!session.customer && settings?.createCustomer) session.customer = store.customers.insert(buildCustomer(email)).id;
+	if (!session.customer && settings?.createCustomer)
+		session.customer = store.customers.insert(buildCustomer(email)).id;
 	const intent = buildPaymentIntent({
 		amount: session.amount_total ?? 0,
 		currency: session.currency ?? 'usd',
@@ -107,7 +158,12 @@ function succeedPaymentIntent(intent: Stripe.PaymentIntent): void {
 	intent.last_payment_error = null;
 }
 
-function completeSession(session: Session, intent: Stripe.PaymentIntent, email: string | null, paymentStatus: 'paid' | 'unpaid'): void {
+function completeSession(
+	session: Session,
+	intent: Stripe.PaymentIntent,
+	email: string | null,
+	paymentStatus: 'paid' | 'unpaid'
+): void {
 	session.status = 'complete';
 	session.payment_status = paymentStatus;
 	session.payment_intent = intent.id;

@@ -18,7 +18,12 @@ function reset(headers: Record<string, string>, body = '{}') {
 async function expectRefused(response: Response) {
 	expect(response.status).toBe(403);
 	expect(response.headers.get('content-type')).toBe('application/json');
-	expect(await response.json()).toMatchObject({ error: { type: 'invalid_request_error', message: expect.stringMatching(/^Emulator control endpoint: /) } });
+	expect(await response.json()).toMatchObject({
+		error: {
+			type: 'invalid_request_error',
+			message: expect.stringMatching(/^Emulator control endpoint: /)
+		}
+	});
 }
 
 describe('control endpoints and cross-site requests', () => {
@@ -41,14 +46,22 @@ describe('control endpoints and cross-site requests', () => {
 
 	it('accept JSON from a script or from the emulator’s own origin', async () => {
 		expect((await control(emulator, 'reset')).status).toBe(200);
-		const sameOrigin = await reset({ 'content-type': 'application/json', origin: emulator.url, 'sec-fetch-site': 'same-origin' });
+		const sameOrigin = await reset({
+			'content-type': 'application/json',
+			origin: emulator.url,
+			'sec-fetch-site': 'same-origin'
+		});
 		expect(sameOrigin.status).toBe(200);
 	});
 
 	it('never allow a preflight, so no other site may send JSON', async () => {
 		const preflight = await fetch(`${emulator.url}/_emulator/reset`, {
 			method: 'OPTIONS',
-			headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' }
+			headers: {
+				origin: 'https://evil.example',
+				'access-control-request-method': 'POST',
+				'access-control-request-headers': 'content-type'
+			}
 		});
 		expect(preflight.ok).toBe(false);
 		expect(preflight.headers.get('access-control-allow-origin')).toBeNull();

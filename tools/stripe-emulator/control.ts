@@ -18,8 +18,18 @@ export interface ControlContext {
 
 type ControlHandler = (context: ControlContext) => unknown;
 
-const flag = z.enum(['true', 'false', '1', '0', 'on', '']).transform((value) => ['true', '1', 'on'].includes(value));
-const disputeReason = z.enum(['fraudulent', 'duplicate', 'product_not_received', 'product_unacceptable', 'unrecognized', 'credit_not_processed', 'general']);
+const flag = z
+	.enum(['true', 'false', '1', '0', 'on', ''])
+	.transform((value) => ['true', '1', 'on'].includes(value));
+const disputeReason = z.enum([
+	'fraudulent',
+	'duplicate',
+	'product_not_received',
+	'product_unacceptable',
+	'unrecognized',
+	'credit_not_processed',
+	'general'
+]);
 
 /** Test and demo hooks under `/_emulator/`; they act as Stripe, banks and cardholders would. */
 export const controlRoutes: Route<ControlHandler>[] = [
@@ -32,11 +42,17 @@ export const controlRoutes: Route<ControlHandler>[] = [
 	}),
 	route('GET', '/_emulator/events', ({ emulator, query }) => {
 		const type = query.get('type');
-		return { data: [...emulator.store.events.items.values()].filter((event) => !type || event.type === type) };
+		return {
+			data: [...emulator.store.events.items.values()].filter(
+				(event) => !type || event.type === type
+			)
+		};
 	}),
 	route('GET', '/_emulator/deliveries', ({ emulator, query }) => {
 		const eventId = query.get('event_id');
-		const data = emulator.webhooks.log.filter((delivery) => !eventId || delivery.event_id === eventId);
+		const data = emulator.webhooks.log.filter(
+			(delivery) => !eventId || delivery.event_id === eventId
+		);
 		return { data, webhooks: emulator.webhooks.status };
 	}),
 	route('GET', '/_emulator/webhooks', ({ emulator }) => emulator.webhooks.status),
@@ -55,14 +71,22 @@ export const controlRoutes: Route<ControlHandler>[] = [
 	}),
 	route('POST', '/_emulator/events/:id/duplicate', async ({ emulator, params, input }) => {
 		const event = findDeliverableEvent(emulator, params.id);
-		const { count } = parseParams(z.object({ count: integer.pipe(z.number().min(1).max(50)).optional() }), input);
+		const { count } = parseParams(
+			z.object({ count: integer.pipe(z.number().min(1).max(50)).optional() }),
+			input
+		);
 		const copies = Array.from({ length: count ?? 2 }, () => emulator.webhooks.send(event));
 		return { deliveries: await Promise.all(copies) };
 	}),
 	route('POST', '/_emulator/charges/:id/dispute', ({ emulator, params, input }) => {
 		const options = z.object({ amount: integer.optional(), reason: disputeReason.optional() });
 		const { amount, reason } = parseParams(options, input);
-		return openDispute(emulator, emulator.store.charges.require(params.id), amount, reason ?? 'fraudulent');
+		return openDispute(
+			emulator,
+			emulator.store.charges.require(params.id),
+			amount,
+			reason ?? 'fraudulent'
+		);
 	}),
 	route('POST', '/_emulator/disputes/:id/close', ({ emulator, params, input }) => {
 		const { status } = parseParams(z.object({ status: z.enum(['won', 'lost']) }), input);
@@ -86,13 +110,19 @@ export const controlRoutes: Route<ControlHandler>[] = [
  * browser sends JSON to another origin only after a preflight, which the emulator never grants, and
  * names the sending page in `Origin` and `Sec-Fetch-Site`; scripts and curl send neither.
  */
-export function refuseForeignControl(headers: IncomingHttpHeaders, ownOrigins: ReadonlySet<string>): void {
+export function refuseForeignControl(
+	headers: IncomingHttpHeaders,
+	ownOrigins: ReadonlySet<string>
+): void {
 	const { origin } = headers;
 	const site = headers['sec-fetch-site'];
-	if (origin !== undefined && !ownOrigins.has(origin)) throw forbidden(`requests from ${origin} are refused`);
-	if (site === 'cross-site' || site === 'same-site') throw forbidden(`${site} requests are refused`);
+	if (origin !== undefined && !ownOrigins.has(origin))
+		throw forbidden(`requests from ${origin} are refused`);
+	if (site === 'cross-site' || site === 'same-site')
+		throw forbidden(`${site} requests are refused`);
 	const type = headers['content-type']?.split(';')[0].trim().toLowerCase();
-	if (type !== 'application/json') throw forbidden('send a JSON body with Content-Type: application/json');
+	if (type !== 'application/json')
+		throw forbidden('send a JSON body with Content-Type: application/json');
 }
 
 function forbidden(reason: string): ApiError {
@@ -101,6 +131,7 @@ function forbidden(reason: string): ApiError {
 
 function findDeliverableEvent(emulator: Emulator, id: string) {
 	const event = emulator.store.events.require(id);
-	if (!emulator.webhooks.status.url) throw invalidRequest('No webhook URL is configured (STRIPE_EMULATOR_WEBHOOK_URL).');
+	if (!emulator.webhooks.status.url)
+		throw invalidRequest('No webhook URL is configured (STRIPE_EMULATOR_WEBHOOK_URL).');
 	return event;
 }

@@ -1,4 +1,5 @@
-export type StripeErrorType = 'invalid_request_error' | 'card_error' | 'api_error' | 'idempotency_error';
+export type StripeErrorType =
+	'invalid_request_error' | 'card_error' | 'api_error' | 'idempotency_error';
 
 export interface StripeErrorBody {
 	error: {
@@ -25,7 +26,9 @@ export class ApiError extends Error {
 	}
 
 	toBody(): StripeErrorBody {
-		const docUrl = this.code ? `https://stripe.com/docs/error-codes/${this.code.replace(/_/g, '-')}` : undefined;
+		const docUrl = this.code
+			? `https://stripe.com/docs/error-codes/${this.code.replace(/_/g, '-')}`
+			: undefined;
 		return {
 			error: {
 				type: this.type,
@@ -43,5 +46,11 @@ export function invalidRequest(message: string, param?: string, code?: string): 
 }
 
 export function resourceMissing(kind: string, id: string, param = 'id'): ApiError {
-	return new ApiError(404, 'invalid_request_error', `No such ${kind}: '${id}'`, 'resource_missing', param);
+	return new ApiError(
+		404,
+		'invalid_request_error',
+		`No such ${kind}: '${id}'`,
+		'resource_missing',
+		param
+	);
 }

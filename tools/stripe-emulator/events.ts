@@ -6,7 +6,12 @@ type EventType = Stripe.Event['type'];
 type EventObject<T extends EventType> = Extract<Stripe.Event, { type: T }>['data']['object'];
 
 /** Records an event whose `data.object` is a snapshot of `object` now, and queues its delivery. */
-export function emitEvent<T extends EventType>(emulator: Emulator, origin: Origin, type: T, object: EventObject<T>): Stripe.Event {
+export function emitEvent<T extends EventType>(
+	emulator: Emulator,
+	origin: Origin,
+	type: T,
+	object: EventObject<T>
+): Stripe.Event {
 	// The union member for `T` cannot be narrowed from a generic; the signature above checks callers.
 	const event = {
 		id: createId('evt'),

@@ -36,7 +36,11 @@ export function expandObject(store: Store, object: object, paths: string[] = [])
 }
 
 /** In list responses, paths start with `data.` and apply to every item. */
-export function expandList<T extends object>(store: Store, list: Stripe.ApiList<T>, paths: string[] = []): Json {
+export function expandList<T extends object>(
+	store: Store,
+	list: Stripe.ApiList<T>,
+	paths: string[] = []
+): Json {
 	for (const path of paths) if (!path.startsWith('data.')) throw cannotExpand(path);
 	const itemPaths = paths.map((path) => path.slice('data.'.length));
 	return { ...list, data: list.data.map((item) => expandObject(store, item, itemPaths)) };
@@ -52,7 +56,8 @@ function expandPath(store: Store, node: Json, [key, ...rest]: string[], path: st
 	const target = structuredClone(expanded) as Json | Json[];
 	node[key] = target;
 	if (rest.length === 0) return;
-	for (const child of Array.isArray(target) ? target : [target]) expandPath(store, child, rest, path);
+	for (const child of Array.isArray(target) ? target : [target])
+		expandPath(store, child, rest, path);
 }
 
 function embeddedList(store: Store, node: Json, key: string): Stripe.ApiList<unknown> | undefined {

@@ -34,7 +34,8 @@ function assign(target: FormObject, segments: string[], value: string): void {
 	for (let i = 0; i < segments.length - 1; i++) {
 		const segment = appendIndex(node, segments[i]);
 		const child = node[segment];
-		if (child === undefined || typeof child === 'string' || Array.isArray(child)) node[segment] = {};
+		if (child === undefined || typeof child === 'string' || Array.isArray(child))
+			node[segment] = {};
 		node = node[segment] as FormObject;
 	}
 	node[appendIndex(node, segments[segments.length - 1])] = value;

@@ -9,7 +9,8 @@ export async function readBody(request: IncomingMessage): Promise<string> {
 	let size = 0;
 	for await (const chunk of request as AsyncIterable<Buffer>) {
 		size += chunk.length;
-		if (size > MAX_BODY_BYTES) throw new ApiError(413, 'invalid_request_error', 'Request body is too large.');
+		if (size > MAX_BODY_BYTES)
+			throw new ApiError(413, 'invalid_request_error', 'Request body is too large.');
 		chunks.push(chunk);
 	}
 	return Buffer.concat(chunks).toString('utf8');
@@ -20,22 +21,44 @@ export function parseBody(raw: string, contentType: string | undefined): FormObj
 	if (contentType?.includes('application/json')) {
 		if (raw.trim() === '') return {};
 		const parsed: unknown = JSON.parse(raw);
-		if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ApiError(400, 'invalid_request_error', 'Expected a JSON object.');
+		if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+			throw new ApiError(400, 'invalid_request_error', 'Expected a JSON object.');
 		return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, String(value)]));
 	}
 	try {
 		return parseForm(raw);
 	} catch {
-		throw new ApiError(400, 'invalid_request_error', 'Invalid request body: malformed URL encoding.');
+		throw new ApiError(
+			400,
+			'invalid_request_error',
+			'Invalid request body: malformed URL encoding.'
+		);
 	}
 }
 
-export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-	send(response, status, JSON.stringify(body, null, 2), { 'Content-Type': 'application/json', ...headers });
+export function sendJson(
+	response: ServerResponse,
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {}
+): void {
+	send(response, status, JSON.stringify(body, null, 2), {
+		'Content-Type': 'application/json',
+		...headers
+	});
 }
 
-export function send(response: ServerResponse, status: number, body: string, headers: Record<string, string>): void {
-	response.writeHead(status, { 'Content-Length': String(Buffer.byteLength(body)), 'Cache-Control': 'no-store', ...headers });
+export function send(
+	response: ServerResponse,
+	status: number,
+	body: string,
+	headers: Record<string, string>
+): void {
+	response.writeHead(status, {
+		'Content-Length': String(Buffer.byteLength(body)),
+		'Cache-Control': 'no-store',
+		...headers
+	});
 	response.end(body);
 }
 

@@ -8,7 +8,12 @@ export interface PageParams {
 }
 
 /** Pages through objects already in Stripe's order (newest first) with Stripe's cursors. */
-export function listObjects<T extends { id: string }>(items: T[], page: PageParams, url: string, kind: string): Stripe.ApiList<T> {
+export function listObjects<T extends { id: string }>(
+	items: T[],
+	page: PageParams,
+	url: string,
+	kind: string
+): Stripe.ApiList<T> {
 	const limit = page.limit ?? 10;
 	let start = 0;
 	let end = items.length;

@@ -8,7 +8,9 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 const webhookUrl = process.env.STRIPE_EMULATOR_WEBHOOK_URL || undefined;
 const webhookSecret = process.env.STRIPE_WEBHOOK_SECRET || undefined;
 if (webhookUrl && !webhookSecret) {
-	console.error('STRIPE_WEBHOOK_SECRET is not set: events are signed with a random secret the receiver cannot know');
+	console.error(
+		'STRIPE_WEBHOOK_SECRET is not set: events are signed with a random secret the receiver cannot know'
+	);
 }
 
 const emulator = await startEmulator({

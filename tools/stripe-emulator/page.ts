@@ -34,7 +34,13 @@ export interface CheckoutView {
 	error: string | null;
 }
 
-export function renderCheckoutPage({ session, lineItems, prefilledEmail, email, error }: CheckoutView): string {
+export function renderCheckoutPage({
+	session,
+	lineItems,
+	prefilledEmail,
+	email,
+	error
+}: CheckoutView): string {
 	const currency = session.currency ?? 'usd';
 	const total = formatAmount(session.amount_total ?? 0, currency);
 	const items = lineItems
@@ -70,8 +76,14 @@ ${cancel}
 	);
 }
 
-export function renderNotice(title: string, message: string, link: { href: string; text: string } | null = null): string {
-	const anchor = link ? `<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.text)}</a></p>` : '';
+export function renderNotice(
+	title: string,
+	message: string,
+	link: { href: string; text: string } | null = null
+): string {
+	const anchor = link
+		? `<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.text)}</a></p>`
+		: '';
 	return renderLayout(
 		title,
 		`<main><section class="card"><span class="badge">TEST MODE</span><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>${anchor}</section></main>`

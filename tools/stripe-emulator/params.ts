@@ -5,7 +5,10 @@ import type { FormObject, FormValue } from './form';
 /** Form values arrive as strings, so numbers and booleans are parsed from text as Stripe does. */
 export const integer = z
 	.string()
-	.refine((value) => /^-?\d+$/.test(value), { message: 'Invalid integer', params: { code: 'parameter_invalid_integer' } })
+	.refine((value) => /^-?\d+$/.test(value), {
+		message: 'Invalid integer',
+		params: { code: 'parameter_invalid_integer' }
+	})
 	.transform(Number);
 
 export const boolean = z.enum(['true', 'false']).transform((value) => value === 'true');
@@ -14,10 +17,15 @@ export const text = z.string().min(1);
 
 const metadataPattern = (value: unknown): value is Record<string, string> | '' =>
 	value === '' ||
-	(typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string'));
+	(typeof value === 'object' &&
+		value !== null &&
+		!Array.isArray(value) &&
+		Object.values(value).every((v) => typeof v === 'string'));
 
 /** `metadata=` clears every key; `metadata[k]=` clears one key. */
-export const metadata = z.custom<Record<string, string> | ''>(metadataPattern, { message: 'Invalid metadata' });
+export const metadata = z.custom<Record<string, string> | ''>(metadataPattern, {
+	message: 'Invalid metadata'
+});
 
 export const expand = z.array(z.string()).optional();
 
@@ -37,10 +45,18 @@ export function parseParams<S extends z.ZodType>(schema: S, input: FormObject): 
 }
 
 function toApiError(issue: z.core.$ZodIssue, input: FormObject): ApiError {
-	const fail = (message: string, code?: string) => new ApiError(400, 'invalid_request_error', message, code, param, true);
+	const fail = (message: string, code?: string) =>
+		new ApiError(400, 'invalid_request_error', message, code, param, true);
 	if (issue.code === 'unrecognized_keys') {
 		const param = formatParam([...issue.path, issue.keys[0]]);
-		return new ApiError(400, 'invalid_request_error', `Received unknown parameter: ${param}`, 'parameter_unknown', param, true);
+		return new ApiError(
+			400,
+			'invalid_request_error',
+			`Received unknown parameter: ${param}`,
+			'parameter_unknown',
+			param,
+			true
+		);
 	}
 	const param = formatParam(issue.path);
 	const value = valueAt(input, issue.path);
@@ -54,7 +70,8 @@ function toApiError(issue: z.core.$ZodIssue, input: FormObject): ApiError {
 	if (issue.code === 'custom' && typeof issue.params?.code === 'string') {
 		return fail(`${issue.message}: ${String(value)}`, issue.params.code);
 	}
-	if (issue.code === 'invalid_value') return fail(`Invalid ${param}: must be one of ${issue.values.join(', ')}`);
+	if (issue.code === 'invalid_value')
+		return fail(`Invalid ${param}: must be one of ${issue.values.join(', ')}`);
 	return fail(`Invalid ${param}: ${issue.message}`);
 }
 
@@ -73,7 +90,10 @@ function valueAt(input: FormObject, path: PropertyKey[]): FormValue | undefined 
 }
 
 /** Applies Stripe's metadata update rules to an existing set of keys. */
-export function mergeMetadata(current: Record<string, string>, update: Record<string, string> | '' | undefined): Record<string, string> {
+export function mergeMetadata(
+	current: Record<string, string>,
+	update: Record<string, string> | '' | undefined
+): Record<string, string> {
 	if (update === undefined) return current;
 	if (update === '') return {};
 	const next = { ...current };

@@ -16,13 +16,17 @@ describe('state file', () => {
 		const first = await startEmulator({ port: 0, stateFile });
 		const stripe = connectStripe(first);
 		const customer = await stripe.customers.create({ email: 'kept@example.com' });
-		const session = await createSession(stripe, await createPrice(stripe), { customer: customer.id });
+		const session = await createSession(stripe, await createPrice(stripe), {
+			customer: customer.id
+		});
 		await submitPayment(session.url ?? '', { card_number: '4242424242424242' });
 		await first.close();
 
 		const second = await startEmulator({ port: 0, stateFile });
 		const again = connectStripe(second);
-		expect(await again.customers.retrieve(customer.id)).toMatchObject({ email: 'kept@example.com' });
+		expect(await again.customers.retrieve(customer.id)).toMatchObject({
+			email: 'kept@example.com'
+		});
 		const paid = await again.checkout.sessions.retrieve(session.id, { expand: ['line_items'] });
 		expect(paid).toMatchObject({ payment_status: 'paid', line_items: { data: [{ quantity: 1 }] } });
 		expect((await again.events.list()).data).toHaveLength(3);
@@ -41,7 +45,9 @@ describe('command line', () => {
 			env: { ...process.env, STRIPE_EMULATOR_PORT: '0', STRIPE_EMULATOR_STATE_FILE: stateFile },
 			stdio: ['ignore', 'pipe', 'inherit']
 		});
-		const line = await new Promise<string>((resolve) => child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString())));
+		const line = await new Promise<string>((resolve) =>
+			child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString()))
+		);
 		const match = line.match(/^Stripe emulator listening on (http:\/\/127\.0\.0\.1:\d+)\n$/);
 		expect(match).not.toBeNull();
 		const health = await fetch(`${match?.[1]}/_emulator/health`);

@@ -4,7 +4,10 @@ import { Collection, type Store } from './store';
 /** Saves every collection and map as arrays; the delivery queue is not state and is not kept. */
 export function saveStore(store: Store, file: string): void {
 	const snapshot = Object.fromEntries(
-		Object.entries(store).map(([key, value]) => [key, value instanceof Collection ? [...value.items.values()] : [...value.entries()]])
+		Object.entries(store).map(([key, value]) => [
+			key,
+			value instanceof Collection ? [...value.items.values()] : [...value.entries()]
+		])
 	);
 	const temporary = `${file}.tmp`;
 	writeFileSync(temporary, JSON.stringify({ version: 1, ...snapshot }));

@@ -80,7 +80,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 	const emulator: Emulator = { store, webhooks, publicUrl: '', changed: () => saver.schedule() };
 	const ownOrigins = new Set<string>();
 	const server = createServer((request, response) => {
-		handle(emulator, ownOrigins, request, response).catch((error: unknown) => replyWithError(response, error));
+		handle(emulator, ownOrigins, request, response).catch((error: unknown) =>
+			replyWithError(response, error)
+		);
 	});
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
@@ -106,28 +108,52 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 	};
 }
 
-async function handle(emulator: Emulator, ownOrigins: ReadonlySet<string>, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handle(
+	emulator: Emulator,
+	ownOrigins: ReadonlySet<string>,
+	request: IncomingMessage,
+	response: ServerResponse
+): Promise<void> {
 	const url = new URL(request.url ?? '/', 'http://emulator');
 	const method = request.method ?? 'GET';
-	if (url.pathname.startsWith('/v1/')) return handleApiRequest(emulator, API_ROUTES, request, response, url);
+	if (url.pathname.startsWith('/v1/'))
+		return handleApiRequest(emulator, API_ROUTES, request, response, url);
 	const checkout = url.pathname.match(/^\/checkout\/pay\/([^/]+)(\/cancel)?$/);
 	if (checkout) return handlePage(emulator, request, response, checkout[1], Boolean(checkout[2]));
 	const control = matchRoute(controlRoutes, method, url.pathname);
 	if (control) {
 		if (method === 'POST') refuseForeignControl(request.headers, ownOrigins);
-		const input = method === 'POST' ? parseBody(await readBody(request), request.headers['content-type']) : {};
-		const result = await control.handler({ emulator, params: control.params, input, query: url.searchParams });
+		const input =
+			method === 'POST' ? parseBody(await readBody(request), request.headers['content-type']) : {};
+		const result = await control.handler({
+			emulator,
+			params: control.params,
+			input,
+			query: url.searchParams
+		});
 		return sendJson(response, 200, result);
 	}
-	if (url.pathname === '/' && method === 'GET') return sendJson(response, 200, { emulator: 'stripe', api: '/v1', control: '/_emulator' });
-	throw new ApiError(404, 'invalid_request_error', `Unrecognized request URL (${method}: ${url.pathname}).`);
+	if (url.pathname === '/' && method === 'GET')
+		return sendJson(response, 200, { emulator: 'stripe', api: '/v1', control: '/_emulator' });
+	throw new ApiError(
+		404,
+		'invalid_request_error',
+		`Unrecognized request URL (${method}: ${url.pathname}).`
+	);
 }
 
-async function handlePage(emulator: Emulator, request: IncomingMessage, response: ServerResponse, sessionId: string, cancel: boolean) {
+async function handlePage(
+	emulator: Emulator,
+	request: IncomingMessage,
+	response: ServerResponse,
+	sessionId: string,
+	cancel: boolean
+) {
 	let reply: PageReply;
 	if (request.method === 'GET' && !cancel) reply = showCheckout(emulator, sessionId);
 	else if (request.method === 'POST' && cancel) reply = cancelCheckout(emulator, sessionId);
-	else if (request.method === 'POST') reply = submitCheckout(emulator, sessionId, parseBody(await readBody(request), undefined));
+	else if (request.method === 'POST')
+		reply = submitCheckout(emulator, sessionId, parseBody(await readBody(request), undefined));
 	else throw new ApiError(405, 'invalid_request_error', 'Method not allowed.');
 	if ('redirect' in reply) redirect(response, reply.redirect);
 	else send(response, reply.status, reply.html, PAGE_HEADERS);
@@ -137,5 +163,9 @@ function replyWithError(response: ServerResponse, error: unknown): void {
 	if (response.headersSent) return;
 	if (error instanceof ApiError) return sendJson(response, error.status, error.toBody());
 	console.error('stripe-emulator: unexpected error', error);
-	sendJson(response, 500, new ApiError(500, 'api_error', 'An unknown error occurred in the emulator.').toBody());
+	sendJson(
+		response,
+		500,
+		new ApiError(500, 'api_error', 'An unknown error occurred in the emulator.').toBody()
+	);
 }

@@ -68,7 +68,9 @@ export function createStore() {
 
 export type Store = ReturnType<typeof createStore>;
 
-type CollectionKey = { [K in keyof Store]: Store[K] extends Collection<{ id: string }> ? K : never }[keyof Store];
+type CollectionKey = {
+	[K in keyof Store]: Store[K] extends Collection<{ id: string }> ? K : never;
+}[keyof Store];
 
 const PREFIXES: [string, CollectionKey][] = [
 	['prod_', 'products'],

@@ -11,7 +11,9 @@ export interface ReceivedWebhook {
 }
 
 /** A local endpoint that records every delivery and answers with `respond`'s status. */
-export async function startWebhookReceiver(respond: (body: string, index: number) => number | Promise<number> = () => 200) {
+export async function startWebhookReceiver(
+	respond: (body: string, index: number) => number | Promise<number> = () => 200
+) {
 	const received: ReceivedWebhook[] = [];
 	const server = createServer(async (request, response) => {
 		const chunks: Buffer[] = [];
@@ -37,11 +39,20 @@ export async function startWebhookReceiver(respond: (body: string, index: number
 export type WebhookReceiver = Awaited<ReturnType<typeof startWebhookReceiver>>;
 
 export function connectStripe(emulator: RunningEmulator): Stripe {
-	return new Stripe('sk_test_emulator', { host: '127.0.0.1', port: emulator.port, protocol: 'http' });
+	return new Stripe('sk_test_emulator', {
+		host: '127.0.0.1',
+		port: emulator.port,
+		protocol: 'http'
+	});
 }
 
 export async function startTestEmulator(options: EmulatorOptions = {}) {
-	const emulator = await startEmulator({ port: 0, webhookSecret: WEBHOOK_SECRET, retryDelaysMs: [50, 100], ...options });
+	const emulator = await startEmulator({
+		port: 0,
+		webhookSecret: WEBHOOK_SECRET,
+		retryDelaysMs: [50, 100],
+		...options
+	});
 	return { emulator, stripe: connectStripe(emulator) };
 }
 
@@ -53,12 +64,21 @@ export async function waitFor(check: () => boolean, timeoutMs = 5_000): Promise<
 	}
 }
 
-export async function createPrice(stripe: Stripe, unitAmount = 999, currency = 'usd', name = '100 credits') {
+export async function createPrice(
+	stripe: Stripe,
+	unitAmount = 999,
+	currency = 'usd',
+	name = '100 credits'
+) {
 	const product = await stripe.products.create({ name });
 	return stripe.prices.create({ product: product.id, unit_amount: unitAmount, currency });
 }
 
-export async function createSession(stripe: Stripe, price: Stripe.Price, extra: Stripe.Checkout.SessionCreateParams = {}) {
+export async function createSession(
+	stripe: Stripe,
+	price: Stripe.Price,
+	extra: Stripe.Checkout.SessionCreateParams = {}
+) {
 	return stripe.checkout.sessions.create({
 		mode: 'payment',
 		line_items: [{ price: price.id, quantity: 1 }],
@@ -69,11 +89,22 @@ export async function createSession(stripe: Stripe, price: Stripe.Price, extra: 
 }
 
 /** Submits the hosted page the way a browser form would, without following the redirect. */
-export function submitPayment(sessionUrl: string, fields: Record<string, string>): Promise<Response> {
-	return fetch(sessionUrl, { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual' });
+export function submitPayment(
+	sessionUrl: string,
+	fields: Record<string, string>
+): Promise<Response> {
+	return fetch(sessionUrl, {
+		method: 'POST',
+		body: new URLSearchParams(fields),
+		redirect: 'manual'
+	});
 }
 
-export function control(emulator: RunningEmulator, path: string, body: Record<string, string> = {}): Promise<Response> {
+export function control(
+	emulator: RunningEmulator,
+	path: string,
+	body: Record<string, string> = {}
+): Promise<Response> {
 	return fetch(`${emulator.url}/_emulator/${path}`, {
 		method: 'POST',
 		headers: { 'Content-Type': 'application/json' },

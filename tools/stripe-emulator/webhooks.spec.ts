@@ -21,19 +21,27 @@ let receiver: WebhookReceiver;
 
 async function setup(respond?: Parameters<typeof startWebhookReceiver>[0], timeoutMs?: number) {
 	receiver = await startWebhookReceiver(respond);
-	const started = await startTestEmulator({ webhookUrl: receiver.url, webhookTimeoutMs: timeoutMs });
+	const started = await startTestEmulator({
+		webhookUrl: receiver.url,
+		webhookTimeoutMs: timeoutMs
+	});
 	emulator = started.emulator;
 	return started.stripe;
 }
 
-async function payOnce(stripe: Stripe, fields: Record<string, string> = { card_number: '4242424242424242' }) {
+async function payOnce(
+	stripe: Stripe,
+	fields: Record<string, string> = { card_number: '4242424242424242' }
+) {
 	const session = await createSession(stripe, await createPrice(stripe));
 	await submitPayment(session.url ?? '', { email: 'buyer@example.com', ...fields });
 	return session;
 }
 
 async function deliveries(): Promise<Delivery[]> {
-	const body = (await (await fetch(`${emulator.url}/_emulator/deliveries`)).json()) as { data: Delivery[] };
+	const body = (await (await fetch(`${emulator.url}/_emulator/deliveries`)).json()) as {
+		data: Delivery[];
+	};
 	return body.data;
 }
 
@@ -49,15 +57,32 @@ describe('webhook delivery', () => {
 		await waitFor(() => receiver.received.length === 3);
 		expect(receiver.types()).toEqual(PAID_FLOW);
 		for (const { headers, body } of receiver.received) {
-			const event = stripe.webhooks.constructEvent(body, String(headers['stripe-signature']), WEBHOOK_SECRET);
-			expect(event).toMatchObject({ object: 'event', api_version: '2026-10-28.endive', livemode: false, pending_webhooks: 1 });
+			const event = stripe.webhooks.constructEvent(
+				body,
+				String(headers['stripe-signature']),
+				WEBHOOK_SECRET
+			);
+			expect(event).toMatchObject({
+				object: 'event',
+				api_version: '2026-10-28.endive',
+				livemode: false,
+				pending_webhooks: 1
+			});
 			expect(event.id).toMatch(/^evt_/);
 		}
 		const completed = JSON.parse(receiver.received[2].body) as Stripe.CheckoutSessionCompletedEvent;
-		expect(completed.data.object).toMatchObject({ id: session.id, status: 'complete', payment_status: 'paid' });
-		expect(() => stripe.webhooks.constructEvent(receiver.received[0].body, String(receiver.received[0].headers['stripe-signature']), 'whsec_wrong')).toThrow(
-			Stripe.errors.StripeSignatureVerificationError
-		);
+		expect(completed.data.object).toMatchObject({
+			id: session.id,
+			status: 'complete',
+			payment_status: 'paid'
+		});
+		expect(() =>
+			stripe.webhooks.constructEvent(
+				receiver.received[0].body,
+				String(receiver.received[0].headers['stripe-signature']),
+				'whsec_wrong'
+			)
+		).toThrow(Stripe.errors.StripeSignatureVerificationError);
 		const stored = await stripe.events.retrieve(completed.id);
 		expect(stored).toMatchObject({ type: 'checkout.session.completed', pending_webhooks: 0 });
 		const listed = await stripe.events.list({ type: 'checkout.session.*' });
@@ -79,20 +104,29 @@ describe('webhook delivery', () => {
 	});
 
 	it('retries a timed-out delivery and gives up after the last backoff step', async () => {
-		const stripe = await setup(() => new Promise<number>((resolve) => setTimeout(() => resolve(200), 500)), 100);
+		const stripe = await setup(
+			() => new Promise<number>((resolve) => setTimeout(() => resolve(200), 500)),
+			100
+		);
 		const session = await createSession(stripe, await createPrice(stripe));
 		await stripe.checkout.sessions.expire(session.id);
 		await waitFor(() => receiver.received.length === 3, 3_000);
 		await new Promise((resolve) => setTimeout(resolve, 400));
 		const log = await deliveries();
 		expect(log.map((delivery) => delivery.attempt)).toEqual([1, 2, 3]);
-		expect(log.every((delivery) => delivery.status === null && /timeout|aborted/i.test(delivery.error ?? ''))).toBe(true);
+		expect(
+			log.every(
+				(delivery) => delivery.status === null && /timeout|aborted/i.test(delivery.error ?? '')
+			)
+		).toBe(true);
 	});
 
 	it('emits the delayed-payment events', async () => {
 		const stripe = await setup();
 		const session = await payOnce(stripe, { delayed: '1' });
-		await control(emulator, `checkout/sessions/${session.id}/async_payment`, { result: 'succeeded' });
+		await control(emulator, `checkout/sessions/${session.id}/async_payment`, {
+			result: 'succeeded'
+		});
 		const failing = await payOnce(stripe, { delayed: '1' });
 		await control(emulator, `checkout/sessions/${failing.id}/async_payment`, { result: 'failed' });
 		await waitFor(() => receiver.received.length === 9);
@@ -115,7 +149,9 @@ describe('delivery controls', () => {
 		await control(emulator, 'webhooks/pause');
 		for (let i = 0; i < 4; i++) await payOnce(stripe);
 		expect(receiver.received).toHaveLength(0);
-		const events = (await stripe.events.list({ limit: 100 })).data.map((event) => event.id).reverse();
+		const events = (await stripe.events.list({ limit: 100 })).data
+			.map((event) => event.id)
+			.reverse();
 		const response = await control(emulator, 'webhooks/resume', { shuffle: 'true' });
 		const body = (await response.json()) as { deliveries: Delivery[]; webhooks: { idle: boolean } };
 		expect(body.deliveries).toHaveLength(12);
@@ -131,12 +167,18 @@ describe('delivery controls', () => {
 		await stripe.checkout.sessions.expire(session.id);
 		await waitFor(() => receiver.received.length === 1);
 		const eventId = (JSON.parse(receiver.received[0].body) as Stripe.Event).id;
-		const resent = (await (await control(emulator, `events/${eventId}/resend`)).json()) as { delivery: Delivery };
+		const resent = (await (await control(emulator, `events/${eventId}/resend`)).json()) as {
+			delivery: Delivery;
+		};
 		expect(resent.delivery).toMatchObject({ event_id: eventId, status: 200 });
-		const duplicated = (await (await control(emulator, `events/${eventId}/duplicate`, { count: '3' })).json()) as { deliveries: Delivery[] };
+		const duplicated = (await (
+			await control(emulator, `events/${eventId}/duplicate`, { count: '3' })
+		).json()) as { deliveries: Delivery[] };
 		expect(duplicated.deliveries).toHaveLength(3);
 		expect(receiver.received).toHaveLength(5);
-		expect(new Set(receiver.received.map(({ body }) => (JSON.parse(body) as Stripe.Event).id))).toEqual(new Set([eventId]));
+		expect(
+			new Set(receiver.received.map(({ body }) => (JSON.parse(body) as Stripe.Event).id))
+		).toEqual(new Set([eventId]));
 		expect((await control(emulator, 'events/evt_missing/resend')).status).toBe(404);
 	});
 });

@@ -43,7 +43,14 @@ export class WebhookDispatcher {
 	get status() {
 		const { paused, queue, inFlight, retries } = this;
 		const idle = queue.length === 0 && inFlight === 0 && retries.size === 0;
-		return { url: this.options.url ?? null, paused, queued: queue.length, in_flight: inFlight, retrying: retries.size, idle };
+		return {
+			url: this.options.url ?? null,
+			paused,
+			queued: queue.length,
+			in_flight: inFlight,
+			retrying: retries.size,
+			idle
+		};
 	}
 
 	enqueue(event: Stripe.Event): void {
@@ -120,7 +127,12 @@ export class WebhookDispatcher {
 	private async post({ event, attempt }: Pending): Promise<Delivery> {
 		const payload = JSON.stringify(event, null, 2);
 		const started = Date.now();
-		const record = { event_id: event.id, type: event.type, attempt, at: new Date(started).toISOString() };
+		const record = {
+			event_id: event.id,
+			type: event.type,
+			attempt,
+			at: new Date(started).toISOString()
+		};
 		this.inFlight++;
 		try {
 			const response = await fetch(this.options.url ?? '', {
@@ -134,10 +146,27 @@ export class WebhookDispatcher {
 				signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.options.timeoutMs)])
 			});
 			const text = (await response.text()).slice(0, 500);
-			return { ...record, status: response.status, error: null, response: text, duration_ms: Date.now() - started };
+			return {
+				...record,
+				status: response.status,
+				error: null,
+				response: text,
+				duration_ms: Date.now() - started
+			};
 		} catch (error) {
-			const message = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-			return { ...record, status: null, error: message, response: null, duration_ms: Date.now() - started };
+			const message =
+				error instanceof Error
+					? error.cause instanceof Error
+						? error.cause.message
+						: error.message
+					: String(error);
+			return {
+				...record,
+				status: null,
+				error: message,
+				response: null,
+				duration_ms: Date.now() - started
+			};
 		} finally {
 			this.inFlight--;
 		}

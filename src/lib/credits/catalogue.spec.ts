@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { CatalogueError, formatMoney, loadCatalogue } from './catalogue';
 import { activePackages, signupBonus } from './packages';
 
-const basic = { id: 'basic', name: 'Basic', credits: 100, unitAmount: 999, currency: 'usd', description: 'Start here' };
+const basic = {
+	id: 'basic',
+	name: 'Basic',
+	credits: 100,
+	unitAmount: 999,
+	currency: 'usd',
+	description: 'Start here'
+};
 const bonus = { credits: 50, expiresInDays: 30 };
 
 function messageOf(packages: object[], signupBonus: object = bonus) {
@@ -17,7 +24,9 @@ function messageOf(packages: object[], signupBonus: object = bonus) {
 
 describe('the credit package catalogue', () => {
 	it('ships the four packages with Standard as the one popular package', () => {
-		expect(activePackages.map((pkg) => [pkg.id, pkg.credits, pkg.unitAmount, pkg.currency])).toEqual([
+		expect(
+			activePackages.map((pkg) => [pkg.id, pkg.credits, pkg.unitAmount, pkg.currency])
+		).toEqual([
 			['basic', 100, 999, 'usd'],
 			['standard', 500, 3999, 'usd'],
 			['premium', 1200, 7999, 'usd'],
@@ -28,19 +37,33 @@ describe('the credit package catalogue', () => {
 	});
 
 	it('names the package and the field at fault', () => {
-		expect(messageOf([basic, { ...basic }])).toBe('Credit package "basic": id is used by more than one package');
-		expect(messageOf([{ ...basic, unitAmount: 9.99 }])).toBe('Credit package "basic": unitAmount must be a whole number of minor units (cents)');
-		expect(messageOf([{ ...basic, credits: 0 }])).toBe('Credit package "basic": credits must be more than 0 credits');
-		expect(messageOf([{ ...basic, currency: 'USD' }])).toContain('Credit package "basic": currency must be a lower-case ISO 4217');
-		expect(messageOf([{ ...basic, currency: 'xyz' }])).toContain('currency must be a lower-case ISO 4217');
+		expect(messageOf([basic, { ...basic }])).toBe(
+			'Credit package "basic": id is used by more than one package'
+		);
+		expect(messageOf([{ ...basic, unitAmount: 9.99 }])).toBe(
+			'Credit package "basic": unitAmount must be a whole number of minor units (cents)'
+		);
+		expect(messageOf([{ ...basic, credits: 0 }])).toBe(
+			'Credit package "basic": credits must be more than 0 credits'
+		);
+		expect(messageOf([{ ...basic, currency: 'USD' }])).toContain(
+			'Credit package "basic": currency must be a lower-case ISO 4217'
+		);
+		expect(messageOf([{ ...basic, currency: 'xyz' }])).toContain(
+			'currency must be a lower-case ISO 4217'
+		);
 		expect(messageOf([{ ...basic, id: '' }])).toContain('Credit package #1: id must be');
 		expect(
 			messageOf([
 				{ ...basic, popular: true },
 				{ ...basic, id: 'big', popular: true }
 			])
-		).toBe('Credit package "big": popular is already set on "basic"; only one package may be popular');
-		expect(messageOf([basic], { credits: -1, expiresInDays: 30 })).toBe('Sign-up bonus: credits must be 0 (off) or more');
+		).toBe(
+			'Credit package "big": popular is already set on "basic"; only one package may be popular'
+		);
+		expect(messageOf([basic], { credits: -1, expiresInDays: 30 })).toBe(
+			'Sign-up bonus: credits must be 0 (off) or more'
+		);
 	});
 
 	it('formats money from minor units in the right currency', () => {

@@ -1,9 +1,14 @@
 import { z } from 'zod';
 
-const knownCurrencies = new Set(Intl.supportedValuesOf('currency').map((code) => code.toLowerCase()));
+const knownCurrencies = new Set(
+	Intl.supportedValuesOf('currency').map((code) => code.toLowerCase())
+);
 
 const wholePositive = (what: string) =>
-	z.number({ error: `must be a number of ${what}` }).int(`must be a whole number of ${what}`).positive(`must be more than 0 ${what}`);
+	z
+		.number({ error: `must be a number of ${what}` })
+		.int(`must be a whole number of ${what}`)
+		.positive(`must be more than 0 ${what}`);
 
 export const creditPackageSchema = z.object({
 	id: z.string().regex(/^[a-z0-9_-]{1,40}$/, 'must be 1–40 lower-case letters, digits, "-" or "_"'),
@@ -12,7 +17,10 @@ export const creditPackageSchema = z.object({
 	unitAmount: wholePositive('minor units (cents)'),
 	currency: z
 		.string()
-		.refine((code) => knownCurrencies.has(code), 'must be a lower-case ISO 4217 currency code such as "usd"'),
+		.refine(
+			(code) => knownCurrencies.has(code),
+			'must be a lower-case ISO 4217 currency code such as "usd"'
+		),
 	description: z.string().trim().min(1, 'must not be empty'),
 	popular: z.boolean().default(false),
 	expiresInDays: wholePositive('days').optional(),
@@ -31,7 +39,10 @@ export type Catalogue = { signupBonus: SignupBonus; packages: CreditPackage[] };
 export class CatalogueError extends Error {}
 
 /** Validates the catalogue; the error names the package and field at fault. */
-export function loadCatalogue(input: { signupBonus: z.input<typeof signupBonusSchema>; packages: z.input<typeof creditPackageSchema>[] }): Catalogue {
+export function loadCatalogue(input: {
+	signupBonus: z.input<typeof signupBonusSchema>;
+	packages: z.input<typeof creditPackageSchema>[];
+}): Catalogue {
 	const bonus = signupBonusSchema.safeParse(input.signupBonus);
 	if (!bonus.success) {
 		const issue = bonus.error.issues[0];
@@ -46,18 +57,24 @@ export function loadCatalogue(input: { signupBonus: z.input<typeof signupBonusSc
 	});
 	const seen = new Set<string>();
 	for (const pkg of packages) {
-		if (seen.has(pkg.id)) throw new CatalogueError(`Credit package "${pkg.id}": id is used by more than one package`);
+		if (seen.has(pkg.id))
+			throw new CatalogueError(`Credit package "${pkg.id}": id is used by more than one package`);
 		seen.add(pkg.id);
 	}
 	const popular = packages.filter((pkg) => pkg.popular);
 	if (popular.length > 1) {
-		throw new CatalogueError(`Credit package "${popular[1].id}": popular is already set on "${popular[0].id}"; only one package may be popular`);
+		throw new CatalogueError(
+			`Credit package "${popular[1].id}": popular is already set on "${popular[0].id}"; only one package may be popular`
+		);
 	}
 	return { signupBonus: bonus.data, packages };
 }
 
 export function formatMoney(unitAmount: number, currency: string, locale = 'en-US'): string {
-	const format = new Intl.NumberFormat(locale, { style: 'currency', currency: currency.toUpperCase() });
+	const format = new Intl.NumberFormat(locale, {
+		style: 'currency',
+		currency: currency.toUpperCase()
+	});
 	const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
 	return format.format(unitAmount / 10 ** digits);
 }

@@ -7,10 +7,39 @@ import { loadCatalogue } from './catalogue';
 export const catalogue = loadCatalogue({
 	signupBonus: { credits: 50, expiresInDays: 30 },
 	packages: [
-		{ id: 'basic', name: 'Basic', credits: 100, unitAmount: 999, currency: 'usd', description: 'Perfect for getting started' },
-		{ id: 'standard', name: 'Standard', credits: 500, unitAmount: 3999, currency: 'usd', description: 'For regular use', popular: true },
-		{ id: 'premium', name: 'Premium', credits: 1200, unitAmount: 7999, currency: 'usd', description: 'For power users' },
-		{ id: 'enterprise', name: 'Enterprise', credits: 5000, unitAmount: 24999, currency: 'usd', description: 'For teams and heavy workloads' }
+		{
+			id: 'basic',
+			name: 'Basic',
+			credits: 100,
+			unitAmount: 999,
+			currency: 'usd',
+			description: 'Perfect for getting started'
+		},
+		{
+			id: 'standard',
+			name: 'Standard',
+			credits: 500,
+			unitAmount: 3999,
+			currency: 'usd',
+			description: 'For regular use',
+			popular: true
+		},
+		{
+			id: 'premium',
+			name: 'Premium',
+			credits: 1200,
+			unitAmount: 7999,
+			currency: 'usd',
+			description: 'For power users'
+		},
+		{
+			id: 'enterprise',
+			name: 'Enterprise',
+			credits: 5000,
+			unitAmount: 24999,
+			currency: 'usd',
+			description: 'For teams and heavy workloads'
+		}
 	]
 });
 

@@ -30,11 +30,15 @@ describe('parseConfig', () => {
 
 	it('signs demo webhooks with the install’s own secret for its database, unless STRIPE_WEBHOOK_SECRET is set', () => {
 		const asked: string[] = [];
-		const secretOf = (env: Record<string, string>) => parseConfig(env, (databaseUrl) => (asked.push(databaseUrl), installSecret)).stripeWebhookSecret;
+		const secretOf = (env: Record<string, string>) =>
+			parseConfig(env, (databaseUrl) => (asked.push(databaseUrl), installSecret))
+				.stripeWebhookSecret;
 		expect(secretOf({ DATABASE_URL: 'elsewhere/credits.db' })).toBe(installSecret);
 		expect(asked).toEqual(['elsewhere/credits.db']);
 		expect(secretOf({ STRIPE_WEBHOOK_SECRET: 'whsec_chosen' })).toBe('whsec_chosen');
-		expect(secretOf({ STRIPE_SECRET_KEY: 'sk_test_abc', STRIPE_WEBHOOK_SECRET: 'whsec_123' })).toBe('whsec_123');
+		expect(secretOf({ STRIPE_SECRET_KEY: 'sk_test_abc', STRIPE_WEBHOOK_SECRET: 'whsec_123' })).toBe(
+			'whsec_123'
+		);
 		expect(asked).toHaveLength(1);
 	});
 
@@ -52,21 +56,33 @@ describe('parseConfig', () => {
 	it('names a malformed port and what it got, on one line', () => {
 		const message = errorOf({ PORT: 'abc' });
 		expect(message).toBe('Invalid environment variable PORT: must be a port number (got "abc")');
-		expect(errorOf({ STRIPE_EMULATOR_PORT: '70000' })).toContain('STRIPE_EMULATOR_PORT: must be between 1 and 65535');
+		expect(errorOf({ STRIPE_EMULATOR_PORT: '70000' })).toContain(
+			'STRIPE_EMULATOR_PORT: must be between 1 and 65535'
+		);
 	});
 
 	it('names a malformed URL, key or email list', () => {
-		expect(errorOf({ STRIPE_API_URL: 'localhost:12111' })).toContain('STRIPE_API_URL: must be an http(s) URL');
+		expect(errorOf({ STRIPE_API_URL: 'localhost:12111' })).toContain(
+			'STRIPE_API_URL: must be an http(s) URL'
+		);
 		expect(errorOf({ ORIGIN: 'ftp://x' })).toContain('ORIGIN: must be an http(s) URL');
-		expect(errorOf({ STRIPE_SECRET_KEY: 'pk_test_abc' })).toContain('STRIPE_SECRET_KEY: must be a Stripe secret key');
-		expect(errorOf({ ADMIN_EMAILS: 'ada@example.com,nope' })).toContain('ADMIN_EMAILS: must be a comma-separated list');
+		expect(errorOf({ STRIPE_SECRET_KEY: 'pk_test_abc' })).toContain(
+			'STRIPE_SECRET_KEY: must be a Stripe secret key'
+		);
+		expect(errorOf({ ADMIN_EMAILS: 'ada@example.com,nope' })).toContain(
+			'ADMIN_EMAILS: must be a comma-separated list'
+		);
 	});
 
 	it('reads SIGNUP_LIMIT_PER_IP as a positive whole number, 10 by default', () => {
 		expect(parse({}).SIGNUP_LIMIT_PER_IP).toBe(10);
 		expect(parse({ SIGNUP_LIMIT_PER_IP: '500' }).SIGNUP_LIMIT_PER_IP).toBe(500);
-		expect(errorOf({ SIGNUP_LIMIT_PER_IP: '0' })).toContain('SIGNUP_LIMIT_PER_IP: must be at least 1');
-		expect(errorOf({ SIGNUP_LIMIT_PER_IP: 'many' })).toContain('SIGNUP_LIMIT_PER_IP: must be a whole number');
+		expect(errorOf({ SIGNUP_LIMIT_PER_IP: '0' })).toContain(
+			'SIGNUP_LIMIT_PER_IP: must be at least 1'
+		);
+		expect(errorOf({ SIGNUP_LIMIT_PER_IP: 'many' })).toContain(
+			'SIGNUP_LIMIT_PER_IP: must be a whole number'
+		);
 	});
 
 	it('requires the webhook secret alongside a real key', () => {
@@ -83,11 +99,15 @@ describe('the source', () => {
 	it('holds no webhook signing secret', () => {
 		const files = ['src', 'scripts'].flatMap((root) =>
 			readdirSync(root, { recursive: true, encoding: 'utf8' })
-				.filter((file) => /\.(ts|js|svelte)$/.test(file) && !/\.spec\.ts$|(^|\/)testing\//.test(file))
+				.filter(
+					(file) => /\.(ts|js|svelte)$/.test(file) && !/\.spec\.ts$|(^|\/)testing\//.test(file)
+				)
 				.map((file) => join(root, file))
 		);
 		expect(files).toContain(join('src', 'lib', 'server', 'config.ts'));
-		const literals = files.flatMap((file) => readFileSync(file, 'utf8').match(/['"`]whsec_\w+/g) ?? []);
+		const literals = files.flatMap(
+			(file) => readFileSync(file, 'utf8').match(/['"`]whsec_\w+/g) ?? []
+		);
 		expect(literals).toEqual([]);
 	});
 });

@@ -8,7 +8,10 @@ const port = z.coerce
 	.min(1, 'must be between 1 and 65535')
 	.max(65535, 'must be between 1 and 65535');
 
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:12111' });
+const httpUrl = z.url({
+	protocol: /^https?$/,
+	error: 'must be an http(s) URL such as http://127.0.0.1:12111'
+});
 
 const emailList = z
 	.string()
@@ -25,24 +28,38 @@ const schema = z
 		PORT: port.default(3000),
 		HOST: z.string().min(1, 'must not be empty').optional(),
 		ORIGIN: httpUrl.optional(),
-		DATABASE_URL: z.string().min(1, 'must be a file path such as data/credits.db').default('data/credits.db'),
+		DATABASE_URL: z
+			.string()
+			.min(1, 'must be a file path such as data/credits.db')
+			.default('data/credits.db'),
 		STRIPE_SECRET_KEY: z
 			.string()
-			.regex(/^(sk|rk)_(test|live)_\w+$/, 'must be a Stripe secret key (sk_test_…, sk_live_… or rk_…)')
+			.regex(
+				/^(sk|rk)_(test|live)_\w+$/,
+				'must be a Stripe secret key (sk_test_…, sk_live_… or rk_…)'
+			)
 			.optional(),
-		STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\w+$/, 'must be a webhook signing secret (whsec_…)').optional(),
+		STRIPE_WEBHOOK_SECRET: z
+			.string()
+			.regex(/^whsec_\w+$/, 'must be a webhook signing secret (whsec_…)')
+			.optional(),
 		STRIPE_API_URL: httpUrl.optional(),
 		STRIPE_EMULATOR_PORT: port.default(12111),
 		STRIPE_EMULATOR_WEBHOOK_URL: httpUrl.optional(),
 		ADMIN_EMAILS: emailList.default([]),
-		SIGNUP_LIMIT_PER_IP: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').default(10)
+		SIGNUP_LIMIT_PER_IP: z.coerce
+			.number({ error: 'must be a whole number' })
+			.int('must be a whole number')
+			.min(1, 'must be at least 1')
+			.default(10)
 	})
 	.superRefine((env, ctx) => {
 		if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
 			ctx.addIssue({
 				code: 'custom',
 				path: ['STRIPE_WEBHOOK_SECRET'],
-				message: 'is required when STRIPE_SECRET_KEY is set (the whsec_… secret of your webhook endpoint)'
+				message:
+					'is required when STRIPE_SECRET_KEY is set (the whsec_… secret of your webhook endpoint)'
 			});
 		}
 	});
@@ -62,13 +79,19 @@ export class ConfigError extends Error {}
  * Parses the environment; on the first bad variable throws a ConfigError whose one-line message names it.
  * In demo mode without STRIPE_WEBHOOK_SECRET, `demoWebhookSecret` gives this install's own secret.
  */
-export function parseConfig(env: Record<string, string | undefined>, demoWebhookSecret: (databaseUrl: string) => string): Config {
-	const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+export function parseConfig(
+	env: Record<string, string | undefined>,
+	demoWebhookSecret: (databaseUrl: string) => string
+): Config {
+	const present = Object.fromEntries(
+		Object.entries(env).filter(([, value]) => value !== undefined && value !== '')
+	);
 	const result = schema.safeParse(present);
 	if (!result.success) {
 		const issue = result.error.issues[0];
 		const name = String(issue.path[0] ?? 'environment');
-		const got = present[name] === undefined ? 'it is not set' : `got ${JSON.stringify(present[name])}`;
+		const got =
+			present[name] === undefined ? 'it is not set' : `got ${JSON.stringify(present[name])}`;
 		throw new ConfigError(`Invalid environment variable ${name}: ${issue.message} (${got})`);
 	}
 	const config = result.data;
@@ -79,7 +102,9 @@ export function parseConfig(env: Record<string, string | undefined>, demoWebhook
 		// The emulator takes any test key, so the demo's is only there because the Stripe client needs one.
 		stripeSecretKey: config.STRIPE_SECRET_KEY ?? `sk_test_${randomBytes(12).toString('hex')}`,
 		stripeWebhookSecret: config.STRIPE_WEBHOOK_SECRET ?? demoWebhookSecret(config.DATABASE_URL),
-		stripeApiUrl: config.STRIPE_API_URL ?? (demoMode ? `http://127.0.0.1:${config.STRIPE_EMULATOR_PORT}` : undefined)
+		stripeApiUrl:
+			config.STRIPE_API_URL ??
+			(demoMode ? `http://127.0.0.1:${config.STRIPE_EMULATOR_PORT}` : undefined)
 	};
 }
 

@@ -21,7 +21,8 @@ describe('demo accounts', () => {
 		const second = await ensureDemoAccounts(db, file, (user) => created.push(user.email));
 		expect(second).toEqual(first);
 		expect(created).toHaveLength(2);
-		for (const login of second) expect((await signIn(db, login, `10.9.0.${login.role.length}`)).ok).toBe(true);
+		for (const login of second)
+			expect((await signIn(db, login, `10.9.0.${login.role.length}`)).ok).toBe(true);
 	});
 
 	it('give an account a new password when the logins file was lost', async () => {

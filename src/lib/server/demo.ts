@@ -14,25 +14,40 @@ const demoAccounts = [
 	{ role: 'user', email: 'user@example.com' }
 ] as const;
 
-const loginsFile = z.array(z.object({ role: z.enum(['user', 'admin']), email: z.string(), password: z.string() }));
+const loginsFile = z.array(
+	z.object({ role: z.enum(['user', 'admin']), email: z.string(), password: z.string() })
+);
 
 /**
  * Creates the demo admin and user on first start (random passwords kept in `file`, readable only by
  * the owner) and returns their logins; later starts reuse them.
  */
-export async function ensureDemoAccounts(db: Db, file: string, onCreated?: (user: User) => void): Promise<DemoLogin[]> {
-	const saved = existsSync(file) ? loginsFile.safeParse(JSON.parse(readFileSync(file, 'utf8'))) : undefined;
+export async function ensureDemoAccounts(
+	db: Db,
+	file: string,
+	onCreated?: (user: User) => void
+): Promise<DemoLogin[]> {
+	const saved = existsSync(file)
+		? loginsFile.safeParse(JSON.parse(readFileSync(file, 'utf8')))
+		: undefined;
 	const known = saved?.success ? saved.data : [];
 	const logins: DemoLogin[] = [];
 	for (const { role, email } of demoAccounts) {
-		const login = known.find((entry) => entry.email === email) ?? { role, email, password: generateSecureRandomString() };
+		const login = known.find((entry) => entry.email === email) ?? {
+			role,
+			email,
+			password: generateSecureRandomString()
+		};
 		const existing = findUserByEmail(db, email);
 		if (!existing) {
 			const user = await createUser(db, { email, password: login.password }, role);
 			if (user) onCreated?.(user);
 		} else if (!known.some((entry) => entry.email === email)) {
 			// The logins file was lost: give the account a new password we can print.
-			db.update(users).set({ passwordHash: await hashPassword(login.password), role }).where(eq(users.id, existing.id)).run();
+			db.update(users)
+				.set({ passwordHash: await hashPassword(login.password), role })
+				.where(eq(users.id, existing.id))
+				.run();
 		}
 		logins.push(login);
 	}

@@ -18,7 +18,9 @@ function sweepLedger() {
 		const ledger = getLedger();
 		const summary = ledger.expire();
 		if (summary.lots + summary.holds > 0) {
-			console.log(`Expired ${summary.credits} credits in ${summary.lots} lots and ${summary.holds} holds`);
+			console.log(
+				`Expired ${summary.credits} credits in ${summary.lots} lots and ${summary.holds} holds`
+			);
 		}
 		ledger.rollUp();
 	} catch (error) {

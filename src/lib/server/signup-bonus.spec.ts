@@ -12,7 +12,11 @@ describe('the sign-up bonus', () => {
 		const ledger = getLedgerFor(db);
 		expect(ledger.balance('u1').balance).toBe(50);
 		const [lot] = ledger.lots('u1');
-		expect(lot).toMatchObject({ category: 'free', amount: 50, expiresAt: new Date(now.getTime() + 30 * 24 * 60 * 60 * 1000) });
+		expect(lot).toMatchObject({
+			category: 'free',
+			amount: 50,
+			expiresAt: new Date(now.getTime() + 30 * 24 * 60 * 60 * 1000)
+		});
 	});
 
 	it('is off when set to 0 credits', () => {

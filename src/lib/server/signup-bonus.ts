@@ -6,7 +6,12 @@ import type { Db } from './db';
 const day = 24 * 60 * 60 * 1000;
 
 /** Gives a new account its one-time sign-up bonus as free credits; keyed by user, so it never repeats. */
-export function grantSignupBonus(db: Db, userId: string, bonus: SignupBonus = signupBonus, now = new Date()) {
+export function grantSignupBonus(
+	db: Db,
+	userId: string,
+	bonus: SignupBonus = signupBonus,
+	now = new Date()
+) {
 	if (bonus.credits <= 0) return;
 	const granted = getLedgerFor(db).grant({
 		userId,

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureWebhookSecret, webhookSecretFile } from './webhook-secret';
 
-const freshDatabase = () => join(mkdtempSync(join(tmpdir(), 'credits-secret-')), 'nested', 'credits.db');
+const freshDatabase = () =>
+	join(mkdtempSync(join(tmpdir(), 'credits-secret-')), 'nested', 'credits.db');
 
 describe('the demo webhook secret', () => {
 	it('is random per install, kept beside the database for the owner only, and the same after a restart', () => {
@@ -22,6 +23,8 @@ describe('the demo webhook secret', () => {
 		const database = freshDatabase();
 		ensureWebhookSecret(database);
 		writeFileSync(webhookSecretFile(database), 'not a secret');
-		expect(() => ensureWebhookSecret(database)).toThrow(`${webhookSecretFile(database)} does not hold a whsec_… secret`);
+		expect(() => ensureWebhookSecret(database)).toThrow(
+			`${webhookSecretFile(database)} does not hold a whsec_… secret`
+		);
 	});
 });

@@ -18,7 +18,8 @@ export function ensureWebhookSecret(databaseUrl: string): string {
 	const file = webhookSecretFile(databaseUrl);
 	const saved = readSecret(file);
 	if (saved !== undefined) {
-		if (!secretPattern.test(saved)) throw new Error(`${file} does not hold a whsec_… secret; delete it to make a new one`);
+		if (!secretPattern.test(saved))
+			throw new Error(`${file} does not hold a whsec_… secret; delete it to make a new one`);
 		return saved;
 	}
 	mkdirSync(dirname(file), { recursive: true });

@@ -48,7 +48,9 @@ export function buildCharge({ paymentIntent, email, card, failure }: ChargeField
 		paid,
 		payment_intent: paymentIntent.id,
 		payment_method: null,
-		payment_method_details: card ? { type: 'card', card: buildCardDetails(card) } : { type: 'us_bank_account' },
+		payment_method_details: card
+			? { type: 'card', card: buildCardDetails(card) }
+			: { type: 'us_bank_account' },
 		receipt_email: paymentIntent.receipt_email,
 		receipt_number: null,
 		receipt_url: null,
@@ -72,7 +74,9 @@ function buildOutcome(failure: ChargeFields['failure']): Stripe.Charge.Outcome {
 		network_decline_code: null,
 		network_status: failure ? 'declined_by_network' : 'approved_by_network',
 		reason: failure?.declineCode ?? null,
-		seller_message: failure ? 'The bank did not return any further details with this decline.' : 'Payment complete.',
+		seller_message: failure
+			? 'The bank did not return any further details with this decline.'
+			: 'Payment complete.',
 		type: failure ? 'issuer_declined' : 'authorized'
 	};
 }

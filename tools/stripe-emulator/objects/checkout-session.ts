@@ -40,7 +40,12 @@ export function buildCheckoutSession(fields: SessionFields): Stripe.Checkout.Ses
 		currency: fields.currency,
 		currency_conversion: null,
 		custom_fields: [],
-		custom_text: { after_submit: null, shipping_address: null, submit: null, terms_of_service_acceptance: null },
+		custom_text: {
+			after_submit: null,
+			shipping_address: null,
+			submit: null,
+			terms_of_service_acceptance: null
+		},
 		customer: fields.customer,
 		customer_account: null,
 		customer_creation: fields.customerCreation,
@@ -82,7 +87,9 @@ export function buildCheckoutSession(fields: SessionFields): Stripe.Checkout.Ses
 	};
 }
 
-export function buildCustomerDetails(email: string | null): Stripe.Checkout.Session.CustomerDetails {
+export function buildCustomerDetails(
+	email: string | null
+): Stripe.Checkout.Session.CustomerDetails {
 	return {
 		address: null,
 		business_name: null,

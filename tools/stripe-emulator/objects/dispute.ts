@@ -4,7 +4,11 @@ import { createId, nowSeconds } from '../ids';
 const EVIDENCE_WINDOW_SECONDS = 7 * 24 * 60 * 60;
 
 /** A newly opened dispute that needs a response, as Stripe reports a chargeback. */
-export function buildDispute(charge: Stripe.Charge, amount: number, reason: string): Stripe.Dispute {
+export function buildDispute(
+	charge: Stripe.Charge,
+	amount: number,
+	reason: string
+): Stripe.Dispute {
 	return {
 		id: createId('dp'),
 		object: 'dispute',
@@ -27,7 +31,10 @@ export function buildDispute(charge: Stripe.Charge, amount: number, reason: stri
 		is_charge_refundable: false,
 		livemode: false,
 		metadata: {},
-		payment_intent: typeof charge.payment_intent === 'string' ? charge.payment_intent : (charge.payment_intent?.id ?? null),
+		payment_intent:
+			typeof charge.payment_intent === 'string'
+				? charge.payment_intent
+				: (charge.payment_intent?.id ?? null),
 		reason,
 		status: 'needs_response'
 	};

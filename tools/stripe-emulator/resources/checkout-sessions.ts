@@ -17,17 +17,23 @@ const MAX_EXPIRY_SECONDS = 24 * 60 * 60;
 /** Callers compute `expires_at` from their own clock a moment before the request arrives. */
 const CLOCK_SLACK_SECONDS = 60;
 
-const url = z.string().refine((value) => URL.canParse(value.replace('{CHECKOUT_SESSION_ID}', 'id')), 'Not a valid URL');
+const url = z
+	.string()
+	.refine((value) => URL.canParse(value.replace('{CHECKOUT_SESSION_ID}', 'id')), 'Not a valid URL');
 
 const createParams = z.strictObject({
 	mode: z.enum(['payment']),
-	line_items: z.array(z.strictObject({ price: text, quantity: integer.pipe(z.number().min(1)) })).min(1),
+	line_items: z
+		.array(z.strictObject({ price: text, quantity: integer.pipe(z.number().min(1)) }))
+		.min(1),
 	client_reference_id: z.string().max(200).optional(),
 	customer: text.optional(),
 	customer_email: z.string().optional(),
 	customer_creation: z.enum(['always', 'if_required']).optional(),
 	metadata: metadata.optional(),
-	payment_intent_data: z.strictObject({ metadata: metadata.optional(), description: z.string().optional() }).optional(),
+	payment_intent_data: z
+		.strictObject({ metadata: metadata.optional(), description: z.string().optional() })
+		.optional(),
 	payment_method_types: z.array(z.string()).optional(),
 	success_url: url.optional(),
 	cancel_url: url.optional(),
@@ -55,7 +61,11 @@ export const checkoutSessionRoutes: ApiRoute[] = [
 		const page = parseParams(z.strictObject(listParams), input);
 		store.sessions.require(params.id, 'session');
 		const items = store.lineItems.get(params.id) ?? [];
-		return expandList(store, listObjects(items, page, `/v1/checkout/sessions/${params.id}/line_items`, 'item'), page.expand);
+		return expandList(
+			store,
+			listObjects(items, page, `/v1/checkout/sessions/${params.id}/line_items`, 'item'),
+			page.expand
+		);
 	}),
 	route('POST', '/v1/checkout/sessions/:id/expire', ({ emulator, params, input, origin }) => {
 		const options = parseParams(retrieveParams, input);
@@ -66,7 +76,10 @@ export const checkoutSessionRoutes: ApiRoute[] = [
 	listRoute('/v1/checkout/sessions', 'checkout.session', listFilters, (store, filters) =>
 		store.sessions
 			.newestFirst()
-			.filter((session) => filters.payment_intent === undefined || session.payment_intent === filters.payment_intent)
+			.filter(
+				(session) =>
+					filters.payment_intent === undefined || session.payment_intent === filters.payment_intent
+			)
 			.filter((session) => filters.customer === undefined || session.customer === filters.customer)
 			.filter((session) => filters.status === undefined || session.status === filters.status)
 	)
@@ -77,10 +90,15 @@ function createSession({ emulator, input }: ApiContext) {
 	const params = parseParams(createParams, input);
 	checkCustomer(store, params);
 	const id = createId('cs_test', 58);
-	const lineItems = params.line_items.map((item, index) => buildLineItem(store, item.price, item.quantity, index));
+	const lineItems = params.line_items.map((item, index) =>
+		buildLineItem(store, item.price, item.quantity, index)
+	);
 	const currency = lineItems[0].currency;
 	if (lineItems.some((item) => item.currency !== currency)) {
-		throw invalidRequest('All prices on a Checkout Session must use the same currency.', 'line_items');
+		throw invalidRequest(
+			'All prices on a Checkout Session must use the same currency.',
+			'line_items'
+		);
 	}
 	const session = buildCheckoutSession({
 		id,
@@ -110,7 +128,10 @@ function createSession({ emulator, input }: ApiContext) {
 
 function checkCustomer(store: Store, params: CreateParams): void {
 	if (params.customer && params.customer_email !== undefined) {
-		throw invalidRequest('You may only specify one of these parameters: customer, customer_email.', 'customer_email');
+		throw invalidRequest(
+			'You may only specify one of these parameters: customer, customer_email.',
+			'customer_email'
+		);
 	}
 	if (params.customer) store.customers.require(params.customer, 'customer');
 }
@@ -119,18 +140,33 @@ function checkExpiry(expiresAt: number | undefined): number {
 	const now = nowSeconds();
 	if (expiresAt === undefined) return now + MAX_EXPIRY_SECONDS;
 	if (expiresAt < now + MIN_EXPIRY_SECONDS - CLOCK_SLACK_SECONDS) {
-		throw invalidRequest('The `expires_at` timestamp must be at least 30 minutes from Checkout Session creation.', 'expires_at');
+		throw invalidRequest(
+			'The `expires_at` timestamp must be at least 30 minutes from Checkout Session creation.',
+			'expires_at'
+		);
 	}
 	if (expiresAt > now + MAX_EXPIRY_SECONDS) {
-		throw invalidRequest('The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.', 'expires_at');
+		throw invalidRequest(
+			'The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.',
+			'expires_at'
+		);
 	}
 	return expiresAt;
 }
 
-function buildLineItem(store: Store, priceId: string, quantity: number, index: number): Stripe.LineItem {
+function buildLineItem(
+	store: Store,
+	priceId: string,
+	quantity: number,
+	index: number
+): Stripe.LineItem {
 	const param = `line_items[${index}][price]`;
 	const price = store.prices.require(priceId, param);
-	if (!price.active) throw invalidRequest('The price specified is inactive. This field only accepts active prices.', param);
+	if (!price.active)
+		throw invalidRequest(
+			'The price specified is inactive. This field only accepts active prices.',
+			param
+		);
 	const product = typeof price.product === 'string' ? store.products.get(price.product) : undefined;
 	const amount = (price.unit_amount ?? 0) * quantity;
 	return {

@@ -34,11 +34,16 @@ export const customerRoutes: ApiRoute[] = [
 		return expandObject(store, customer, changes.expand);
 	}),
 	listRoute('/v1/customers', 'customer', listFilters, (store, filters) =>
-		store.customers.newestFirst().filter((customer) => filters.email === undefined || customer.email === filters.email)
+		store.customers
+			.newestFirst()
+			.filter((customer) => filters.email === undefined || customer.email === filters.email)
 	)
 ];
 
-function applyCustomerChanges(customer: Stripe.Customer, changes: z.output<typeof editableParams>): void {
+function applyCustomerChanges(
+	customer: Stripe.Customer,
+	changes: z.output<typeof editableParams>
+): void {
 	if (changes.email !== undefined) customer.email = changes.email || null;
 	if (changes.name !== undefined) customer.name = changes.name || null;
 	if (changes.description !== undefined) customer.description = changes.description || null;
@@ -60,7 +65,12 @@ export function buildCustomer(email: string | null): Stripe.Customer {
 		discount: null,
 		email,
 		invoice_prefix: createId('x', 8).slice(2).toUpperCase(),
-		invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null },
+		invoice_settings: {
+			custom_fields: null,
+			default_payment_method: null,
+			footer: null,
+			rendering_options: null
+		},
 		livemode: false,
 		metadata: {},
 		name: null,

@@ -4,27 +4,43 @@ import { listParams, text } from '../params';
 import { listRoute, retrieveRoute } from './routes';
 
 const paymentIntentFilters = z.strictObject({ ...listParams, customer: text.optional() });
-const chargeFilters = z.strictObject({ ...listParams, customer: text.optional(), payment_intent: text.optional() });
-const disputeFilters = z.strictObject({ ...listParams, charge: text.optional(), payment_intent: text.optional() });
+const chargeFilters = z.strictObject({
+	...listParams,
+	customer: text.optional(),
+	payment_intent: text.optional()
+});
+const disputeFilters = z.strictObject({
+	...listParams,
+	charge: text.optional(),
+	payment_intent: text.optional()
+});
 
 /** Payment intents, charges and disputes are created by Checkout and the control endpoints; the API reads them. */
 export const paymentRoutes: ApiRoute[] = [
 	retrieveRoute('/v1/payment_intents/:id', (store) => store.paymentIntents),
 	listRoute('/v1/payment_intents', 'payment_intent', paymentIntentFilters, (store, filters) =>
-		store.paymentIntents.newestFirst().filter((intent) => filters.customer === undefined || intent.customer === filters.customer)
+		store.paymentIntents
+			.newestFirst()
+			.filter((intent) => filters.customer === undefined || intent.customer === filters.customer)
 	),
 	retrieveRoute('/v1/charges/:id', (store) => store.charges),
 	listRoute('/v1/charges', 'charge', chargeFilters, (store, filters) =>
 		store.charges
 			.newestFirst()
 			.filter((charge) => filters.customer === undefined || charge.customer === filters.customer)
-			.filter((charge) => filters.payment_intent === undefined || charge.payment_intent === filters.payment_intent)
+			.filter(
+				(charge) =>
+					filters.payment_intent === undefined || charge.payment_intent === filters.payment_intent
+			)
 	),
 	retrieveRoute('/v1/disputes/:id', (store) => store.disputes),
 	listRoute('/v1/disputes', 'dispute', disputeFilters, (store, filters) =>
 		store.disputes
 			.newestFirst()
 			.filter((dispute) => filters.charge === undefined || dispute.charge === filters.charge)
-			.filter((dispute) => filters.payment_intent === undefined || dispute.payment_intent === filters.payment_intent)
+			.filter(
+				(dispute) =>
+					filters.payment_intent === undefined || dispute.payment_intent === filters.payment_intent
+			)
 	)
 ];

@@ -4,7 +4,16 @@ import type { ApiRoute } from '../api';
 import { invalidRequest } from '../errors';
 import { expandObject } from '../expand';
 import { createId, nowSeconds } from '../ids';
-import { boolean, expand, integer, listParams, mergeMetadata, metadata, parseParams, text } from '../params';
+import {
+	boolean,
+	expand,
+	integer,
+	listParams,
+	mergeMetadata,
+	metadata,
+	parseParams,
+	text
+} from '../params';
 import { route } from '../router';
 import type { Store } from '../store';
 import { listRoute, retrieveRoute } from './routes';
@@ -57,22 +66,39 @@ export const priceRoutes: ApiRoute[] = [
 			.filter((price) => filters.active === undefined || price.active === filters.active)
 			.filter((price) => filters.product === undefined || price.product === filters.product)
 			.filter((price) => filters.currency === undefined || price.currency === filters.currency)
-			.filter((price) => !filters.lookup_keys || (price.lookup_key !== null && filters.lookup_keys.includes(price.lookup_key)))
+			.filter(
+				(price) =>
+					!filters.lookup_keys ||
+					(price.lookup_key !== null && filters.lookup_keys.includes(price.lookup_key))
+			)
 	)
 ];
 
-function applyPriceChanges(store: Store, price: Stripe.Price, changes: z.output<typeof updateParams>): void {
-	if (changes.lookup_key !== undefined) assignLookupKey(store, price, changes.lookup_key, changes.transfer_lookup_key ?? false);
+function applyPriceChanges(
+	store: Store,
+	price: Stripe.Price,
+	changes: z.output<typeof updateParams>
+): void {
+	if (changes.lookup_key !== undefined)
+		assignLookupKey(store, price, changes.lookup_key, changes.transfer_lookup_key ?? false);
 	if (changes.active !== undefined) price.active = changes.active;
 	if (changes.nickname !== undefined) price.nickname = changes.nickname || null;
 	price.metadata = mergeMetadata(price.metadata, changes.metadata);
 }
 
 /** A lookup key names one price; `transfer_lookup_key` moves it from the price that holds it. */
-function assignLookupKey(store: Store, price: Stripe.Price, lookupKey: string, transfer: boolean): void {
+function assignLookupKey(
+	store: Store,
+	price: Stripe.Price,
+	lookupKey: string,
+	transfer: boolean
+): void {
 	const key = lookupKey || null;
-	const holder = key ? store.prices.newestFirst().find((other) => other.id !== price.id && other.lookup_key === key) : undefined;
-	if (holder && !transfer) throw invalidRequest(`A price (\`${holder.id}\`) already uses that lookup key.`, 'lookup_key');
+	const holder = key
+		? store.prices.newestFirst().find((other) => other.id !== price.id && other.lookup_key === key)
+		: undefined;
+	if (holder && !transfer)
+		throw invalidRequest(`A price (\`${holder.id}\`) already uses that lookup key.`, 'lookup_key');
 	if (holder) holder.lookup_key = null;
 	price.lookup_key = key;
 }

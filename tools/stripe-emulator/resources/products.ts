@@ -20,13 +20,18 @@ const editable = {
 
 const createParams = z.strictObject({ ...editable, id: text.optional(), name: text });
 const updateParams = z.strictObject({ ...editable, default_price: text.optional() });
-const listFilters = z.strictObject({ ...listParams, active: boolean.optional(), ids: z.array(z.string()).optional() });
+const listFilters = z.strictObject({
+	...listParams,
+	active: boolean.optional(),
+	ids: z.array(z.string()).optional()
+});
 
 export const productRoutes: ApiRoute[] = [
 	route('POST', '/v1/products', ({ emulator: { store, changed }, input }) => {
 		const params = parseParams(createParams, input);
 		const id = params.id ?? createId('prod', 14);
-		if (store.products.get(id)) throw invalidRequest('Product already exists.', 'id', 'resource_already_exists');
+		if (store.products.get(id))
+			throw invalidRequest('Product already exists.', 'id', 'resource_already_exists');
 		const product = store.products.insert(buildProduct(id, params.name));
 		applyProductChanges(product, params);
 		changed();
@@ -38,7 +43,8 @@ export const productRoutes: ApiRoute[] = [
 		const changes = parseParams(updateParams, input);
 		if (changes.default_price !== undefined) {
 			const price = store.prices.require(changes.default_price, 'default_price');
-			if (price.product !== product.id) throw invalidRequest('The price must belong to this product.', 'default_price');
+			if (price.product !== product.id)
+				throw invalidRequest('The price must belong to this product.', 'default_price');
 			product.default_price = price.id;
 		}
 		applyProductChanges(product, changes);
@@ -53,7 +59,10 @@ export const productRoutes: ApiRoute[] = [
 	)
 ];
 
-function applyProductChanges(product: Stripe.Product, changes: z.output<typeof updateParams>): void {
+function applyProductChanges(
+	product: Stripe.Product,
+	changes: z.output<typeof updateParams>
+): void {
 	if (changes.name !== undefined) product.name = changes.name;
 	if (changes.active !== undefined) product.active = changes.active;
 	if (changes.description !== undefined) product.description = changes.description || null;

@@ -19,7 +19,11 @@ const createParams = z.strictObject({
 	metadata: metadata.optional(),
 	expand
 });
-const listFilters = z.strictObject({ ...listParams, charge: text.optional(), payment_intent: text.optional() });
+const listFilters = z.strictObject({
+	...listParams,
+	charge: text.optional(),
+	payment_intent: text.optional()
+});
 
 export const refundRoutes: ApiRoute[] = [
 	route('POST', '/v1/refunds', createRefund),
@@ -28,7 +32,10 @@ export const refundRoutes: ApiRoute[] = [
 		store.refunds
 			.newestFirst()
 			.filter((refund) => filters.charge === undefined || refund.charge === filters.charge)
-			.filter((refund) => filters.payment_intent === undefined || refund.payment_intent === filters.payment_intent)
+			.filter(
+				(refund) =>
+					filters.payment_intent === undefined || refund.payment_intent === filters.payment_intent
+			)
 	)
 ];
 
@@ -39,7 +46,11 @@ function createRefund({ emulator, input, origin }: ApiContext) {
 	const charge = findRefundableCharge(store, params.charge, params.payment_intent);
 	const remaining = charge.amount - charge.amount_refunded;
 	if (remaining === 0) {
-		throw invalidRequest(`Charge ${charge.id} has already been refunded.`, undefined, 'charge_already_refunded');
+		throw invalidRequest(
+			`Charge ${charge.id} has already been refunded.`,
+			undefined,
+			'charge_already_refunded'
+		);
 	}
 	const amount = params.amount ?? remaining;
 	if (amount > remaining) {
@@ -47,7 +58,12 @@ function createRefund({ emulator, input, origin }: ApiContext) {
 		throw invalidRequest(message, 'amount', 'amount_too_large');
 	}
 	const refund = store.refunds.insert(
-		buildRefund({ charge, amount, reason: params.reason ?? null, metadata: mergeMetadata({}, params.metadata) })
+		buildRefund({
+			charge,
+			amount,
+			reason: params.reason ?? null,
+			metadata: mergeMetadata({}, params.metadata)
+		})
 	);
 	charge.amount_refunded += amount;
 	charge.refunded = charge.amount_refunded === charge.amount;
@@ -56,7 +72,11 @@ function createRefund({ emulator, input, origin }: ApiContext) {
 	return expandObject(store, refund, params.expand);
 }
 
-function findRefundableCharge(store: Store, chargeId: string | undefined, intentId: string | undefined): Stripe.Charge {
+function findRefundableCharge(
+	store: Store,
+	chargeId: string | undefined,
+	intentId: string | undefined
+): Stripe.Charge {
 	if (!chargeId && !intentId) {
 		throw new ApiError(
 			400,
@@ -67,15 +87,24 @@ function findRefundableCharge(store: Store, chargeId: string | undefined, intent
 			true
 		);
 	}
-	const charge = chargeId ? store.charges.require(chargeId, 'charge') : chargeOfIntent(store, intentId ?? '');
+	const charge = chargeId
+		? store.charges.require(chargeId, 'charge')
+		: chargeOfIntent(store, intentId ?? '');
 	if (intentId && charge.payment_intent !== intentId) {
-		throw invalidRequest(`Charge ${charge.id} does not belong to PaymentIntent ${intentId}.`, 'charge');
+		throw invalidRequest(
+			`Charge ${charge.id} does not belong to PaymentIntent ${intentId}.`,
+			'charge'
+		);
 	}
 	if (charge.status !== 'succeeded') {
 		throw invalidRequest(`Charge ${charge.id} did not succeed and cannot be refunded.`, 'charge');
 	}
 	if (charge.disputed) {
-		throw invalidRequest(`Charge ${charge.id} has been charged back; cannot issue a refund.`, undefined, 'charge_disputed');
+		throw invalidRequest(
+			`Charge ${charge.id} has been charged back; cannot issue a refund.`,
+			undefined,
+			'charge_disputed'
+		);
 	}
 	return charge;
 }
@@ -84,7 +113,10 @@ function chargeOfIntent(store: Store, intentId: string): Stripe.Charge {
 	const intent = store.paymentIntents.require(intentId, 'payment_intent');
 	const chargeId = typeof intent.latest_charge === 'string' ? intent.latest_charge : null;
 	if (intent.status !== 'succeeded' || !chargeId) {
-		throw invalidRequest(`This PaymentIntent (${intent.id}) does not have a successful charge to refund.`, 'payment_intent');
+		throw invalidRequest(
+			`This PaymentIntent (${intent.id}) does not have a successful charge to refund.`,
+			'payment_intent'
+		);
 	}
 	return store.charges.require(chargeId, 'payment_intent');
 }

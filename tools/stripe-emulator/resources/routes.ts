@@ -9,7 +9,10 @@ import type { Collection, Store } from '../store';
 const retrieveParams = z.strictObject({ expand });
 
 /** `GET /v1/things/:id` with `expand[]`. */
-export function retrieveRoute<T extends { id: string }>(pattern: string, pick: (store: Store) => Collection<T>): ApiRoute {
+export function retrieveRoute<T extends { id: string }>(
+	pattern: string,
+	pick: (store: Store) => Collection<T>
+): ApiRoute {
 	return route('GET', pattern, ({ emulator: { store }, params, input }) => {
 		const { expand } = parseParams(retrieveParams, input);
 		return expandObject(store, pick(store).require(params.id), expand);
@@ -17,7 +20,10 @@ export function retrieveRoute<T extends { id: string }>(pattern: string, pick: (
 }
 
 /** `GET /v1/things` with filters, Stripe's cursors and `expand[]=data.…`. */
-export function listRoute<S extends z.ZodType<PageParams & { expand?: string[] }>, T extends { id: string }>(
+export function listRoute<
+	S extends z.ZodType<PageParams & { expand?: string[] }>,
+	T extends { id: string }
+>(
 	path: string,
 	kind: string,
 	schema: S,
@@ -25,6 +31,10 @@ export function listRoute<S extends z.ZodType<PageParams & { expand?: string[] }
 ): ApiRoute {
 	return route('GET', path, ({ emulator: { store }, input }) => {
 		const filters = parseParams(schema, input);
-		return expandList(store, listObjects(select(store, filters), filters, path, kind), filters.expand);
+		return expandList(
+			store,
+			listObjects(select(store, filters), filters, path, kind),
+			filters.expand
+		);
 	});
 }

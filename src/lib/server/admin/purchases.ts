@@ -37,17 +37,33 @@ export type MismatchResolution =
  * paid checkout (so it credits once, however often it is sent); `reject` closes the purchase so
  * that no later payment event credits it.
  */
-export function resolveMismatch(db: Db, purchaseId: string, { decision, adminId, reason }: MismatchDecision): MismatchResolution {
+export function resolveMismatch(
+	db: Db,
+	purchaseId: string,
+	{ decision, adminId, reason }: MismatchDecision
+): MismatchResolution {
 	const purchase = findPurchase(db, purchaseId);
-	if (!purchase) return { ok: false, code: 'purchase_not_found', message: 'No purchase has that id.' };
+	if (!purchase)
+		return { ok: false, code: 'purchase_not_found', message: 'No purchase has that id.' };
 	const resolved =
 		purchase.status === 'mismatch' &&
 		(decision === 'credit'
-			? creditPurchase(db, purchase, { from: ['mismatch'], paymentIntentId: null, actor: `admin:${adminId}`, reason: `Bought ${purchase.credits} credits; credited after review: ${reason}` })
+			? creditPurchase(db, purchase, {
+					from: ['mismatch'],
+					paymentIntentId: null,
+					actor: `admin:${adminId}`,
+					reason: `Bought ${purchase.credits} credits; credited after review: ${reason}`
+				})
 			: markPurchase(db, purchase.id, ['mismatch'], 'rejected', `Rejected by an admin: ${reason}`));
 	if (!resolved) {
 		const status = findPurchase(db, purchaseId)!.status;
-		return { ok: false, code: 'not_in_review', message: `This purchase is no longer awaiting review (it is ${status}).` };
+		return {
+			ok: false,
+			code: 'not_in_review',
+			message: `This purchase is no longer awaiting review (it is ${status}).`
+		};
 	}
-	return decision === 'credit' ? { ok: true, status: 'paid', credits: purchase.credits } : { ok: true, status: 'rejected', credits: 0 };
+	return decision === 'credit'
+		? { ok: true, status: 'paid', credits: purchase.credits }
+		: { ok: true, status: 'rejected', credits: 0 };
 }

@@ -27,7 +27,11 @@ describe('sign-up and sign-in', () => {
 	it('gives one message for a wrong password and an unknown email', async () => {
 		await signUp(db, ada, '10.0.0.1');
 		const wrongPassword = await signIn(db, wrong, '10.0.0.2');
-		const unknown = await signIn(db, { email: 'nobody@example.com', password: 'whatever!' }, '10.0.0.3');
+		const unknown = await signIn(
+			db,
+			{ email: 'nobody@example.com', password: 'whatever!' },
+			'10.0.0.3'
+		);
 		expect(wrongPassword).toEqual(unknown);
 		expect((await signIn(db, ada, '10.0.0.4')).ok).toBe(true);
 	});
@@ -44,7 +48,10 @@ describe('sign-in throttling', () => {
 		expect(await signIn(db, wrong, '10.0.2.1')).toMatchObject({ ok: false, status: 400 });
 		expect(pause).toHaveBeenLastCalledWith(signInSlowdown.ms);
 		pause.mockClear();
-		expect(await signIn(db, ada, '10.0.2.2')).toMatchObject({ ok: true, user: { email: ada.email } });
+		expect(await signIn(db, ada, '10.0.2.2')).toMatchObject({
+			ok: true,
+			user: { email: ada.email }
+		});
 		expect(pause).toHaveBeenCalledExactlyOnceWith(signInSlowdown.ms);
 		expect(signInSlowdown.ms).toBeLessThanOrEqual(5000);
 	});
@@ -52,7 +59,8 @@ describe('sign-in throttling', () => {
 	it('refuses the same IP and email after 5 failures with 429 and says when to retry', async () => {
 		vi.spyOn(signInSlowdown, 'pause').mockResolvedValue();
 		await signUp(db, ada, '10.0.0.1');
-		for (let attempt = 0; attempt < 5; attempt++) expect((await signIn(db, wrong, '10.0.3.1')).ok).toBe(false);
+		for (let attempt = 0; attempt < 5; attempt++)
+			expect((await signIn(db, wrong, '10.0.3.1')).ok).toBe(false);
 		const refused = await signIn(db, ada, '10.0.3.1');
 		expect(refused).toMatchObject({ ok: false, status: 429 });
 		expect(refused.ok || refused.message).toBe('Too many attempts. Try again in 15 minutes.');
@@ -62,7 +70,11 @@ describe('sign-in throttling', () => {
 	it('refuses an IP after 20 failures, whichever emails they were for', async () => {
 		await signUp(db, ada, '10.0.0.1');
 		for (let attempt = 0; attempt < 20; attempt++) {
-			await signIn(db, { email: `guess-${attempt}@example.com`, password: 'whatever!' }, '10.0.4.1');
+			await signIn(
+				db,
+				{ email: `guess-${attempt}@example.com`, password: 'whatever!' },
+				'10.0.4.1'
+			);
 		}
 		const refused = await signIn(db, ada, '10.0.4.1');
 		expect(refused).toMatchObject({ ok: false, status: 429 });
@@ -74,7 +86,9 @@ describe('sign-in throttling', () => {
 		const attempts = Array.from({ length: 25 }, (_, attempt) =>
 			signIn(db, { email: `guess-${attempt}@example.com`, password: 'whatever!' }, '10.0.6.1')
 		);
-		const statuses = (await Promise.all(attempts)).map((result) => (result.ok ? 200 : result.status));
+		const statuses = (await Promise.all(attempts)).map((result) =>
+			result.ok ? 200 : result.status
+		);
 		expect(statuses.filter((status) => status === 400)).toHaveLength(20);
 		expect(statuses.filter((status) => status === 429)).toHaveLength(5);
 	});
@@ -84,7 +98,8 @@ describe('sign-up throttling', () => {
 	it('counts every attempt per IP, so probing for existing emails is refused with 429 past the limit', async () => {
 		const limit = getConfig().SIGNUP_LIMIT_PER_IP;
 		expect((await signUp(db, ada, '10.0.5.1')).ok).toBe(true);
-		for (let attempt = 2; attempt <= limit; attempt++) expect(await signUp(db, ada, '10.0.5.1')).toMatchObject({ status: 400 });
+		for (let attempt = 2; attempt <= limit; attempt++)
+			expect(await signUp(db, ada, '10.0.5.1')).toMatchObject({ status: 400 });
 		const refused = await signUp(db, ada, '10.0.5.1');
 		expect(refused).toMatchObject({ ok: false, status: 429 });
 		expect(refused.ok || refused.message).toMatch(tooMany);

@@ -13,7 +13,10 @@ export const throttles = {
 	failedLoginsPerIpAndEmail: new Throttle({ limit: 5, windowMs: fifteenMinutes }),
 	// Only slows down: refusing an email for failures from anywhere would let anyone lock anyone out.
 	failedLoginsPerEmail: new Throttle({ limit: 5, windowMs: fifteenMinutes }),
-	signupsPerIp: new Throttle({ limit: () => getConfig().SIGNUP_LIMIT_PER_IP, windowMs: fifteenMinutes })
+	signupsPerIp: new Throttle({
+		limit: () => getConfig().SIGNUP_LIMIT_PER_IP,
+		windowMs: fifteenMinutes
+	})
 };
 
 /** OWASP's alternative to a lockout: an email under attack answers every attempt, right or wrong, this much later. */
@@ -22,7 +25,8 @@ export const signInSlowdown = {
 	pause: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 };
 
-export type AuthResult = { ok: true; user: User } | { ok: false; status: 400 | 429; message: string };
+export type AuthResult =
+	{ ok: true; user: User } | { ok: false; status: 400 | 429; message: string };
 
 const wrongCredentials = 'That email and password do not match an account.';
 // Verifying against a real hash for unknown emails keeps both failures equally slow.
@@ -32,7 +36,11 @@ export function findUserByEmail(db: Db, email: string): User | undefined {
 	return db.select().from(users).where(eq(users.email, email)).get();
 }
 
-export async function createUser(db: Db, { email, password }: Credentials, role: User['role'] = 'user'): Promise<User | undefined> {
+export async function createUser(
+	db: Db,
+	{ email, password }: Credentials,
+	role: User['role'] = 'user'
+): Promise<User | undefined> {
 	const passwordHash = await hashPassword(password);
 	return db
 		.insert(users)
@@ -53,9 +61,16 @@ export async function signUp(db: Db, credentials: Credentials, ip: string): Prom
 	return { ok: true, user };
 }
 
-export async function signIn(db: Db, { email, password }: Credentials, ip: string): Promise<AuthResult> {
+export async function signIn(
+	db: Db,
+	{ email, password }: Credentials,
+	ip: string
+): Promise<AuthResult> {
 	const ipAndEmail = `${ip} ${email}`;
-	const wait = Math.max(throttles.failedLoginsPerIp.retryAfterMs(ip), throttles.failedLoginsPerIpAndEmail.retryAfterMs(ipAndEmail));
+	const wait = Math.max(
+		throttles.failedLoginsPerIp.retryAfterMs(ip),
+		throttles.failedLoginsPerIpAndEmail.retryAfterMs(ipAndEmail)
+	);
 	if (wait > 0) return tooMany(wait);
 	const underAttack = throttles.failedLoginsPerEmail.retryAfterMs(email) > 0;
 	// Counted as a failure before anything slow, so that concurrent attempts cannot all pass the check above.
@@ -75,9 +90,17 @@ export async function signIn(db: Db, { email, password }: Credentials, ip: strin
 }
 
 function emailTaken(): AuthResult {
-	return { ok: false, status: 400, message: 'An account with this email already exists. Sign in instead.' };
+	return {
+		ok: false,
+		status: 400,
+		message: 'An account with this email already exists. Sign in instead.'
+	};
 }
 
 function tooMany(ms: number): AuthResult {
-	return { ok: false, status: 429, message: `Too many attempts. Try again in ${describeRetryAfter(ms)}.` };
+	return {
+		ok: false,
+		status: 429,
+		message: `Too many attempts. Try again in ${describeRetryAfter(ms)}.`
+	};
 }

@@ -20,8 +20,13 @@ export type Credentials = z.infer<typeof credentialsSchema>;
 export type FieldErrors = Partial<Record<keyof Credentials, string>>;
 
 /** Parses a sign-up or sign-in form into credentials or one message per field. */
-export function parseCredentials(form: FormData): { ok: true; data: Credentials } | { ok: false; errors: FieldErrors } {
-	const result = credentialsSchema.safeParse({ email: form.get('email') ?? '', password: form.get('password') ?? '' });
+export function parseCredentials(
+	form: FormData
+): { ok: true; data: Credentials } | { ok: false; errors: FieldErrors } {
+	const result = credentialsSchema.safeParse({
+		email: form.get('email') ?? '',
+		password: form.get('password') ?? ''
+	});
 	if (result.success) return { ok: true, data: result.data };
 	const errors: FieldErrors = {};
 	for (const issue of result.error.issues) {

@@ -9,7 +9,9 @@ const serverFile = /\/\+(page\.server|layout\.server|server)\.ts$/;
 const serverModules = (modules: Record<string, () => Promise<ServerModule>>) =>
 	Object.entries(modules).filter(([file]) => serverFile.test(file));
 const adminModules = serverModules(import.meta.glob<ServerModule>('/src/routes/admin/**/*.ts'));
-const settingsModules = serverModules(import.meta.glob<ServerModule>('/src/routes/settings/**/*.ts'));
+const settingsModules = serverModules(
+	import.meta.glob<ServerModule>('/src/routes/settings/**/*.ts')
+);
 
 const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const plainUser: SessionUser = { id: 'user_plain', email: 'plain@example.com', role: 'user' };
@@ -19,26 +21,50 @@ type Handler = { name: string; call: (event: unknown) => unknown };
 async function handlersOf(load: () => Promise<ServerModule>): Promise<Handler[]> {
 	const module = await load();
 	const handlers: Handler[] = [];
-	if (typeof module.load === 'function') handlers.push({ name: 'load', call: module.load as Handler['call'] });
-	for (const [name, action] of Object.entries((module.actions ?? {}) as Record<string, Handler['call']>)) {
+	if (typeof module.load === 'function')
+		handlers.push({ name: 'load', call: module.load as Handler['call'] });
+	for (const [name, action] of Object.entries(
+		(module.actions ?? {}) as Record<string, Handler['call']>
+	)) {
 		handlers.push({ name: `?/${name}`, call: action });
 	}
 	for (const method of methods) {
-		if (typeof module[method] === 'function') handlers.push({ name: method, call: module[method] as Handler['call'] });
+		if (typeof module[method] === 'function')
+			handlers.push({ name: method, call: module[method] as Handler['call'] });
 	}
 	return handlers;
 }
 
 function fakeEvent(path: string, user: SessionUser | null) {
 	const url = new URL(`http://localhost${path}`);
-	const body = new URLSearchParams({ userId: plainUser.id, amount: '100', reason: 'probe', confirm: 'yes', idempotencyKey: 'probe' });
+	const body = new URLSearchParams({
+		userId: plainUser.id,
+		amount: '100',
+		reason: 'probe',
+		confirm: 'yes',
+		idempotencyKey: 'probe'
+	});
 	return {
-		locals: { user, session: user && { id: 'session', userId: user.id, expiresAt: new Date() }, requestId: 'test' },
+		locals: {
+			user,
+			session: user && { id: 'session', userId: user.id, expiresAt: new Date() },
+			requestId: 'test'
+		},
 		url,
 		params: new Proxy({}, { get: () => plainUser.id }),
 		route: { id: path },
-		request: new Request(url, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
-		cookies: { get: () => undefined, getAll: () => [], set: vi.fn(), delete: vi.fn(), serialize: () => '' },
+		request: new Request(url, {
+			method: 'POST',
+			body,
+			headers: { 'content-type': 'application/x-www-form-urlencoded' }
+		}),
+		cookies: {
+			get: () => undefined,
+			getAll: () => [],
+			set: vi.fn(),
+			delete: vi.fn(),
+			serialize: () => ''
+		},
 		getClientAddress: () => '127.0.0.1',
 		setHeaders: vi.fn(),
 		fetch: vi.fn(),
@@ -95,7 +121,9 @@ describe('every settings load, action and endpoint requires a signed-in user its
 			expect(handlers.length).toBeGreaterThan(0);
 			for (const handler of handlers) {
 				const outcome = await outcomeOf(handler, fakeEvent(routeOf(file), null));
-				expect(isRedirect(outcome) && outcome.location, `${file} ${handler.name}`).toMatch(/^\/login(\?|$)/);
+				expect(isRedirect(outcome) && outcome.location, `${file} ${handler.name}`).toMatch(
+					/^\/login(\?|$)/
+				);
 			}
 		});
 	}

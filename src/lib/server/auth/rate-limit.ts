@@ -1,5 +1,9 @@
 /** `limit` may be a function, read on every check, for limits that come from configuration. */
-export type ThrottleOptions = { limit: number | (() => number); windowMs: number; now?: () => number };
+export type ThrottleOptions = {
+	limit: number | (() => number);
+	windowMs: number;
+	now?: () => number;
+};
 
 /**
  * Counts events per key in a sliding window; once `limit` events fall inside the window, the key
@@ -16,7 +20,8 @@ export class Throttle {
 	/** Milliseconds until the key may try again, or 0 when it may now. */
 	retryAfterMs(key: string): number {
 		const recent = this.recent(key);
-		const limit = typeof this.options.limit === 'function' ? this.options.limit() : this.options.limit;
+		const limit =
+			typeof this.options.limit === 'function' ? this.options.limit() : this.options.limit;
 		if (recent.length < limit) return 0;
 		return recent[recent.length - limit] + this.options.windowMs - this.now();
 	}

@@ -61,6 +61,8 @@ describe('session tokens', () => {
 		const refreshed = validateSessionToken(db, token, later);
 		expect(refreshed.fresh).toBe(true);
 		expect(refreshed.session?.expiresAt).toEqual(new Date(later.getTime() + 30 * day));
-		expect(validateSessionToken(db, token, new Date(start.getTime() + 40 * day)).session).not.toBeNull();
+		expect(
+			validateSessionToken(db, token, new Date(start.getTime() + 40 * day)).session
+		).not.toBeNull();
 	});
 });

@@ -30,12 +30,23 @@ export function createSession(db: Db, userId: string, now = new Date()) {
 	const secret = generateSecureRandomString();
 	const expiresAt = new Date(now.getTime() + inactivityTimeoutMs);
 	db.insert(sessions)
-		.values({ id, userId, secretHash: Buffer.from(hashSecret(secret)), expiresAt, lastVerifiedAt: now, createdAt: now })
+		.values({
+			id,
+			userId,
+			secretHash: Buffer.from(hashSecret(secret)),
+			expiresAt,
+			lastVerifiedAt: now,
+			createdAt: now
+		})
 		.run();
 	return { token: `${id}.${secret}`, expiresAt };
 }
 
-export function validateSessionToken(db: Db, token: string, now = new Date()): SessionValidationResult {
+export function validateSessionToken(
+	db: Db,
+	token: string,
+	now = new Date()
+): SessionValidationResult {
 	const invalid = { session: null, user: null, fresh: false } as const;
 	const [id, secret, ...rest] = token.split('.');
 	if (!id || !secret || rest.length > 0) return invalid;
@@ -47,7 +58,8 @@ export function validateSessionToken(db: Db, token: string, now = new Date()): S
 		.where(eq(sessions.id, id))
 		.get();
 	if (!row) return invalid;
-	if (!constantTimeEqual(hashSecret(secret), new Uint8Array(row.session.secretHash))) return invalid;
+	if (!constantTimeEqual(hashSecret(secret), new Uint8Array(row.session.secretHash)))
+		return invalid;
 	if (now.getTime() >= row.session.expiresAt.getTime()) {
 		invalidateSession(db, id);
 		return invalid;

@@ -10,7 +10,11 @@ import { createSession } from './session';
 type Authenticate = (db: Db, credentials: Credentials, ip: string) => Promise<AuthResult>;
 
 /** The shared body of the sign-up and sign-in actions: parse, authenticate, start a session, redirect. */
-export async function authenticateForm(event: RequestEvent, authenticate: Authenticate, onSuccess?: (userId: string) => void) {
+export async function authenticateForm(
+	event: RequestEvent,
+	authenticate: Authenticate,
+	onSuccess?: (userId: string) => void
+) {
 	const form = await readForm(event.request);
 	const email = String(form.get('email') ?? '');
 	const parsed = parseCredentials(form);

@@ -34,10 +34,16 @@ export function migrateDatabase(db: Db, folder = migrationsFolder) {
 	sqlite.pragma('foreign_keys = OFF');
 	try {
 		migrate(db, { migrationsFolder: folder });
-		const broken = sqlite.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[];
+		const broken = sqlite.pragma('foreign_key_check') as {
+			table: string;
+			rowid: number;
+			parent: string;
+		}[];
 		if (broken.length > 0) {
 			const [first] = broken;
-			throw new Error(`migration broke ${broken.length} references, e.g. ${first.table} row ${first.rowid} to ${first.parent}`);
+			throw new Error(
+				`migration broke ${broken.length} references, e.g. ${first.table} row ${first.rowid} to ${first.parent}`
+			);
 		}
 	} finally {
 		sqlite.pragma(`foreign_keys = ${enforced ? 'ON' : 'OFF'}`);

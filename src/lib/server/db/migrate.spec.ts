@@ -21,7 +21,9 @@ describe('migrateDatabase', () => {
 		);
 		const db = openDatabase(join(dir, 'app.db'), { migrate: false });
 
-		expect(() => migrateDatabase(db, folder)).toThrow('migration broke 1 references, e.g. lots row 1 to transfers');
+		expect(() => migrateDatabase(db, folder)).toThrow(
+			'migration broke 1 references, e.g. lots row 1 to transfers'
+		);
 		expect(db.$client.pragma('foreign_keys', { simple: true })).toBe(1);
 		db.$client.close();
 	});

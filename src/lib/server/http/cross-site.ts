@@ -6,7 +6,11 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
  * would otherwise carry the victim's cookie. Clients that send no `Origin` (curl, servers) cannot carry
  * a browser's cookies, so they pass.
  */
-export function isCrossSiteWrite(request: Request, origin: string, trustedOrigins: readonly string[] = []): boolean {
+export function isCrossSiteWrite(
+	request: Request,
+	origin: string,
+	trustedOrigins: readonly string[] = []
+): boolean {
 	if (safeMethods.has(request.method)) return false;
 	const from = request.headers.get('origin');
 	if (from !== null) return from !== origin && !trustedOrigins.includes(from);

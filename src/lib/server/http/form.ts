@@ -9,7 +9,8 @@ const formTypes = ['application/x-www-form-urlencoded', 'multipart/form-data'];
  */
 export async function readForm(request: Request): Promise<FormData> {
 	const type = request.headers.get('content-type')?.split(';')[0].trim().toLowerCase() ?? '';
-	if (!formTypes.includes(type)) error(415, 'Send the form as application/x-www-form-urlencoded or multipart/form-data.');
+	if (!formTypes.includes(type))
+		error(415, 'Send the form as application/x-www-form-urlencoded or multipart/form-data.');
 	try {
 		return await request.formData();
 	} catch (cause) {

@@ -20,7 +20,8 @@ export function securityHeaders(checkoutOrigin: () => string): Handle {
 		headers.set('referrer-policy', 'strict-origin-when-cross-origin');
 		headers.set('permissions-policy', 'camera=(), microphone=(), geolocation=()');
 		const csp = headers.get('content-security-policy');
-		if (csp) headers.set('content-security-policy', `${csp}; form-action 'self' ${checkoutOrigin()}`);
+		if (csp)
+			headers.set('content-security-policy', `${csp}; form-action 'self' ${checkoutOrigin()}`);
 		if (privateRoutes.some((prefix) => isUnder(event.route.id, prefix)) || event.locals.user) {
 			headers.set('cache-control', 'no-store');
 		}

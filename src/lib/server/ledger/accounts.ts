@@ -24,12 +24,39 @@ export function debtOf(available: number) {
 	return Math.max(0, -available);
 }
 
-type AccountRow = [number, number, number, number | null, number | null, number | null, number, number | null];
+type AccountRow = [
+	number,
+	number,
+	number,
+	number | null,
+	number | null,
+	number | null,
+	number,
+	number | null
+];
 
 function accountOf(row: AccountRow | undefined): AccountState | undefined {
 	if (!row) return undefined;
-	const [id, balance, pending, nextExpiryAt, lastTransferId, currentLotId, currentLotDrawn, currentLotFree] = row;
-	return { id, balance, pending, nextExpiryAt, lastTransferId, currentLotId, currentLotDrawn, currentLotFree };
+	const [
+		id,
+		balance,
+		pending,
+		nextExpiryAt,
+		lastTransferId,
+		currentLotId,
+		currentLotDrawn,
+		currentLotFree
+	] = row;
+	return {
+		id,
+		balance,
+		pending,
+		nextExpiryAt,
+		lastTransferId,
+		currentLotId,
+		currentLotDrawn,
+		currentLotFree
+	};
 }
 
 export function findAccount(ctx: Context, userId: string) {
@@ -64,7 +91,8 @@ export function openAccount(ctx: Context, userId: string): AccountState {
  */
 export function settleCurrentLot(ctx: Context, account: AccountState) {
 	if (account.currentLotId === null) return account;
-	if (account.currentLotDrawn > 0) ctx.sql.consumeLot.run(account.currentLotDrawn, account.currentLotId);
+	if (account.currentLotDrawn > 0)
+		ctx.sql.consumeLot.run(account.currentLotDrawn, account.currentLotId);
 	ctx.sql.forgetCurrentLot.run(account.id);
 	account.currentLotId = null;
 	account.currentLotDrawn = 0;
@@ -107,7 +135,9 @@ export type TransferDraft = {
 export function post(ctx: Context, account: AccountState, draft: TransferDraft): number {
 	const holdId = draft.holdId ?? null;
 	const { posted, pending } = effectOf(draft.code, holdId, draft.amount);
-	const [debitId, creditId] = draft.toUser ? [draft.systemId, account.id] : [account.id, draft.systemId];
+	const [debitId, creditId] = draft.toUser
+		? [draft.systemId, account.id]
+		: [account.id, draft.systemId];
 	account.balance += draft.toUser ? posted : -posted;
 	account.pending += pending;
 	const id = Number(

@@ -1,4 +1,11 @@
-import { availableOf, debtOf, openAccount, post, type AccountState, type TransferDraft } from './accounts';
+import {
+	availableOf,
+	debtOf,
+	openAccount,
+	post,
+	type AccountState,
+	type TransferDraft
+} from './accounts';
 import type { Context } from './context';
 import { checkAmount, checkKey, fail, type Result } from './errors';
 import { expireIfDue } from './expire';
@@ -7,7 +14,13 @@ import { consumeLots, planDraw } from './lots';
 import { postedOf, replayOf, type Posted } from './results';
 import { findSpendable } from './spendable';
 
-type Common = { userId: string; amount: number; reference?: string | null; actor: string; idempotencyKey: string };
+type Common = {
+	userId: string;
+	amount: number;
+	reference?: string | null;
+	actor: string;
+	idempotencyKey: string;
+};
 export type ClawbackInput = Common & {
 	code: 'refund' | 'dispute';
 	/** Take from this lot first... */
@@ -25,24 +38,55 @@ export type DeductResult = Posted & { debt: number };
 
 /** Takes credits back (refund, dispute); what the lots cannot cover becomes debt. */
 export function clawback(ctx: Context, input: ClawbackInput): Result<DeductResult> {
-	const { userId, amount, code, fromLotId = null, fromLotReference = null, idempotencyKey: key } = input;
+	const {
+		userId,
+		amount,
+		code,
+		fromLotId = null,
+		fromLotReference = null,
+		idempotencyKey: key
+	} = input;
 	const invalid =
 		checkAmount(amount) ??
 		checkKey(key) ??
-		(code === 'refund' || code === 'dispute' ? null : fail('invalid_request', 'code must be refund or dispute'));
+		(code === 'refund' || code === 'dispute'
+			? null
+			: fail('invalid_request', 'code must be refund or dispute'));
 	if (invalid) return invalid;
 	return ctx.immediate(() => {
 		const { reason = null, reference = null, actor } = input;
-		const hash = hashRequest('clawback', userId, amount, code, fromLotId, fromLotReference, reason, reference, actor);
+		const hash = hashRequest(
+			'clawback',
+			userId,
+			amount,
+			code,
+			fromLotId,
+			fromLotReference,
+			reason,
+			reference,
+			actor
+		);
 		const prior = findPrior(ctx, key, hash);
-		if (prior) return isFailure(prior) ? prior : { ok: true, ...replayOf(prior), debt: debtOf(prior.available) };
+		if (prior)
+			return isFailure(prior)
+				? prior
+				: { ok: true, ...replayOf(prior), debt: debtOf(prior.available) };
 		const account = openAccount(ctx, userId);
 		expireIfDue(ctx, account);
 		if (fromLotId !== null && ctx.sql.lotOfAccount.get(fromLotId, account.id) === undefined) {
 			return fail('invalid_request', `lot ${fromLotId} does not belong to this user`);
 		}
 		const firstLotId = fromLotId ?? findLotByReference(ctx, account.id, fromLotReference);
-		const draft = { code, amount, systemId: ctx.system.clawed_back, key, hash, reference, reason, actor };
+		const draft = {
+			code,
+			amount,
+			systemId: ctx.system.clawed_back,
+			key,
+			hash,
+			reference,
+			reason,
+			actor
+		};
 		return { ok: true, ...deduct(ctx, account, draft, firstLotId) };
 	});
 }
@@ -51,22 +95,41 @@ export function clawback(ctx: Context, input: ClawbackInput): Result<DeductResul
 export function adjust(ctx: Context, input: AdjustInput): Result<DeductResult> {
 	const { userId, amount, reason, force = false, idempotencyKey: key } = input;
 	const invalid =
-		checkAmount(amount) ?? checkKey(key) ?? (reason?.trim() ? null : fail('invalid_request', 'reason is required'));
+		checkAmount(amount) ??
+		checkKey(key) ??
+		(reason?.trim() ? null : fail('invalid_request', 'reason is required'));
 	if (invalid) return invalid;
 	return ctx.immediate(() => {
 		const { reference = null, actor } = input;
 		const hash = hashRequest('adjust', userId, amount, reason, force, reference, actor);
 		const prior = findPrior(ctx, key, hash);
-		if (prior) return isFailure(prior) ? prior : { ok: true, ...replayOf(prior), debt: debtOf(prior.available) };
+		if (prior)
+			return isFailure(prior)
+				? prior
+				: { ok: true, ...replayOf(prior), debt: debtOf(prior.available) };
 		const account = force ? openAccount(ctx, userId) : findSpendable(ctx, userId, amount);
 		if (isFailure(account)) return account;
 		if (force) expireIfDue(ctx, account);
-		const draft = { code: 'adjust' as const, amount, systemId: ctx.system.adjusted, key, hash, reference, reason, actor };
+		const draft = {
+			code: 'adjust' as const,
+			amount,
+			systemId: ctx.system.adjusted,
+			key,
+			hash,
+			reference,
+			reason,
+			actor
+		};
 		return { ok: true, ...deduct(ctx, account, draft, null) };
 	});
 }
 
-function deduct(ctx: Context, account: AccountState, draft: TransferDraft, firstLotId: number | null) {
+function deduct(
+	ctx: Context,
+	account: AccountState,
+	draft: TransferDraft,
+	firstLotId: number | null
+) {
 	const portions = planDraw(ctx, account.id, draft.amount, firstLotId);
 	const transferId = post(ctx, account, draft);
 	consumeLots(ctx, transferId, portions);

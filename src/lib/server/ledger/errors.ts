@@ -35,7 +35,11 @@ export function checkKey(key: string): Failure | null {
 	return null;
 }
 
-export function checkFuture(date: Date | null | undefined, now: number, name: string): Failure | null {
+export function checkFuture(
+	date: Date | null | undefined,
+	now: number,
+	name: string
+): Failure | null {
 	if (date == null) return null;
 	const ms = date.getTime();
 	if (Number.isFinite(ms) && ms > now) return null;

@@ -17,8 +17,15 @@ describe('grant', () => {
 		const result = t.ledger.grant(purchase);
 		expect(result).toMatchObject({ ok: true, balance: 100, available: 100, lotId: 1 });
 		const [transfer] = t.ledger.transfers({ userId: 'ann' }).items;
-		expect(transfer).toMatchObject({ code: 'purchase', debitAccountId: 1, reference: 'pur_1', balanceDelta: 100 });
-		expect(t.ledger.lots('ann')).toMatchObject([{ category: 'paid', amount: 100, remaining: 100, reference: 'pur_1' }]);
+		expect(transfer).toMatchObject({
+			code: 'purchase',
+			debitAccountId: 1,
+			reference: 'pur_1',
+			balanceDelta: 100
+		});
+		expect(t.ledger.lots('ann')).toMatchObject([
+			{ category: 'paid', amount: 100, remaining: 100, reference: 'pur_1' }
+		]);
 	});
 
 	it.each([
@@ -27,12 +34,20 @@ describe('grant', () => {
 		['an expiry in the past', { expiresAt: new Date(Date.UTC(2029, 0, 1)) }]
 	])('refuses %s with invalid_request', (_, change) => {
 		const t = createTestLedger();
-		expect(t.ledger.grant({ ...purchase, ...change })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+		expect(t.ledger.grant({ ...purchase, ...change })).toMatchObject({
+			ok: false,
+			error: { code: 'invalid_request' }
+		});
 	});
 
 	it('replays the original result even after the lot expired', () => {
 		const t = createTestLedger();
-		const gift = { ...purchase, code: 'grant' as const, category: 'free' as const, expiresAt: t.at(day) };
+		const gift = {
+			...purchase,
+			code: 'grant' as const,
+			category: 'free' as const,
+			expiresAt: t.at(day)
+		};
 		const first = t.ledger.grant(gift);
 		t.advance(2 * day);
 		expect(t.ledger.grant(gift)).toEqual({ ...first, replayed: true });

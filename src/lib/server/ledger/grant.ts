@@ -36,26 +36,56 @@ export function grant(ctx: Context, input: GrantInput): Result<GrantResult> {
 	const invalid =
 		checkAmount(input.amount) ??
 		checkKey(input.idempotencyKey) ??
-		(lotCategories.includes(category) ? null : fail('invalid_request', `category must be paid or free`)) ??
-		(Object.hasOwn(issuers, code) ? null : fail('invalid_request', `code must be one of ${Object.keys(issuers).join(', ')}`));
+		(lotCategories.includes(category)
+			? null
+			: fail('invalid_request', `category must be paid or free`)) ??
+		(Object.hasOwn(issuers, code)
+			? null
+			: fail('invalid_request', `code must be one of ${Object.keys(issuers).join(', ')}`));
 	if (invalid) return invalid;
 	return ctx.immediate(() => {
 		const { userId, amount, reason = null, reference = null, actor, idempotencyKey: key } = input;
 		const expiry = expiresAt?.getTime() ?? null;
-		const hash = hashRequest('grant', userId, amount, category, code, expiry, reason, reference, actor);
+		const hash = hashRequest(
+			'grant',
+			userId,
+			amount,
+			category,
+			code,
+			expiry,
+			reason,
+			reference,
+			actor
+		);
 		const prior = findPrior(ctx, key, hash);
 		if (prior && isFailure(prior)) return prior;
-		if (prior) return { ok: true, ...replayOf(prior), lotId: ctx.sql.lotIdByTransfer.get(prior.id) as number };
+		if (prior)
+			return {
+				ok: true,
+				...replayOf(prior),
+				lotId: ctx.sql.lotIdByTransfer.get(prior.id) as number
+			};
 		// Only for a new grant: a replay after the lot expired still answers the original result.
 		const past = checkFuture(expiresAt, ctx.now(), 'expiresAt');
 		if (past) return past;
 		const account = openAccount(ctx, userId);
 		expireIfDue(ctx, account);
 		const systemId = ctx.system[issuers[code]];
-		const transferId = post(ctx, account, { code, amount, systemId, toUser: true, key, hash, reference, reason, actor });
+		const transferId = post(ctx, account, {
+			code,
+			amount,
+			systemId,
+			toUser: true,
+			key,
+			hash,
+			reference,
+			reason,
+			actor
+		});
 		const now = ctx.now();
 		const lotId = Number(
-			ctx.sql.insertLot.run(account.id, transferId, category, amount, amount, expiry, now).lastInsertRowid
+			ctx.sql.insertLot.run(account.id, transferId, category, amount, amount, expiry, now)
+				.lastInsertRowid
 		);
 		if (expiry !== null) lowerNextExpiry(ctx, account, expiry);
 		const result = postedOf(transferId, account);

@@ -34,20 +34,35 @@ export type CaptureResult = HoldResult & { captured: number; released: number };
 export function hold(ctx: Context, input: HoldInput): Result<HoldResult> {
 	const { userId, amount, expiresAt, idempotencyKey: key } = input;
 	const invalid =
-		checkAmount(amount) ?? checkKey(key) ?? (expiresAt ? null : fail('invalid_request', 'expiresAt is required'));
+		checkAmount(amount) ??
+		checkKey(key) ??
+		(expiresAt ? null : fail('invalid_request', 'expiresAt is required'));
 	if (invalid) return invalid;
 	return ctx.immediate(() => {
 		const { reason = null, reference = null, actor } = input;
 		const hash = hashRequest('hold', userId, amount, expiresAt.getTime(), reason, reference, actor);
 		const prior = findPrior(ctx, key, hash);
-		if (prior) return isFailure(prior) ? prior : { ok: true, ...replayOf(prior), holdId: prior.holdId! };
+		if (prior)
+			return isFailure(prior) ? prior : { ok: true, ...replayOf(prior), holdId: prior.holdId! };
 		const past = checkFuture(expiresAt, ctx.now(), 'expiresAt');
 		if (past) return past;
 		const account = findSpendable(ctx, userId, amount);
 		if (isFailure(account)) return account;
-		const holdId = Number(ctx.sql.insertHold.run(account.id, amount, expiresAt.getTime(), ctx.now()).lastInsertRowid);
+		const holdId = Number(
+			ctx.sql.insertHold.run(account.id, amount, expiresAt.getTime(), ctx.now()).lastInsertRowid
+		);
 		const portions = planExactDraw(ctx, account, amount);
-		const draft = { code: 'hold' as const, amount, systemId: ctx.system.spent, holdId, key, hash, reference, reason, actor };
+		const draft = {
+			code: 'hold' as const,
+			amount,
+			systemId: ctx.system.spent,
+			holdId,
+			key,
+			hash,
+			reference,
+			reason,
+			actor
+		};
 		const transferId = post(ctx, account, draft);
 		reserveLots(ctx, transferId, portions);
 		lowerNextExpiry(ctx, account, expiresAt.getTime());
@@ -60,7 +75,14 @@ export function capture(ctx: Context, input: CaptureInput): Result<CaptureResult
 	const invalid = checkKey(key) ?? (amount === undefined ? null : checkAmount(amount));
 	if (invalid) return invalid;
 	return ctx.immediate(() => {
-		const hash = hashRequest('capture', holdId, amount ?? null, input.userId ?? null, input.reason ?? null, input.actor);
+		const hash = hashRequest(
+			'capture',
+			holdId,
+			amount ?? null,
+			input.userId ?? null,
+			input.reason ?? null,
+			input.actor
+		);
 		const prior = findPrior(ctx, key, hash);
 		if (prior && isFailure(prior)) return prior;
 		if (prior) {
@@ -71,9 +93,19 @@ export function capture(ctx: Context, input: CaptureInput): Result<CaptureResult
 		if (isFailure(found)) return found;
 		const captured = amount ?? found.hold.amount;
 		if (captured > found.hold.amount) {
-			return fail('invalid_amount', `cannot capture ${captured} credits of a hold of ${found.hold.amount}`);
+			return fail(
+				'invalid_amount',
+				`cannot capture ${captured} credits of a hold of ${found.hold.amount}`
+			);
 		}
-		const settled = resolve(ctx, found, { status: 'captured', captured, key, hash, reason: input.reason, actor: input.actor });
+		const settled = resolve(ctx, found, {
+			status: 'captured',
+			captured,
+			key,
+			hash,
+			reason: input.reason,
+			actor: input.actor
+		});
 		return { ok: true, ...settled, holdId, captured, released: found.hold.amount - captured };
 	});
 }
@@ -83,12 +115,25 @@ export function release(ctx: Context, input: ReleaseInput): Result<HoldResult> {
 	const invalid = checkKey(key);
 	if (invalid) return invalid;
 	return ctx.immediate(() => {
-		const hash = hashRequest('release', holdId, input.userId ?? null, input.reason ?? null, input.actor);
+		const hash = hashRequest(
+			'release',
+			holdId,
+			input.userId ?? null,
+			input.reason ?? null,
+			input.actor
+		);
 		const prior = findPrior(ctx, key, hash);
 		if (prior) return isFailure(prior) ? prior : { ok: true, ...replayOf(prior), holdId };
 		const found = findPendingHold(ctx, input);
 		if (isFailure(found)) return found;
-		const settled = resolve(ctx, found, { status: 'released', captured: 0, key, hash, reason: input.reason, actor: input.actor });
+		const settled = resolve(ctx, found, {
+			status: 'released',
+			captured: 0,
+			key,
+			hash,
+			reason: input.reason,
+			actor: input.actor
+		});
 		return { ok: true, ...settled, holdId };
 	});
 }
@@ -102,7 +147,8 @@ function findPendingHold(ctx: Context, input: ReleaseInput): PendingHold | Failu
 	const account = reloadAccount(ctx, found.accountId);
 	expireIfDue(ctx, account);
 	const hold = findHold(ctx, found.id)!;
-	if (hold.status !== 'pending') return fail('hold_not_pending', `hold ${hold.id} is already ${hold.status}`);
+	if (hold.status !== 'pending')
+		return fail('hold_not_pending', `hold ${hold.id} is already ${hold.status}`);
 	return { hold, account };
 }
 

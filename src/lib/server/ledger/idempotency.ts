@@ -30,11 +30,18 @@ export function findPrior(ctx: Context, key: string, hash: string) {
 }
 
 /** findPrior for an operation whose transfer records every parameter: `isSame` compares them. */
-export function findPriorBy(ctx: Context, key: string, isSame: (prior: Prior) => boolean): Prior | Failure | null {
+export function findPriorBy(
+	ctx: Context,
+	key: string,
+	isSame: (prior: Prior) => boolean
+): Prior | Failure | null {
 	const prior = ctx.sql.transferByKey.get(key) as Prior | undefined;
 	if (!prior) return null;
 	if (isSame(prior)) return prior;
-	return fail('idempotency_conflict', `idempotency key "${key}" was already used with different parameters`);
+	return fail(
+		'idempotency_conflict',
+		`idempotency key "${key}" was already used with different parameters`
+	);
 }
 
 export function isFailure(value: object): value is Failure {

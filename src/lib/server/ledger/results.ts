@@ -9,5 +9,10 @@ export function postedOf(transferId: number, account: AccountState): Posted {
 }
 
 export function replayOf(prior: Prior): Posted {
-	return { transferId: prior.id, balance: prior.balance, available: prior.available, replayed: true };
+	return {
+		transferId: prior.id,
+		balance: prior.balance,
+		available: prior.available,
+		replayed: true
+	};
 }

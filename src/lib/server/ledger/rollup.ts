@@ -2,7 +2,14 @@ import { effectOf } from './accounts';
 import type { Context } from './context';
 import type { TransferCode } from './schema';
 
-type TailRow = [debitId: number, creditId: number, userAccountId: number, amount: number, code: TransferCode, holdId: number | null];
+type TailRow = [
+	debitId: number,
+	creditId: number,
+	userAccountId: number,
+	amount: number,
+	code: TransferCode,
+	holdId: number | null
+];
 
 /**
  * Brings the system accounts' counters up to the newest transfer. They are not written per transfer:
@@ -11,16 +18,23 @@ type TailRow = [debitId: number, creditId: number, userAccountId: number, amount
  */
 export function rollUp(ctx: Context): { after: number; through: number } {
 	return ctx.immediate(() => {
-		const through = ctx.sqlite.prepare('SELECT coalesce(max(id), 0) FROM transfers').pluck().get() as number;
+		const through = ctx.sqlite
+			.prepare('SELECT coalesce(max(id), 0) FROM transfers')
+			.pluck()
+			.get() as number;
 		const after = ctx.sqlite
 			.prepare('SELECT min(rolled_up_through) FROM accounts WHERE user_id IS NULL')
 			.pluck()
 			.get() as number;
 		if (through <= after) return { after, through: after };
-		const sums = new Map(Object.values(ctx.system).map((id) => [id, { dp: 0, cp: 0, dpe: 0, cpe: 0 }]));
+		const sums = new Map(
+			Object.values(ctx.system).map((id) => [id, { dp: 0, cp: 0, dpe: 0, cpe: 0 }])
+		);
 		const tail = ctx.sqlite
-			.prepare(`SELECT debit_account_id, credit_account_id, user_account_id, amount, code, hold_id FROM transfers
-				WHERE id > ? AND id <= ?`)
+			.prepare(
+				`SELECT debit_account_id, credit_account_id, user_account_id, amount, code, hold_id FROM transfers
+				WHERE id > ? AND id <= ?`
+			)
 			.raw()
 			.iterate(after, through) as IterableIterator<TailRow>;
 		for (const [debitId, creditId, userAccountId, amount, code, holdId] of tail) {

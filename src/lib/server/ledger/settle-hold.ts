@@ -4,7 +4,13 @@ import { internalKeyPrefix } from './errors';
 import type { Portion } from './lots';
 import type { HoldStatus } from './schema';
 
-export type HoldRow = { id: number; accountId: number; userId: string; amount: number; status: HoldStatus };
+export type HoldRow = {
+	id: number;
+	accountId: number;
+	userId: string;
+	amount: number;
+	status: HoldStatus;
+};
 
 export function findHold(ctx: Context, holdId: number) {
 	return ctx.sql.holdById.get(holdId) as HoldRow | undefined;
@@ -24,7 +30,12 @@ export type Settlement = {
  * voids the rest, which goes back to its lots. The caller's transfer is written last, so its
  * balance_after is what the caller sees; returns it with the account at that moment.
  */
-export function settleHold(ctx: Context, account: AccountState, hold: HoldRow, settlement: Settlement) {
+export function settleHold(
+	ctx: Context,
+	account: AccountState,
+	hold: HoldRow,
+	settlement: Settlement
+) {
 	const holdTransferId = ctx.sql.holdTransferId.get(hold.id) as { id: number };
 	const reserved = ctx.sql.reservations.all(holdTransferId.id) as Portion[];
 	const taken: Portion[] = [];
@@ -39,17 +50,29 @@ export function settleHold(ctx: Context, account: AccountState, hold: HoldRow, s
 	const released = hold.amount - settlement.captured;
 	if (settlement.status === 'captured' && released > 0) {
 		const key = `${internalKeyPrefix}release:hold:${hold.id}`;
-		post(ctx, account, { ...common, code: 'release', amount: released, key, reason: 'uncaptured remainder' });
+		post(ctx, account, {
+			...common,
+			code: 'release',
+			amount: released,
+			key,
+			reason: 'uncaptured remainder'
+		});
 	}
 	const transferId = post(ctx, account, {
 		...common,
-		code: settlement.status === 'captured' ? 'capture' : settlement.status === 'released' ? 'release' : 'expire',
+		code:
+			settlement.status === 'captured'
+				? 'capture'
+				: settlement.status === 'released'
+					? 'release'
+					: 'expire',
 		amount: settlement.status === 'captured' ? settlement.captured : hold.amount,
 		key: settlement.key,
 		hash: settlement.hash,
 		reason: settlement.reason
 	});
-	for (const portion of taken) ctx.sql.insertAllocation.run(transferId, portion.lotId, portion.amount);
+	for (const portion of taken)
+		ctx.sql.insertAllocation.run(transferId, portion.lotId, portion.amount);
 	ctx.sql.resolveHold.run(settlement.status, settlement.captured, ctx.now(), hold.id);
 	return { transferId, balance: account.balance, available: availableOf(account) };
 }

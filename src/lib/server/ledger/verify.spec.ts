@@ -3,9 +3,21 @@ import { createTestLedger } from './testing/ledger';
 
 function setup() {
 	const t = createTestLedger();
-	t.ledger.grant({ userId: 'ann', amount: 10, category: 'free', actor: 'system', idempotencyKey: 'g' });
+	t.ledger.grant({
+		userId: 'ann',
+		amount: 10,
+		category: 'free',
+		actor: 'system',
+		idempotencyKey: 'g'
+	});
 	t.ledger.spend({ userId: 'ann', amount: 4, actor: 'user:ann', idempotencyKey: 's' });
-	t.ledger.hold({ userId: 'ann', amount: 2, expiresAt: t.at(60_000), actor: 'user:ann', idempotencyKey: 'h' });
+	t.ledger.hold({
+		userId: 'ann',
+		amount: 2,
+		expiresAt: t.at(60_000),
+		actor: 'user:ann',
+		idempotencyKey: 'h'
+	});
 	return { ...t, sqlite: t.db.$client };
 }
 
@@ -16,9 +28,13 @@ describe('verify', () => {
 
 	it('names a balance changed behind the ledger’s back', () => {
 		const { ledger, sqlite } = setup();
-		sqlite.prepare(`UPDATE accounts SET credits_posted = credits_posted + 5 WHERE user_id = 'ann'`).run();
+		sqlite
+			.prepare(`UPDATE accounts SET credits_posted = credits_posted + 5 WHERE user_id = 'ann'`)
+			.run();
 		const violations = ledger.verify();
-		expect(violations).toContainEqual(expect.stringMatching(/^zero_sum: accounts do not sum to zero/));
+		expect(violations).toContainEqual(
+			expect.stringMatching(/^zero_sum: accounts do not sum to zero/)
+		);
 		expect(violations).toContainEqual(expect.stringMatching(/^lots_balance: user ann/));
 		expect(violations).toContainEqual(expect.stringMatching(/^counters: account 7 \(ann\)/));
 	});
@@ -38,7 +54,10 @@ describe('verify', () => {
 		const { ledger, sqlite } = setup();
 		sqlite.prepare(`UPDATE holds SET status = 'released'`).run();
 		expect(ledger.verify()).toEqual(
-			expect.arrayContaining([expect.stringMatching(/^hold_transfers: hold 1/), expect.stringMatching(/^lot_held: lot 1/)])
+			expect.arrayContaining([
+				expect.stringMatching(/^hold_transfers: hold 1/),
+				expect.stringMatching(/^lot_held: lot 1/)
+			])
 		);
 	});
 
@@ -52,6 +71,8 @@ describe('verify', () => {
 		const { ledger, sqlite } = setup();
 		sqlite.exec('DROP TRIGGER transfers_no_update');
 		sqlite.prepare(`UPDATE transfers SET balance_after = 9 WHERE code = 'spend'`).run();
-		expect(ledger.verify()).toContainEqual(expect.stringMatching(/^balance_after: transfer 2 records balance 9/));
+		expect(ledger.verify()).toContainEqual(
+			expect.stringMatching(/^balance_after: transfer 2 records balance 9/)
+		);
 	});
 });

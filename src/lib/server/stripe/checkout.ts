@@ -12,7 +12,11 @@ import { findSyncedPrice } from './prices';
 
 export type CheckoutResult =
 	| { ok: true; url: string; purchaseId: string }
-	| { ok: false; code: 'unknown_package' | 'price_not_synced' | 'stripe_error' | 'rate_limited'; message: string };
+	| {
+			ok: false;
+			code: 'unknown_package' | 'price_not_synced' | 'stripe_error' | 'rate_limited';
+			message: string;
+	  };
 
 type Buyer = { id: string; email: string };
 
@@ -27,11 +31,27 @@ const opening = new Map<string, Promise<CheckoutResult>>();
  * Sends the buyer to Stripe Checkout for a package: to the Checkout Session they already have open
  * for it, or else to a new one, for which a pending purchase is recorded first.
  */
-export async function startCheckout(db: Db, stripe: Stripe, buyer: Buyer, packageId: string, origin: string): Promise<CheckoutResult> {
+export async function startCheckout(
+	db: Db,
+	stripe: Stripe,
+	buyer: Buyer,
+	packageId: string,
+	origin: string
+): Promise<CheckoutResult> {
 	const pkg = findActivePackage(packageId);
-	if (!pkg) return { ok: false, code: 'unknown_package', message: 'That package is not on sale. Choose one of the packages below.' };
+	if (!pkg)
+		return {
+			ok: false,
+			code: 'unknown_package',
+			message: 'That package is not on sale. Choose one of the packages below.'
+		};
 	const price = findSyncedPrice(db, pkg.id);
-	if (!price) return { ok: false, code: 'price_not_synced', message: `${pkg.name} cannot be bought right now: its price is not set up in Stripe yet.` };
+	if (!price)
+		return {
+			ok: false,
+			code: 'price_not_synced',
+			message: `${pkg.name} cannot be bought right now: its price is not set up in Stripe yet.`
+		};
 
 	// Each pass either answers or closes the purchase it found, so the next pass finds another or reserves a new one.
 	for (;;) {
@@ -49,7 +69,8 @@ export async function startCheckout(db: Db, stripe: Stripe, buyer: Buyer, packag
 		} catch (error) {
 			return stripeFailure(describeStripeError(error));
 		}
-		if (session.status === 'open' && session.url) return { ok: true, url: session.url, purchaseId: open.id };
+		if (session.status === 'open' && session.url)
+			return { ok: true, url: session.url, purchaseId: open.id };
 		closeAbandoned(db, open, session);
 	}
 }
@@ -75,7 +96,13 @@ function findOpenPurchase(db: Db, userId: string, price: StripePrice): Purchase 
 }
 
 /** Records the purchase and claims its session before the first `await`, so concurrent buys find it. */
-function reserveCheckout(db: Db, stripe: Stripe, buyer: Buyer, price: StripePrice, origin: string): Promise<CheckoutResult> {
+function reserveCheckout(
+	db: Db,
+	stripe: Stripe,
+	buyer: Buyer,
+	price: StripePrice,
+	origin: string
+): Promise<CheckoutResult> {
 	const waitMs = checkoutThrottle.retryAfterMs(buyer.id);
 	if (waitMs > 0) {
 		const message = `You have opened ${checkoutsPerTenMinutes} checkouts in the last 10 minutes. Try again in ${describeRetryAfter(waitMs)}.`;
@@ -84,14 +111,30 @@ function reserveCheckout(db: Db, stripe: Stripe, buyer: Buyer, price: StripePric
 	checkoutThrottle.record(buyer.id);
 	const purchaseId = `pur_${generateSecureRandomString()}`;
 	db.insert(purchases)
-		.values({ id: purchaseId, userId: buyer.id, packageId: price.packageId, credits: price.credits, amount: price.unitAmount, currency: price.currency })
+		.values({
+			id: purchaseId,
+			userId: buyer.id,
+			packageId: price.packageId,
+			credits: price.credits,
+			amount: price.unitAmount,
+			currency: price.currency
+		})
 		.run();
-	const session = openSession(db, stripe, buyer, price, purchaseId, origin).finally(() => opening.delete(purchaseId));
+	const session = openSession(db, stripe, buyer, price, purchaseId, origin).finally(() =>
+		opening.delete(purchaseId)
+	);
 	opening.set(purchaseId, session);
 	return session;
 }
 
-async function openSession(db: Db, stripe: Stripe, buyer: Buyer, price: StripePrice, purchaseId: string, origin: string): Promise<CheckoutResult> {
+async function openSession(
+	db: Db,
+	stripe: Stripe,
+	buyer: Buyer,
+	price: StripePrice,
+	purchaseId: string,
+	origin: string
+): Promise<CheckoutResult> {
 	try {
 		const customer = await ensureCustomer(db, stripe, buyer);
 		const metadata = { purchase_id: purchaseId, user_id: buyer.id, package_id: price.packageId };
@@ -109,7 +152,10 @@ async function openSession(db: Db, stripe: Stripe, buyer: Buyer, price: StripePr
 			{ idempotencyKey: `checkout-${purchaseId}` }
 		);
 		if (!session.url) throw new Error('Stripe returned a Checkout Session without a URL');
-		db.update(purchases).set({ checkoutSessionId: session.id, updatedAt: new Date() }).where(eq(purchases.id, purchaseId)).run();
+		db.update(purchases)
+			.set({ checkoutSessionId: session.id, updatedAt: new Date() })
+			.where(eq(purchases.id, purchaseId))
+			.run();
 		return { ok: true, url: session.url, purchaseId };
 	} catch (error) {
 		const reason = describeStripeError(error);
@@ -121,15 +167,29 @@ async function openSession(db: Db, stripe: Stripe, buyer: Buyer, price: StripePr
 /** A session that is no longer open: a paid one is fulfilled now (its webhook may still be on the way), any other closes its purchase. */
 function closeAbandoned(db: Db, purchase: Purchase, session: Stripe.Checkout.Session) {
 	if (session.status === 'complete') fulfilCheckout(db, session);
-	markPurchase(db, purchase.id, ['pending'], 'expired', 'Its Checkout Session closed before payment');
+	markPurchase(
+		db,
+		purchase.id,
+		['pending'],
+		'expired',
+		'Its Checkout Session closed before payment'
+	);
 }
 
 function stripeFailure(reason: string): CheckoutResult {
-	return { ok: false, code: 'stripe_error', message: `The payment page could not be opened (${reason}). Nothing was charged; please try again.` };
+	return {
+		ok: false,
+		code: 'stripe_error',
+		message: `The payment page could not be opened (${reason}). Nothing was charged; please try again.`
+	};
 }
 
 async function ensureCustomer(db: Db, stripe: Stripe, buyer: Buyer): Promise<string> {
-	const row = db.select({ customerId: users.stripeCustomerId }).from(users).where(eq(users.id, buyer.id)).get();
+	const row = db
+		.select({ customerId: users.stripeCustomerId })
+		.from(users)
+		.where(eq(users.id, buyer.id))
+		.get();
 	if (row?.customerId) return row.customerId;
 	const customer = await stripe.customers.create(
 		{ email: buyer.email, metadata: { user_id: buyer.id } },

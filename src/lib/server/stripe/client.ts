@@ -2,7 +2,9 @@ import Stripe from 'stripe';
 import { getConfig, type Config } from '../config';
 
 /** One client for real Stripe and for any Stripe-compatible API (the emulator): only the base URL differs. */
-export function createStripeClient(config: Pick<Config, 'stripeSecretKey' | 'stripeApiUrl'>): Stripe {
+export function createStripeClient(
+	config: Pick<Config, 'stripeSecretKey' | 'stripeApiUrl'>
+): Stripe {
 	const base = config.stripeApiUrl ? new URL(config.stripeApiUrl) : undefined;
 	return new Stripe(config.stripeSecretKey, {
 		maxNetworkRetries: 2,

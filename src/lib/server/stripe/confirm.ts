@@ -14,7 +14,12 @@ export type Confirmation =
  * The success page's view of a checkout: it asks Stripe for the session and fulfils it (the webhook
  * may not have arrived yet). A session that is not the signed-in user's own is reported as not found.
  */
-export async function confirmCheckout(db: Db, stripe: Stripe, userId: string, sessionId: string): Promise<Confirmation> {
+export async function confirmCheckout(
+	db: Db,
+	stripe: Stripe,
+	userId: string,
+	sessionId: string
+): Promise<Confirmation> {
 	if (!/^cs_\w+$/.test(sessionId)) return { status: 'not_found' };
 	const purchase = findPurchaseBy(db, 'checkoutSessionId', sessionId);
 	if (!purchase || purchase.userId !== userId) return { status: 'not_found' };

@@ -22,14 +22,21 @@ type PaymentEvidence = {
 	paymentIntentId: string | null;
 };
 
-export const creditedStates: PurchaseStatus[] = ['paid', 'partially_refunded', 'refunded', 'disputed'];
+export const creditedStates: PurchaseStatus[] = [
+	'paid',
+	'partially_refunded',
+	'refunded',
+	'disputed'
+];
 // A payment that did go through is credited even if the purchase was given up on meanwhile.
 const creditableStates: PurchaseStatus[] = ['pending', 'processing', 'failed', 'expired'];
 
 export function fulfilCheckout(db: Db, session: CheckoutSessionFields): FulfilResult {
 	const purchaseId = session.metadata?.purchase_id;
 	return fulfilPurchase(db, {
-		purchase: purchaseId ? findPurchase(db, purchaseId) : findPurchaseBy(db, 'checkoutSessionId', session.id),
+		purchase: purchaseId
+			? findPurchase(db, purchaseId)
+			: findPurchaseBy(db, 'checkoutSessionId', session.id),
 		paid: session.status === 'complete' && session.payment_status === 'paid',
 		awaitingPayment: session.status === 'complete' && session.payment_status === 'unpaid',
 		amount: session.amount_total,
@@ -41,7 +48,9 @@ export function fulfilCheckout(db: Db, session: CheckoutSessionFields): FulfilRe
 export function fulfilPaymentIntent(db: Db, intent: PaymentIntentFields): FulfilResult {
 	const purchaseId = intent.metadata.purchase_id;
 	return fulfilPurchase(db, {
-		purchase: purchaseId ? findPurchase(db, purchaseId) : findPurchaseBy(db, 'paymentIntentId', intent.id),
+		purchase: purchaseId
+			? findPurchase(db, purchaseId)
+			: findPurchaseBy(db, 'paymentIntentId', intent.id),
 		paid: intent.status === 'succeeded',
 		awaitingPayment: intent.status === 'processing',
 		amount: intent.amount_received,
@@ -68,26 +77,56 @@ function fulfilPurchase(db: Db, evidence: PaymentEvidence): FulfilResult {
 	if (evidence.amount !== purchase.amount || evidence.currency !== purchase.currency) {
 		const reason = `Paid ${evidence.amount ?? 'no amount'} ${evidence.currency ?? ''} but the purchase costs ${purchase.amount} ${purchase.currency}`;
 		db.update(purchases)
-			.set({ status: 'mismatch', failureReason: reason, amountPaid: evidence.amount, currencyPaid: evidence.currency, paymentIntentId: evidence.paymentIntentId ?? purchase.paymentIntentId, updatedAt: new Date() })
+			.set({
+				status: 'mismatch',
+				failureReason: reason,
+				amountPaid: evidence.amount,
+				currencyPaid: evidence.currency,
+				paymentIntentId: evidence.paymentIntentId ?? purchase.paymentIntentId,
+				updatedAt: new Date()
+			})
 			.where(and(eq(purchases.id, purchaseId), inArray(purchases.status, creditableStates)))
 			.run();
 		return { status: 'mismatch', purchaseId, reason };
 	}
-	const credited = creditPurchase(db, purchase, { from: creditableStates, paymentIntentId: evidence.paymentIntentId, actor: 'system:stripe', reason: `Bought ${purchase.credits} credits` });
+	const credited = creditPurchase(db, purchase, {
+		from: creditableStates,
+		paymentIntentId: evidence.paymentIntentId,
+		actor: 'system:stripe',
+		reason: `Bought ${purchase.credits} credits`
+	});
 	if (credited) return { status: 'credited', purchaseId, credits: purchase.credits };
-	return settledResult(findPurchase(db, purchaseId)!) ?? { status: 'already_credited', purchaseId, credits: purchase.credits };
+	return (
+		settledResult(findPurchase(db, purchaseId)!) ?? {
+			status: 'already_credited',
+			purchaseId,
+			credits: purchase.credits
+		}
+	);
 }
 
 /** The answer for a purchase no payment event can change any more, or null while it is still open. */
 function settledResult(purchase: Purchase): FulfilResult | null {
 	const { id: purchaseId, status, failureReason } = purchase;
-	if (creditedStates.includes(status)) return { status: 'already_credited', purchaseId, credits: purchase.credits };
-	if (status === 'mismatch') return { status: 'needs_review', purchaseId, reason: failureReason ?? 'The payment did not match the price' };
-	if (status === 'rejected') return { status: 'rejected', purchaseId, reason: failureReason ?? 'Rejected by an admin' };
+	if (creditedStates.includes(status))
+		return { status: 'already_credited', purchaseId, credits: purchase.credits };
+	if (status === 'mismatch')
+		return {
+			status: 'needs_review',
+			purchaseId,
+			reason: failureReason ?? 'The payment did not match the price'
+		};
+	if (status === 'rejected')
+		return { status: 'rejected', purchaseId, reason: failureReason ?? 'Rejected by an admin' };
 	return null;
 }
 
-type Credit = { from: PurchaseStatus[]; paymentIntentId: string | null; actor: string; reason: string };
+type Credit = {
+	from: PurchaseStatus[];
+	paymentIntentId: string | null;
+	actor: string;
+	reason: string;
+};
 
 /**
  * The purchase's move to `paid` and its ledger grant (keyed by the purchase id) commit together, so

@@ -15,18 +15,31 @@ function creditsCoveredBy(purchase: Purchase, refunded: number): number {
 	return Math.floor((purchase.credits * refunded) / purchase.amount);
 }
 
-function purchaseOf(db: Db, metadata: Record<string, string> | null, paymentIntent: string | null): Purchase | undefined {
+function purchaseOf(
+	db: Db,
+	metadata: Record<string, string> | null,
+	paymentIntent: string | null
+): Purchase | undefined {
 	if (metadata?.purchase_id) return findPurchase(db, metadata.purchase_id);
 	return paymentIntent ? findPurchaseBy(db, 'paymentIntentId', paymentIntent) : undefined;
 }
 
 /** The credited purchase a refund or dispute takes credits back from, or the outcome when there is none. */
-function reversibleOf(db: Db, object: ChargeFields | DisputeFields, what: 'refund' | 'dispute'): Purchase | HandlerOutcome {
+function reversibleOf(
+	db: Db,
+	object: ChargeFields | DisputeFields,
+	what: 'refund' | 'dispute'
+): Purchase | HandlerOutcome {
 	const purchase = purchaseOf(db, object.metadata, idOf(object.payment_intent));
 	if (!purchase) return { outcome: 'ignored', note: `No purchase of Credits matches this ${what}` };
 	// Thrown so the webhook answers 500 and Stripe retries once the payment events have been handled.
-	if (purchase.status === 'pending' || purchase.status === 'processing') throw new Error(`A ${what} arrived before purchase ${purchase.id} was credited`);
-	if (!creditedStates.includes(purchase.status)) return { outcome: 'ignored', note: `Purchase ${purchase.id} was never credited (${purchase.status}): nothing to take back` };
+	if (purchase.status === 'pending' || purchase.status === 'processing')
+		throw new Error(`A ${what} arrived before purchase ${purchase.id} was credited`);
+	if (!creditedStates.includes(purchase.status))
+		return {
+			outcome: 'ignored',
+			note: `Purchase ${purchase.id} was never credited (${purchase.status}): nothing to take back`
+		};
 	return purchase;
 }
 
@@ -34,9 +47,12 @@ function reversibleOf(db: Db, object: ChargeFields | DisputeFields, what: 'refun
 export function clawBackRefund(db: Db, charge: ChargeFields): HandlerOutcome {
 	const purchase = reversibleOf(db, charge, 'refund');
 	if ('outcome' in purchase) return purchase;
-	if (charge.amount_refunded <= purchase.amountRefunded) return { outcome: 'processed', note: 'refund already applied' };
+	if (charge.amount_refunded <= purchase.amountRefunded)
+		return { outcome: 'processed', note: 'refund already applied' };
 
-	const credits = creditsCoveredBy(purchase, charge.amount_refunded) - creditsCoveredBy(purchase, purchase.amountRefunded);
+	const credits =
+		creditsCoveredBy(purchase, charge.amount_refunded) -
+		creditsCoveredBy(purchase, purchase.amountRefunded);
 	const fully = charge.amount_refunded >= purchase.amount;
 	db.$client
 		.transaction(() => {
@@ -44,10 +60,13 @@ export function clawBackRefund(db: Db, charge: ChargeFields): HandlerOutcome {
 				.set({
 					amountRefunded: charge.amount_refunded,
 					chargeId: charge.id,
-					status: purchase.status === 'disputed' ? 'disputed' : fully ? 'refunded' : 'partially_refunded',
+					status:
+						purchase.status === 'disputed' ? 'disputed' : fully ? 'refunded' : 'partially_refunded',
 					updatedAt: new Date()
 				})
-				.where(and(eq(purchases.id, purchase.id), eq(purchases.amountRefunded, purchase.amountRefunded)))
+				.where(
+					and(eq(purchases.id, purchase.id), eq(purchases.amountRefunded, purchase.amountRefunded))
+				)
 				.run();
 			if (credits > 0) {
 				requireLedgerOk(
@@ -86,14 +105,18 @@ export function clawBackDispute(db: Db, dispute: DisputeFields): HandlerOutcome 
 			idempotencyKey: `dispute:${dispute.id}`
 		})
 	);
-	return { outcome: 'processed', note: applied ? `clawed back ${credits} credits` : 'dispute already applied' };
+	return {
+		outcome: 'processed',
+		note: applied ? `clawed back ${credits} credits` : 'dispute already applied'
+	};
 }
 
 /** `charge.dispute.closed`: a won dispute gives the credits back; a lost one leaves them taken. */
 export function reinstateDispute(db: Db, dispute: DisputeFields): HandlerOutcome {
 	const purchase = reversibleOf(db, dispute, 'dispute');
 	if ('outcome' in purchase) return purchase;
-	if (dispute.status !== 'won') return { outcome: 'processed', note: `dispute ${dispute.status}: credits stay clawed back` };
+	if (dispute.status !== 'won')
+		return { outcome: 'processed', note: `dispute ${dispute.status}: credits stay clawed back` };
 	const credits = purchase.credits - creditsCoveredBy(purchase, purchase.amountRefunded);
 	const restored: PurchaseStatus = purchase.amountRefunded > 0 ? 'partially_refunded' : 'paid';
 	const applied = moveWithCredits(db, purchase.id, ['disputed'], restored, credits, () =>
@@ -108,13 +131,23 @@ export function reinstateDispute(db: Db, dispute: DisputeFields): HandlerOutcome
 			idempotencyKey: `dispute-won:${dispute.id}`
 		})
 	);
-	return { outcome: 'processed', note: applied ? `reinstated ${credits} credits` : 'dispute already closed' };
+	return {
+		outcome: 'processed',
+		note: applied ? `reinstated ${credits} credits` : 'dispute already closed'
+	};
 }
 
 type LedgerWrite = () => Parameters<typeof requireLedgerOk>[0];
 
 /** Moves the purchase's status and writes its ledger transfer in one transaction; false when the status had already moved. */
-function moveWithCredits(db: Db, purchaseId: string, from: PurchaseStatus[], to: PurchaseStatus, credits: number, write: LedgerWrite): boolean {
+function moveWithCredits(
+	db: Db,
+	purchaseId: string,
+	from: PurchaseStatus[],
+	to: PurchaseStatus,
+	credits: number,
+	write: LedgerWrite
+): boolean {
 	return db.$client
 		.transaction(() => {
 			if (!markPurchase(db, purchaseId, from, to)) return false;

@@ -32,7 +32,13 @@ describe('syncPackages', () => {
 			'create price for standard ($39.99 for 500 credits)'
 		]);
 		const price = await stripe.prices.retrieve(first.prices[1].priceId);
-		expect(price).toMatchObject({ lookup_key: 'credits_standard', unit_amount: 3999, currency: 'usd', active: true, product: 'credits_standard' });
+		expect(price).toMatchObject({
+			lookup_key: 'credits_standard',
+			unit_amount: 3999,
+			currency: 'usd',
+			active: true,
+			product: 'credits_standard'
+		});
 		expect(price.metadata.credits).toBe('500');
 
 		const second = await syncPackages(stripe, catalogue);
@@ -42,8 +48,12 @@ describe('syncPackages', () => {
 
 	it('previews a change with --dry-run without touching Stripe', async () => {
 		const { stripe } = harness;
-		const plan = await syncPackages(stripe, [pkg('basic', 1299), pkg('standard', 3999, 500)], { dryRun: true });
-		expect(plan.changes[0]).toMatch(/^would replace price price_\w+ of basic with \$12\.99 for 100 credits$/);
+		const plan = await syncPackages(stripe, [pkg('basic', 1299), pkg('standard', 3999, 500)], {
+			dryRun: true
+		});
+		expect(plan.changes[0]).toMatch(
+			/^would replace price price_\w+ of basic with \$12\.99 for 100 credits$/
+		);
 		const { data } = await stripe.prices.list({ lookup_keys: [lookupKeyOf('basic')] });
 		expect(data[0].unit_amount).toBe(999);
 	});
@@ -52,7 +62,9 @@ describe('syncPackages', () => {
 		const { stripe } = harness;
 		const before = (await stripe.prices.list({ lookup_keys: ['credits_basic'] })).data[0];
 		const result = await syncPackages(stripe, [pkg('basic', 1299), pkg('standard', 3999, 500)]);
-		expect(result.changes).toEqual([`replace price ${before.id} of basic with $12.99 for 100 credits`]);
+		expect(result.changes).toEqual([
+			`replace price ${before.id} of basic with $12.99 for 100 credits`
+		]);
 		const now = (await stripe.prices.list({ lookup_keys: ['credits_basic'] })).data[0];
 		expect(now.id).not.toBe(before.id);
 		expect(now.unit_amount).toBe(1299);

@@ -24,14 +24,39 @@ function recorded(id: string) {
 	return db.select().from(stripeEvents).where(eq(stripeEvents.id, id)).get();
 }
 
-const event = (id: string, type: string, object: unknown) => ({ id, object: 'event', type, data: { object } });
+const event = (id: string, type: string, object: unknown) => ({
+	id,
+	object: 'event',
+	type,
+	data: { object }
+});
 
 describe('a correctly signed but malformed webhook event', () => {
 	it.each([
-		['a checkout session that is null', event('evt_null_session', 'checkout.session.completed', null)],
-		['a payment intent without metadata', event('evt_no_metadata', 'payment_intent.succeeded', { id: 'pi_1', status: 'succeeded', amount_received: 500, currency: 'usd' })],
+		[
+			'a checkout session that is null',
+			event('evt_null_session', 'checkout.session.completed', null)
+		],
+		[
+			'a payment intent without metadata',
+			event('evt_no_metadata', 'payment_intent.succeeded', {
+				id: 'pi_1',
+				status: 'succeeded',
+				amount_received: 500,
+				currency: 'usd'
+			})
+		],
 		['a dispute that is null', event('evt_null_dispute', 'charge.dispute.created', null)],
-		['a refund whose amount is text', event('evt_text_amount', 'charge.refunded', { id: 'ch_1', metadata: {}, payment_intent: 'pi_1', amount_refunded: '100', currency: 'usd' })],
+		[
+			'a refund whose amount is text',
+			event('evt_text_amount', 'charge.refunded', {
+				id: 'ch_1',
+				metadata: {},
+				payment_intent: 'pi_1',
+				amount_refunded: '100',
+				currency: 'usd'
+			})
+		],
 		['an event without a type', { id: 'evt_no_type', data: { object: {} } }],
 		['an event whose type is a number', { id: 'evt_number_type', type: 7, data: { object: {} } }]
 	])('answers 400 and records %s as rejected', (_, body) => {
@@ -49,7 +74,10 @@ describe('a correctly signed but malformed webhook event', () => {
 		['a number', 42],
 		['a string', 'str'],
 		['an event without an id', { type: 'checkout.session.completed', data: { object: {} } }],
-		['an event whose id is a number', { id: 42, type: 'checkout.session.completed', data: { object: {} } }]
+		[
+			'an event whose id is a number',
+			{ id: 42, type: 'checkout.session.completed', data: { object: {} } }
+		]
 	])('answers 400 to %s and records nothing', (_, body) => {
 		const response = deliver(body);
 		expect(response.status).toBe(400);
@@ -60,17 +88,25 @@ describe('a correctly signed but malformed webhook event', () => {
 	it('answers 400 to a signed body that is not JSON', () => {
 		const payload = '{"id": "evt_cut_off"';
 		const signature = stripe.webhooks.generateTestHeaderString({ payload, secret });
-		const response = receiveWebhook(db, payload, signature, secret, (e) => handleStripeEvent(db, e));
+		const response = receiveWebhook(db, payload, signature, secret, (e) =>
+			handleStripeEvent(db, e)
+		);
 		expect(response).toMatchObject({ status: 400, body: { error: { code: 'malformed_event' } } });
 	});
 
 	it('still ignores an unknown type whatever its object', () => {
-		expect(deliver(event('evt_unknown', 'customer.created', null))).toEqual({ status: 200, body: { received: true, outcome: 'ignored' } });
+		expect(deliver(event('evt_unknown', 'customer.created', null))).toEqual({
+			status: 200,
+			body: { received: true, outcome: 'ignored' }
+		});
 	});
 
 	it('answers 200 without changing the record when a processed event is redelivered malformed', () => {
 		expect(deliver(event('evt_seen', 'customer.created', {})).status).toBe(200);
-		expect(deliver(event('evt_seen', 'charge.dispute.created', null))).toMatchObject({ status: 200, body: { duplicate: true, outcome: 'ignored' } });
+		expect(deliver(event('evt_seen', 'charge.dispute.created', null))).toMatchObject({
+			status: 200,
+			body: { duplicate: true, outcome: 'ignored' }
+		});
 		expect(recorded('evt_seen')?.outcome).toBe('ignored');
 	});
 });
@@ -78,12 +114,34 @@ describe('a correctly signed but malformed webhook event', () => {
 describe('a handler that fails', () => {
 	it('answers 500 so that Stripe retries when the database throws', () => {
 		db.insert(users).values({ id: 'u1', email: 'u1@example.com', passwordHash: 'x' }).run();
-		db.insert(purchases).values({ id: 'pur_1', userId: 'u1', packageId: 'standard', credits: 500, amount: 3999, currency: 'usd' }).run();
-		db.$client.exec(`CREATE TRIGGER broken_disk BEFORE UPDATE ON purchases BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`);
-		const session = { id: 'cs_1', metadata: { purchase_id: 'pur_1' }, status: 'complete', payment_status: 'paid', amount_total: 3999, currency: 'usd', payment_intent: 'pi_1' };
+		db.insert(purchases)
+			.values({
+				id: 'pur_1',
+				userId: 'u1',
+				packageId: 'standard',
+				credits: 500,
+				amount: 3999,
+				currency: 'usd'
+			})
+			.run();
+		db.$client.exec(
+			`CREATE TRIGGER broken_disk BEFORE UPDATE ON purchases BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`
+		);
+		const session = {
+			id: 'cs_1',
+			metadata: { purchase_id: 'pur_1' },
+			status: 'complete',
+			payment_status: 'paid',
+			amount_total: 3999,
+			currency: 'usd',
+			payment_intent: 'pi_1'
+		};
 
 		const response = deliver(event('evt_disk', 'checkout.session.completed', session));
-		expect(response).toEqual({ status: 500, body: { error: { code: 'processing_failed', message: 'disk I/O error' } } });
+		expect(response).toEqual({
+			status: 500,
+			body: { error: { code: 'processing_failed', message: 'disk I/O error' } }
+		});
 		expect(recorded('evt_disk')).toMatchObject({ outcome: 'failed', error: 'disk I/O error' });
 	});
 });

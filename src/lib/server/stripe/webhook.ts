@@ -5,13 +5,18 @@ import type { Db } from '../db';
 import { stripeEvents, type EventOutcome } from '../db/schema';
 
 /** `malformed`: the object lacks a field the handler reads; recorded as `rejected` and answered 400. */
-export type HandlerOutcome = { outcome: Extract<EventOutcome, 'processed' | 'ignored' | 'rejected'>; note?: string } | { outcome: 'malformed'; note: string };
+export type HandlerOutcome =
+	| { outcome: Extract<EventOutcome, 'processed' | 'ignored' | 'rejected'>; note?: string }
+	| { outcome: 'malformed'; note: string };
 export type EventHandler = (event: VerifiedEvent) => HandlerOutcome;
 export type WebhookResponse = { status: 200 | 400 | 500; body: Record<string, unknown> };
 
 const eventId = z.object({ id: z.string().min(1) });
 // Only the envelope: each handler checks the fields of `data.object` it reads (see events.ts).
-const eventEnvelope = eventId.extend({ type: z.string().min(1), data: z.object({ object: z.unknown() }).optional() });
+const eventEnvelope = eventId.extend({
+	type: z.string().min(1),
+	data: z.object({ object: z.unknown() }).optional()
+});
 export type VerifiedEvent = z.infer<typeof eventEnvelope>;
 
 // constructEvent only uses the client's crypto helpers, so no key is needed to verify.
@@ -21,14 +26,23 @@ const verifier = new Stripe('sk_test_signature_verification_only');
  * Verifies a webhook delivery and hands each event to `handle` once: a redelivered event that was
  * processed, ignored or rejected answers 200 without running again; one that failed runs again.
  */
-export function receiveWebhook(db: Db, payload: string, signature: string | null, secret: string, handle: EventHandler): WebhookResponse {
+export function receiveWebhook(
+	db: Db,
+	payload: string,
+	signature: string | null,
+	secret: string,
+	handle: EventHandler
+): WebhookResponse {
 	let body: unknown;
 	try {
 		if (!signature) throw new Error('The Stripe-Signature header is missing');
 		body = verifier.webhooks.constructEvent(payload, signature, secret);
 	} catch (error) {
 		if (error instanceof SyntaxError) return malformed('The event is not JSON');
-		return { status: 400, body: { error: { code: 'invalid_signature', message: (error as Error).message } } };
+		return {
+			status: 400,
+			body: { error: { code: 'invalid_signature', message: (error as Error).message } }
+		};
 	}
 
 	// Without an id there is nothing to record the event under.
@@ -36,14 +50,26 @@ export function receiveWebhook(db: Db, payload: string, signature: string | null
 	if (!identified.success) return malformed(describeIssue(identified.error));
 	const { id } = identified.data;
 
-	const previous = db.select({ outcome: stripeEvents.outcome }).from(stripeEvents).where(eq(stripeEvents.id, id)).get();
+	const previous = db
+		.select({ outcome: stripeEvents.outcome })
+		.from(stripeEvents)
+		.where(eq(stripeEvents.id, id))
+		.get();
 	if (previous && previous.outcome !== 'failed' && previous.outcome !== 'processing') {
 		return { status: 200, body: { received: true, duplicate: true, outcome: previous.outcome } };
 	}
 	const event = eventEnvelope.safeParse(body);
 	db.insert(stripeEvents)
-		.values({ id, type: event.success ? event.data.type : '(invalid)', outcome: 'processing', payload })
-		.onConflictDoUpdate({ target: stripeEvents.id, set: { outcome: 'processing', attempts: sql`${stripeEvents.attempts} + 1` } })
+		.values({
+			id,
+			type: event.success ? event.data.type : '(invalid)',
+			outcome: 'processing',
+			payload
+		})
+		.onConflictDoUpdate({
+			target: stripeEvents.id,
+			set: { outcome: 'processing', attempts: sql`${stripeEvents.attempts} + 1` }
+		})
 		.run();
 	if (!event.success) return reject(db, id, describeIssue(event.error));
 
@@ -63,7 +89,9 @@ export function receiveWebhook(db: Db, payload: string, signature: string | null
 export function describeIssue(error: z.ZodError, root?: string): string {
 	const [issue] = error.issues;
 	const path = [root, ...issue.path.map(String)].filter(Boolean).join('.');
-	return path ? `${path}: ${issue.message}` : `The event is not an object with an id and a type: ${issue.message}`;
+	return path
+		? `${path}: ${issue.message}`
+		: `The event is not an object with an id and a type: ${issue.message}`;
 }
 
 function malformed(message: string): WebhookResponse {
@@ -76,5 +104,8 @@ function reject(db: Db, id: string, reason: string): WebhookResponse {
 }
 
 function finish(db: Db, id: string, outcome: EventOutcome, error: string | null) {
-	db.update(stripeEvents).set({ outcome, error, processedAt: new Date() }).where(eq(stripeEvents.id, id)).run();
+	db.update(stripeEvents)
+		.set({ outcome, error, processedAt: new Date() })
+		.where(eq(stripeEvents.id, id))
+		.run();
 }

@@ -27,16 +27,28 @@ const failureStatus: Record<Extract<CheckoutResult, { ok: false }>['code'], numb
 	stripe_error: 502
 };
 
-const buyForm = z.object({ packageId: z.string({ error: 'Choose a package.' }).trim().min(1, 'Choose a package.') });
+const buyForm = z.object({
+	packageId: z.string({ error: 'Choose a package.' }).trim().min(1, 'Choose a package.')
+});
 
 export const actions: Actions = {
 	buy: async (event) => {
 		const user = requireUser(event);
 		const parsed = buyForm.safeParse(Object.fromEntries(await readForm(event.request)));
-		if (!parsed.success) return fail(400, { buy: { packageId: null, message: parsed.error.issues[0].message } });
+		if (!parsed.success)
+			return fail(400, { buy: { packageId: null, message: parsed.error.issues[0].message } });
 
-		const result = await startCheckout(getDb(), getStripe(), user, parsed.data.packageId, event.url.origin);
-		if (!result.ok) return fail(failureStatus[result.code], { buy: { packageId: parsed.data.packageId, message: result.message } });
+		const result = await startCheckout(
+			getDb(),
+			getStripe(),
+			user,
+			parsed.data.packageId,
+			event.url.origin
+		);
+		if (!result.ok)
+			return fail(failureStatus[result.code], {
+				buy: { packageId: parsed.data.packageId, message: result.message }
+			});
 		redirect(303, result.url);
 	}
 };

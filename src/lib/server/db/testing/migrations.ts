@@ -1,7 +1,13 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-type JournalEntry = { idx: number; version: string; when: number; tag: string; breakpoints: boolean };
+type JournalEntry = {
+	idx: number;
+	version: string;
+	when: number;
+	tag: string;
+	breakpoints: boolean;
+};
 
 /** A copy of the project's migrations in `dir`, its journal's entries changed by `edit`: for migrating old databases. */
 export function copyMigrations(dir: string, edit: (entries: JournalEntry[]) => JournalEntry[]) {

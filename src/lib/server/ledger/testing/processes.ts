@@ -7,10 +7,19 @@ const worker = fileURLToPath(new URL('./spend-worker.ts', import.meta.url));
 export type Tally = { spent: number; replayed: number; insufficient: number; other: string[] };
 
 /** Starts a spend worker process; resolves `ready` once it has opened the database. */
-export function startSpendWorker(file: string, userId: string, attempts: number, keyPrefix: string) {
-	const child = spawn(process.execPath, ['--import', 'tsx', worker, file, userId, String(attempts), keyPrefix], {
-		stdio: ['pipe', 'pipe', 'inherit']
-	});
+export function startSpendWorker(
+	file: string,
+	userId: string,
+	attempts: number,
+	keyPrefix: string
+) {
+	const child = spawn(
+		process.execPath,
+		['--import', 'tsx', worker, file, userId, String(attempts), keyPrefix],
+		{
+			stdio: ['pipe', 'pipe', 'inherit']
+		}
+	);
 	let output = '';
 	child.stdout.setEncoding('utf8');
 	const ready = new Promise<void>((resolve) => {

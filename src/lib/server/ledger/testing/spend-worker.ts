@@ -12,7 +12,12 @@ const ledger = createLedger(db);
 process.stdin.once('data', () => {
 	const tally = { spent: 0, replayed: 0, insufficient: 0, other: [] as string[] };
 	for (let i = 0; i < Number(attempts); i++) {
-		const result = ledger.spend({ userId, amount: 1, actor: 'worker', idempotencyKey: `${prefix}-${i}` });
+		const result = ledger.spend({
+			userId,
+			amount: 1,
+			actor: 'worker',
+			idempotencyKey: `${prefix}-${i}`
+		});
 		if (result.ok) tally[result.replayed ? 'replayed' : 'spent']++;
 		else if (result.error.code === 'insufficient_credits') tally.insufficient++;
 		else tally.other.push(result.error.code);

@@ -4,9 +4,11 @@ import { getLedger } from '$lib/server/credits';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = ({ locals, url }) => {
-	if (!locals.user) return apiError(401, 'unauthorized', 'Sign in, or send an API key as a Bearer token.');
+	if (!locals.user)
+		return apiError(401, 'unauthorized', 'Sign in, or send an API key as a Bearer token.');
 	const userId = url.searchParams.get('user_id') ?? locals.user.id;
-	if (userId !== locals.user.id) return apiError(403, 'forbidden', 'A session may only read its own balance.', 'user_id');
+	if (userId !== locals.user.id)
+		return apiError(403, 'forbidden', 'A session may only read its own balance.', 'user_id');
 	const { balance, available } = getLedger().balance(userId);
 	return json({ balance, available });
 };

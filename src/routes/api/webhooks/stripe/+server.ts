@@ -8,8 +8,12 @@ import type { RequestHandler } from './$types';
 export const POST: RequestHandler = async ({ request }) => {
 	const payload = await request.text();
 	const db = getDb();
-	const { status, body } = receiveWebhook(db, payload, request.headers.get('stripe-signature'), getConfig().stripeWebhookSecret, (event) =>
-		handleStripeEvent(db, event)
+	const { status, body } = receiveWebhook(
+		db,
+		payload,
+		request.headers.get('stripe-signature'),
+		getConfig().stripeWebhookSecret,
+		(event) => handleStripeEvent(db, event)
 	);
 	return json(body, { status });
 };

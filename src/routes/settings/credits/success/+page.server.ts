@@ -10,6 +10,10 @@ export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
 	const sessionId = event.url.searchParams.get('session_id') ?? '';
 	const result = await confirmCheckout(getDb(), getStripe(), user.id, sessionId);
-	if (result.status === 'not_found') error(404, 'We could not find that checkout. If you were charged, your credits will still arrive.');
+	if (result.status === 'not_found')
+		error(
+			404,
+			'We could not find that checkout. If you were charged, your credits will still arrive.'
+		);
 	return { result, balance: getLedger().balance(user.id) };
 };
