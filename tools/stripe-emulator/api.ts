@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { API_VERSION, type Emulator, type Origin } from './emulator';
 import { ApiError } from './errors';
 import type { FormObject } from './form';
-import { parseBody, readBody, sendJson } from './http';
+import { parseBody, readBody } from './http';
 import { createId } from './ids';
 import { matchRoute, type Route } from './router';
 
