@@ -5,7 +5,7 @@ import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = ({ locals, url }) => {
 	if (!locals.user)
-		return apiError(401, 'unauthorized', 'Sign in, or send an API key as a Bearer token.');
+		return apiError(401, 'unauthorized', 'Sign in to read your balance.');
 	const userId = url.searchParams.get('user_id') ?? locals.user.id;
 	if (userId !== locals.user.id)
 		return apiError(403, 'forbidden', 'A session may only read its own balance.', 'user_id');
