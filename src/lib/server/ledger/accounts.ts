@@ -12,14 +12,14 @@ export type AccountState = {
 	/** Drawn from the current lot by spends, not yet subtracted from its `remaining`. */
 	currentLotDrawn: number;
 	/** The current lot's stored remaining − held, as read (null without a current lot). */
-	currentLotFree: number | null;
+	currentLotUnheld: number | null;
 };
 
 export function availableOf(account: AccountState) {
 	return account.balance - account.pending;
 }
 
-/** Debt is what a clawback took beyond the free credits: it shows as negative available. */
+/** Debt is what a clawback took beyond the unheld credits: it shows as negative available. */
 export function debtOf(available: number) {
 	return Math.max(0, -available);
 }
@@ -28,8 +28,8 @@ type AccountRow = [number, number, number, number | null, number | null, number 
 
 function accountOf(row: AccountRow | undefined): AccountState | undefined {
 	if (!row) return undefined;
-	const [id, balance, pending, nextExpiryAt, lastTransferId, currentLotId, currentLotDrawn, currentLotFree] = row;
-	return { id, balance, pending, nextExpiryAt, lastTransferId, currentLotId, currentLotDrawn, currentLotFree };
+	const [id, balance, pending, nextExpiryAt, lastTransferId, currentLotId, currentLotDrawn, currentLotUnheld] = row;
+	return { id, balance, pending, nextExpiryAt, lastTransferId, currentLotId, currentLotDrawn, currentLotUnheld };
 }
 
 export function findAccount(ctx: Context, userId: string) {
@@ -54,7 +54,7 @@ export function openAccount(ctx: Context, userId: string): AccountState {
 		lastTransferId: null,
 		currentLotId: null,
 		currentLotDrawn: 0,
-		currentLotFree: null
+		currentLotUnheld: null
 	};
 }
 
@@ -68,7 +68,7 @@ export function settleCurrentLot(ctx: Context, account: AccountState) {
 	ctx.sql.forgetCurrentLot.run(account.id);
 	account.currentLotId = null;
 	account.currentLotDrawn = 0;
-	account.currentLotFree = null;
+	account.currentLotUnheld = null;
 	return account;
 }
 

@@ -17,7 +17,7 @@ export const spendOrder = 'expires_at IS NULL, expires_at, category, id';
 
 function prepareStatements(sqlite: Database.Database) {
 	const prepare = (source: string) => sqlite.prepare(source);
-	const openLots = `SELECT id, remaining - held AS free FROM lots WHERE account_id = ? AND remaining > held
+	const openLots = `SELECT id, remaining - held AS unheld FROM lots WHERE account_id = ? AND remaining > held
 		ORDER BY ${spendOrder}`;
 	// In AccountState's field order, read as arrays (accountOf): cheaper than better-sqlite3's row objects.
 	const account = `id, credits_posted - debits_posted, debits_pending, next_expiry_at, last_transfer_id, current_lot_id,
@@ -49,7 +49,7 @@ function prepareStatements(sqlite: Database.Database) {
 		openLots: prepare(openLots),
 		firstOpenLot: prepare(`${openLots} LIMIT 1`),
 		dueLots: prepare(
-			'SELECT id, remaining, remaining - held AS free FROM lots WHERE account_id = ? AND expires_at <= ? AND remaining > held ORDER BY id'
+			'SELECT id, remaining, remaining - held AS unheld FROM lots WHERE account_id = ? AND expires_at <= ? AND remaining > held ORDER BY id'
 		),
 		insertLot: prepare(`INSERT INTO lots (account_id, transfer_id, category, amount, remaining, expires_at, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`),

@@ -12,7 +12,7 @@ export type BalanceSummary = {
 	/** balance minus credits on hold; negative while the account is in debt */
 	available: number;
 	onHold: number;
-	/** free credits whose lots expire within 30 days */
+	/** unheld credits whose lots expire within 30 days */
 	expiringSoon: number;
 	debt: number;
 };

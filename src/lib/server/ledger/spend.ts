@@ -69,5 +69,5 @@ export function spend(ctx: Context, input: SpendInput): Result<Posted> {
 function fitsCurrentLot(ctx: Context, account: AccountState, amount: number) {
 	if (account.currentLotId === null || availableOf(account) < amount) return false;
 	if (account.nextExpiryAt !== null && account.nextExpiryAt <= ctx.now()) return false;
-	return account.currentLotFree! - account.currentLotDrawn >= amount;
+	return account.currentLotUnheld! - account.currentLotDrawn >= amount;
 }

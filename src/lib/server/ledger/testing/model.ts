@@ -143,7 +143,7 @@ export class LedgerModel {
 		return this.lots.filter((lot) => lot.user === user);
 	}
 
-	/** Lots with free credits in spend order: soonest expiry, free before paid, oldest; `first` first. */
+	/** Lots with unheld credits in spend order: soonest expiry, free before paid, oldest; `first` first. */
 	private pick(user: string, amount: number, first?: Lot): [Lot, number][] {
 		const rank = (lot: Lot) => [lot.expiresAt === null ? 1 : 0, lot.expiresAt ?? 0, lot.category === 'free' ? 0 : 1, lot.id];
 		const lots = this.userLots(user)
@@ -180,8 +180,8 @@ export class LedgerModel {
 
 	/** Credits beyond what is available pay the debt. */
 	private settle(user: string) {
-		const free = this.userLots(user).reduce((sum, lot) => sum + lot.remaining - lot.held, 0);
-		const excess = free - Math.max(0, this.available(user));
+		const unheld = this.userLots(user).reduce((sum, lot) => sum + lot.remaining - lot.held, 0);
+		const excess = unheld - Math.max(0, this.available(user));
 		for (const [lot, take] of this.pick(user, excess)) lot.remaining -= take;
 	}
 }
