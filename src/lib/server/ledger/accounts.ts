@@ -38,13 +38,13 @@ export function findAccount(ctx: Context, userId: string) {
 
 /** The account by id, its current lot written back: for any operation but a spend. */
 export function reloadAccount(ctx: Context, id: number) {
-	return settleCurrentLot(ctx, accountOf(ctx.sql.accountById.get(id) as AccountRow)!);
+	return writeBackCurrentLot(ctx, accountOf(ctx.sql.accountById.get(id) as AccountRow)!);
 }
 
 /** The user's account (created if new), its current lot written back: for any operation but a spend. */
 export function openAccount(ctx: Context, userId: string): AccountState {
 	const found = findAccount(ctx, userId);
-	if (found) return settleCurrentLot(ctx, found);
+	if (found) return writeBackCurrentLot(ctx, found);
 	const id = Number(ctx.sql.insertAccount.run(userId, ctx.now()).lastInsertRowid);
 	return {
 		id,
@@ -62,7 +62,7 @@ export function openAccount(ctx: Context, userId: string): AccountState {
  * Writes what spends drew from the current lot into the lot row and forgets the current lot, so lots
  * read true. Every operation but a spend starts with this: only spends may move the current lot.
  */
-export function settleCurrentLot(ctx: Context, account: AccountState) {
+export function writeBackCurrentLot(ctx: Context, account: AccountState) {
 	if (account.currentLotId === null) return account;
 	if (account.currentLotDrawn > 0) ctx.sql.consumeLot.run(account.currentLotDrawn, account.currentLotId);
 	ctx.sql.forgetCurrentLot.run(account.id);

@@ -67,7 +67,7 @@ function prepareStatements(sqlite: Database.Database) {
 		insertHold: prepare('INSERT INTO holds (account_id, amount, expires_at, created_at) VALUES (?, ?, ?, ?)'),
 		holdById: prepare(`SELECT holds.id, holds.account_id AS accountId, accounts.user_id AS userId, holds.amount, holds.status
 			FROM holds JOIN accounts ON accounts.id = holds.account_id WHERE holds.id = ?`),
-		resolveHold: prepare('UPDATE holds SET status = ?, captured_amount = ?, resolved_at = ? WHERE id = ?'),
+		markHoldResolved: prepare('UPDATE holds SET status = ?, captured_amount = ?, resolved_at = ? WHERE id = ?'),
 		dueHolds: prepare(
 			`SELECT id FROM holds WHERE account_id = ? AND status = 'pending' AND expires_at <= ? ORDER BY id`
 		).pluck(),

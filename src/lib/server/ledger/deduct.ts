@@ -7,8 +7,8 @@ import { consumeLots, planDraw } from './lots';
 import { postedOf, replayOf, type Posted } from './results';
 import { findSpendable } from './spendable';
 
-type Common = { userId: string; amount: number; reference?: string | null; actor: string; idempotencyKey: string };
-export type ClawbackInput = Common & {
+type DeductionInput = { userId: string; amount: number; reference?: string | null; actor: string; idempotencyKey: string };
+export type ClawbackInput = DeductionInput & {
 	code: 'refund' | 'dispute';
 	/** Take from this lot first... */
 	fromLotId?: number;
@@ -16,7 +16,7 @@ export type ClawbackInput = Common & {
 	fromLotReference?: string;
 	reason?: string | null;
 };
-export type AdjustInput = Common & {
+export type AdjustInput = DeductionInput & {
 	reason: string;
 	/** Deduct even beyond the available credits, leaving the account in debt. */
 	force?: boolean;

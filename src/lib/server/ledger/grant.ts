@@ -3,7 +3,7 @@ import type { Context } from './context';
 import { checkAmount, checkFuture, checkKey, fail, type Result } from './errors';
 import { expireIfDue } from './expire';
 import { findPrior, hashRequest, isFailure } from './idempotency';
-import { settleDebt } from './lots';
+import { repayDebt } from './lots';
 import { postedOf, replayOf, type Posted } from './results';
 import { lotCategories, type LotCategory, type SystemAccountKind } from './schema';
 
@@ -59,7 +59,7 @@ export function grant(ctx: Context, input: GrantInput): Result<GrantResult> {
 		);
 		if (expiry !== null) lowerNextExpiry(ctx, account, expiry);
 		const result = postedOf(transferId, account);
-		settleDebt(ctx, account);
+		repayDebt(ctx, account);
 		return { ok: true, ...result, lotId };
 	});
 }

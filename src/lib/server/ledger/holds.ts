@@ -1,11 +1,11 @@
 import { lowerNextExpiry, post, reloadAccount, type AccountState } from './accounts';
 import type { Context } from './context';
 import { checkAmount, checkFuture, checkKey, fail, type Failure, type Result } from './errors';
-import { expireIfDue, tidyAccount } from './expire';
+import { expireIfDue, expireLotsAndRepayDebt } from './expire';
 import { findPrior, hashRequest, isFailure } from './idempotency';
 import { planExactDraw, reserveLots } from './lots';
 import { postedOf, replayOf, type Posted } from './results';
-import { findHold, settleHold, type HoldRow, type Settlement } from './settle-hold';
+import { findHold, resolveHold, type HoldRow, type HoldResolution } from './resolve-hold';
 import { findSpendable } from './spendable';
 
 export type HoldInput = {
@@ -73,8 +73,8 @@ export function capture(ctx: Context, input: CaptureInput): Result<CaptureResult
 		if (captured > found.hold.amount) {
 			return fail('invalid_amount', `cannot capture ${captured} credits of a hold of ${found.hold.amount}`);
 		}
-		const settled = resolve(ctx, found, { status: 'captured', captured, key, hash, reason: input.reason, actor: input.actor });
-		return { ok: true, ...settled, holdId, captured, released: found.hold.amount - captured };
+		const resolved = resolvePendingHold(ctx, found, { status: 'captured', captured, key, hash, reason: input.reason, actor: input.actor });
+		return { ok: true, ...resolved, holdId, captured, released: found.hold.amount - captured };
 	});
 }
 
@@ -88,8 +88,8 @@ export function release(ctx: Context, input: ReleaseInput): Result<HoldResult> {
 		if (prior) return isFailure(prior) ? prior : { ok: true, ...replayOf(prior), holdId };
 		const found = findPendingHold(ctx, input);
 		if (isFailure(found)) return found;
-		const settled = resolve(ctx, found, { status: 'released', captured: 0, key, hash, reason: input.reason, actor: input.actor });
-		return { ok: true, ...settled, holdId };
+		const resolved = resolvePendingHold(ctx, found, { status: 'released', captured: 0, key, hash, reason: input.reason, actor: input.actor });
+		return { ok: true, ...resolved, holdId };
 	});
 }
 
@@ -108,8 +108,8 @@ function findPendingHold(ctx: Context, input: ReleaseInput): PendingHold | Failu
 
 type PendingHold = { hold: HoldRow; account: AccountState };
 
-function resolve(ctx: Context, { hold, account }: PendingHold, settlement: Settlement) {
-	const settled = settleHold(ctx, account, hold, settlement);
-	tidyAccount(ctx, account);
-	return { ...settled, replayed: false };
+function resolvePendingHold(ctx: Context, { hold, account }: PendingHold, resolution: HoldResolution) {
+	const resolved = resolveHold(ctx, account, hold, resolution);
+	expireLotsAndRepayDebt(ctx, account);
+	return { ...resolved, replayed: false };
 }

@@ -61,7 +61,7 @@ export function reserveLots(ctx: Context, transferId: number, portions: Portion[
  * Keeps "unheld credits = max(0, available)": credits that come back while the account is in debt
  * (a grant, a released hold) pay the debt first. No transfer: the clawback already moved them.
  */
-export function settleDebt(ctx: Context, account: AccountState) {
+export function repayDebt(ctx: Context, account: AccountState) {
 	const lots = openLots(ctx, account.id);
 	const unheld = lots.reduce((sum, lot) => sum + lot.unheld, 0);
 	let excess = unheld - Math.max(0, availableOf(account));

@@ -52,7 +52,7 @@ export function spend(ctx: Context, input: SpendInput): Result<Posted> {
 			return { ok: true, ...postedOf(transferId, account) };
 		}
 		// The draw fits the first lot in spend order: it becomes the current lot, drawn down by the
-		// account row alone until another operation writes it back (settleCurrentLot).
+		// account row alone until another operation writes it back (writeBackCurrentLot).
 		const [{ lotId }] = portions;
 		account.currentLotId = lotId;
 		account.currentLotDrawn = amount;

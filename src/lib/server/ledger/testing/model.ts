@@ -34,7 +34,7 @@ export class LedgerModel {
 		const lot = { id: this.lots.length + 1, user, category, amount, remaining: amount, held: 0, expiresAt, reference };
 		this.lots.push(lot);
 		const result = this.posted(user, { lotId: lot.id });
-		this.settle(user);
+		this.repayDebt(user);
 		return result;
 	}
 
@@ -78,7 +78,7 @@ export class LedgerModel {
 		hold.status = release ? 'released' : 'captured';
 		const result = this.posted(hold.user, release ? { holdId } : { holdId, captured, released: hold.amount - captured });
 		this.expireLots(hold.user);
-		this.settle(hold.user);
+		this.repayDebt(hold.user);
 		return result;
 	}
 
@@ -167,7 +167,7 @@ export class LedgerModel {
 			hold.status = 'expired';
 		}
 		this.expireLots(user);
-		this.settle(user);
+		this.repayDebt(user);
 	}
 
 	private expireLots(user: string) {
@@ -179,7 +179,7 @@ export class LedgerModel {
 	}
 
 	/** Credits beyond what is available pay the debt. */
-	private settle(user: string) {
+	private repayDebt(user: string) {
 		const unheld = this.userLots(user).reduce((sum, lot) => sum + lot.remaining - lot.held, 0);
 		const excess = unheld - Math.max(0, this.available(user));
 		for (const [lot, take] of this.pick(user, excess)) lot.remaining -= take;
