@@ -5,7 +5,8 @@ import type { TransferCode } from './schema';
 export type AccountState = {
 	id: number;
 	balance: number;
-	pending: number;
+	/** debits_pending: credits reserved by pending holds. */
+	onHold: number;
 	nextExpiryAt: number | null;
 	lastTransferId: number | null;
 	currentLotId: number | null;
@@ -16,7 +17,7 @@ export type AccountState = {
 };
 
 export function availableOf(account: AccountState) {
-	return account.balance - account.pending;
+	return account.balance - account.onHold;
 }
 
 /** Debt is what a clawback took beyond the unheld credits: it shows as negative available. */
@@ -28,8 +29,8 @@ type AccountRow = [number, number, number, number | null, number | null, number 
 
 function accountOf(row: AccountRow | undefined): AccountState | undefined {
 	if (!row) return undefined;
-	const [id, balance, pending, nextExpiryAt, lastTransferId, currentLotId, currentLotDrawn, currentLotUnheld] = row;
-	return { id, balance, pending, nextExpiryAt, lastTransferId, currentLotId, currentLotDrawn, currentLotUnheld };
+	const [id, balance, onHold, nextExpiryAt, lastTransferId, currentLotId, currentLotDrawn, currentLotUnheld] = row;
+	return { id, balance, onHold, nextExpiryAt, lastTransferId, currentLotId, currentLotDrawn, currentLotUnheld };
 }
 
 export function findAccount(ctx: Context, userId: string) {
@@ -49,7 +50,7 @@ export function openAccount(ctx: Context, userId: string): AccountState {
 	return {
 		id,
 		balance: 0,
-		pending: 0,
+		onHold: 0,
 		nextExpiryAt: null,
 		lastTransferId: null,
 		currentLotId: null,
@@ -109,7 +110,7 @@ export function post(ctx: Context, account: AccountState, draft: TransferDraft):
 	const { posted, pending } = effectOf(draft.code, holdId, draft.amount);
 	const [debitId, creditId] = draft.toUser ? [draft.systemId, account.id] : [account.id, draft.systemId];
 	account.balance += draft.toUser ? posted : -posted;
-	account.pending += pending;
+	account.onHold += pending;
 	const id = Number(
 		ctx.sql.insertTransfer.run(
 			debitId,

@@ -32,7 +32,7 @@ export function readBalance(ctx: Context, userId: string): BalanceSummary {
 	const now = ctx.now();
 	const available = availableOf(account);
 	const expiringSoon = ctx.sql.expiringSoon.get(account.id, now, now + soon) as number;
-	return { balance: account.balance, available, onHold: account.pending, expiringSoon, debt: debtOf(available) };
+	return { balance: account.balance, available, onHold: account.onHold, expiringSoon, debt: debtOf(available) };
 }
 
 export type TransferFilter = {

@@ -17,7 +17,7 @@ export function rollUp(ctx: Context): { after: number; through: number } {
 			.pluck()
 			.get() as number;
 		if (through <= after) return { after, through: after };
-		const sums = new Map(Object.values(ctx.system).map((id) => [id, { dp: 0, cp: 0, dpe: 0, cpe: 0 }]));
+		const sums = new Map(Object.values(ctx.system).map((id) => [id, { debitsPosted: 0, creditsPosted: 0, debitsPending: 0, creditsPending: 0 }]));
 		const tail = ctx.sqlite
 			.prepare(`SELECT debit_account_id, credit_account_id, user_account_id, amount, code, hold_id FROM transfers
 				WHERE id > ? AND id <= ?`)
@@ -27,17 +27,17 @@ export function rollUp(ctx: Context): { after: number; through: number } {
 			const { posted, pending } = effectOf(code, holdId, amount);
 			if (debitId !== userAccountId) {
 				const system = sums.get(debitId)!;
-				system.dp += posted;
-				system.dpe += pending;
+				system.debitsPosted += posted;
+				system.debitsPending += pending;
 			} else {
 				const system = sums.get(creditId)!;
-				system.cp += posted;
-				system.cpe += pending;
+				system.creditsPosted += posted;
+				system.creditsPending += pending;
 			}
 		}
-		const update = ctx.sqlite.prepare(`UPDATE accounts SET debits_posted = debits_posted + @dp,
-			credits_posted = credits_posted + @cp, debits_pending = debits_pending + @dpe,
-			credits_pending = credits_pending + @cpe, rolled_up_through = @through WHERE id = @id`);
+		const update = ctx.sqlite.prepare(`UPDATE accounts SET debits_posted = debits_posted + @debitsPosted,
+			credits_posted = credits_posted + @creditsPosted, debits_pending = debits_pending + @debitsPending,
+			credits_pending = credits_pending + @creditsPending, rolled_up_through = @through WHERE id = @id`);
 		for (const [id, counters] of sums) update.run({ id, through, ...counters });
 		return { after, through };
 	});

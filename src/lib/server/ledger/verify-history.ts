@@ -2,14 +2,11 @@ import type Database from 'better-sqlite3';
 import { effectOf } from './accounts';
 import type { SystemAccountKind, TransferCode } from './schema';
 
-type AccountRow = {
+type Counters = { debitsPosted: number; creditsPosted: number; debitsPending: number; creditsPending: number };
+type AccountRow = Counters & {
 	id: number;
 	kind: string;
 	userId: string | null;
-	dp: number;
-	cp: number;
-	dpe: number;
-	cpe: number;
 	lastTransferId: number | null;
 	rolledUpThrough: number | null;
 };
@@ -46,13 +43,13 @@ function counterpartOf(code: TransferCode, holdId: number | null): { kind: Syste
 export function verifyHistory(sqlite: Database.Database, report: (check: string, message: string) => void) {
 	const accounts = new Map<number, AccountRow>();
 	const rows = sqlite
-		.prepare(`SELECT id, kind, user_id AS userId, debits_posted AS dp, credits_posted AS cp,
-			debits_pending AS dpe, credits_pending AS cpe, last_transfer_id AS lastTransferId,
+		.prepare(`SELECT id, kind, user_id AS userId, debits_posted AS debitsPosted,
+			credits_posted AS creditsPosted, debits_pending AS debitsPending, credits_pending AS creditsPending, last_transfer_id AS lastTransferId,
 			rolled_up_through AS rolledUpThrough FROM accounts`)
 		.all() as AccountRow[];
 	for (const row of rows) accounts.set(row.id, row);
-	const zero = () => ({ dp: 0, cp: 0, dpe: 0, cpe: 0 });
-	const sums = new Map(rows.map((row) => [row.id, { ...zero(), balance: 0, pending: 0, last: null as number | null }]));
+	const zero = () => ({ debitsPosted: 0, creditsPosted: 0, debitsPending: 0, creditsPending: 0 });
+	const sums = new Map(rows.map((row) => [row.id, { ...zero(), balance: 0, onHold: 0, last: null as number | null }]));
 	// What system accounts gained after their roll-up: the part their stored counters do not show yet.
 	const tails = new Map(rows.map((row) => [row.id, zero()]));
 	const iterator = sqlite
@@ -73,22 +70,22 @@ export function verifyHistory(sqlite: Database.Database, report: (check: string,
 		const rolledUp = id <= (accounts.get(systemId)!.rolledUpThrough ?? 0);
 		const debit = (debitId === systemId && !rolledUp ? tails : sums).get(debitId)!;
 		const credit = (creditId === systemId && !rolledUp ? tails : sums).get(creditId)!;
-		debit.dp += posted;
-		debit.dpe += pending;
-		credit.cp += posted;
-		credit.cpe += pending;
+		debit.debitsPosted += posted;
+		debit.debitsPending += pending;
+		credit.creditsPosted += posted;
+		credit.creditsPending += pending;
 		const state = sums.get(userAccountId)!;
 		if (prevId !== state.last) {
 			report('history_chain', `transfer ${id} links to ${prevId ?? 'nothing'}, but the account's previous transfer is ${state.last ?? 'none'}`);
 		}
 		state.last = id;
 		state.balance += expected.toUser ? posted : -posted;
-		state.pending += pending;
-		const available = state.balance - state.pending;
+		state.onHold += pending;
+		const available = state.balance - state.onHold;
 		if (balanceAfter !== state.balance || availableAfter !== available) {
 			report('balance_after', `transfer ${id} records balance ${balanceAfter}/available ${availableAfter}, replay gives ${state.balance}/${available}`);
 			state.balance = balanceAfter;
-			state.pending = balanceAfter - availableAfter;
+			state.onHold = balanceAfter - availableAfter;
 		}
 		if ((code === 'spend' || code === 'hold') && available < 0) {
 			report('overspend', `transfer ${id} (${code}) left user ${user.userId} with ${available} available`);
@@ -97,21 +94,25 @@ export function verifyHistory(sqlite: Database.Database, report: (check: string,
 	const total = { posted: 0, pending: 0 };
 	for (const [id, sum] of sums) {
 		const row = accounts.get(id)!;
-		if (row.dp !== sum.dp || row.cp !== sum.cp || row.dpe !== sum.dpe || row.cpe !== sum.cpe) {
+		if (countersOf(row) !== countersOf(sum)) {
 			report(
 				'counters',
-				`account ${id} (${row.userId ?? row.kind}) counters ${row.dp}/${row.cp}/${row.dpe}/${row.cpe} ` +
-					`(debits/credits posted, debits/credits pending) but its transfers sum to ${sum.dp}/${sum.cp}/${sum.dpe}/${sum.cpe}`
+				`account ${id} (${row.userId ?? row.kind}) counters ${countersOf(row)} ` +
+					`(debits/credits posted, debits/credits pending) but its transfers sum to ${countersOf(sum)}`
 			);
 		}
 		if (row.kind === 'user' && row.lastTransferId !== sum.last) {
 			report('history_chain', `account ${id} (${row.userId}) starts its history at ${row.lastTransferId ?? 'nothing'}, not at ${sum.last ?? 'none'}`);
 		}
 		const tail = tails.get(id)!;
-		total.posted += row.cp + tail.cp - row.dp - tail.dp;
-		total.pending += row.cpe + tail.cpe - row.dpe - tail.dpe;
+		total.posted += row.creditsPosted + tail.creditsPosted - row.debitsPosted - tail.debitsPosted;
+		total.pending += row.creditsPending + tail.creditsPending - row.debitsPending - tail.debitsPending;
 	}
 	if (total.posted !== 0 || total.pending !== 0) {
 		report('zero_sum', `accounts do not sum to zero: posted ${total.posted}, pending ${total.pending}`);
 	}
+}
+
+function countersOf(counters: Counters) {
+	return `${counters.debitsPosted}/${counters.creditsPosted}/${counters.debitsPending}/${counters.creditsPending}`;
 }

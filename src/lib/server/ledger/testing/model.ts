@@ -12,7 +12,7 @@ export class LedgerModel {
 	now = 0;
 	lots: Lot[] = [];
 	holds: Hold[] = [];
-	accounts = new Map<string, { balance: number; pending: number }>();
+	accounts = new Map<string, { balance: number; onHold: number }>();
 	private keys = new Map<string, { signature: string; result: ModelResult }>();
 
 	/** Idempotency: replays a stored success, refuses a reused key, or runs and stores a success. */
@@ -52,7 +52,7 @@ export class LedgerModel {
 		if (refused) return refused;
 		const portions = this.pick(user, amount);
 		for (const [lot, take] of portions) lot.held += take;
-		this.accounts.get(user)!.pending += amount;
+		this.accounts.get(user)!.onHold += amount;
 		this.holds.push({ id: this.holds.length + 1, user, amount, expiresAt, status: 'pending', portions });
 		return this.posted(user, { holdId: this.holds.length });
 	}
@@ -73,7 +73,7 @@ export class LedgerModel {
 			left -= take;
 		}
 		const account = this.accounts.get(hold.user)!;
-		account.pending -= hold.amount;
+		account.onHold -= hold.amount;
 		account.balance -= captured;
 		hold.status = release ? 'released' : 'captured';
 		const result = this.posted(hold.user, release ? { holdId } : { holdId, captured, released: hold.amount - captured });
@@ -108,22 +108,22 @@ export class LedgerModel {
 	read(user: string) {
 		if (!this.accounts.has(user)) return { balance: 0, available: 0, onHold: 0, expiringSoon: 0, debt: 0 };
 		this.expire(user);
-		const { balance, pending } = this.accounts.get(user)!;
+		const { balance, onHold } = this.accounts.get(user)!;
 		const expiringSoon = this.userLots(user)
 			.filter((lot) => lot.expiresAt !== null && lot.expiresAt > this.now && lot.expiresAt <= this.now + soon)
 			.reduce((sum, lot) => sum + lot.remaining - lot.held, 0);
-		const available = balance - pending;
-		return { balance, available, onHold: pending, expiringSoon, debt: Math.max(0, -available) };
+		const available = balance - onHold;
+		return { balance, available, onHold, expiringSoon, debt: Math.max(0, -available) };
 	}
 
 	private open(user: string) {
-		if (!this.accounts.has(user)) this.accounts.set(user, { balance: 0, pending: 0 });
+		if (!this.accounts.has(user)) this.accounts.set(user, { balance: 0, onHold: 0 });
 		return this.accounts.get(user)!;
 	}
 
 	private available(user: string) {
 		const account = this.accounts.get(user)!;
-		return account.balance - account.pending;
+		return account.balance - account.onHold;
 	}
 
 	private refuse(user: string, amount: number): ModelResult | null {
@@ -163,7 +163,7 @@ export class LedgerModel {
 		for (const hold of this.holds) {
 			if (hold.user !== user || hold.status !== 'pending' || hold.expiresAt > this.now) continue;
 			for (const [lot, portion] of hold.portions) lot.held -= portion;
-			this.accounts.get(user)!.pending -= hold.amount;
+			this.accounts.get(user)!.onHold -= hold.amount;
 			hold.status = 'expired';
 		}
 		this.expireLots(user);
