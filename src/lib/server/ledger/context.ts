@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { SystemAccountKind } from './schema';
+import { lotCategoryRank, type SystemAccountKind } from './schema';
 
 export type Context = {
 	sqlite: Database.Database;
@@ -12,8 +12,12 @@ export type Context = {
 
 export type Statements = ReturnType<typeof prepareStatements>;
 
-// Spend order: soonest expiry first (never-expiring last), then free before paid, then oldest.
-export const spendOrder = 'expires_at IS NULL, expires_at, category, id';
+const categoryRank = `CASE category ${Object.entries(lotCategoryRank)
+	.map(([category, rank]) => `WHEN '${category}' THEN ${rank}`)
+	.join(' ')} END`;
+
+// Spend order: soonest expiry first (never-expiring last), then by category rank, then oldest.
+const spendOrder = `expires_at IS NULL, expires_at, ${categoryRank}, id`;
 
 function prepareStatements(sqlite: Database.Database) {
 	const prepare = (source: string) => sqlite.prepare(source);

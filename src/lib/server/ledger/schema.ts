@@ -26,6 +26,8 @@ export const transferCodes = [
 ] as const;
 
 export const lotCategories = ['paid', 'free'] as const;
+/** Among lots that expire at the same time, spends take the lower rank first: free credits before paid. */
+export const lotCategoryRank: Record<(typeof lotCategories)[number], number> = { free: 0, paid: 1 };
 export const holdStatuses = ['pending', 'captured', 'released', 'expired'] as const;
 
 const timestamp = (name: string) => integer(name, { mode: 'timestamp_ms' });
@@ -164,8 +166,8 @@ export const lots = sqliteTable(
 		createdAt: timestamp('created_at').notNull()
 	},
 	(t) => [
-		// The spend order, so a spend reads lots without sorting. Not partial (WHERE remaining > held) on
-		// purpose: such an index would be rewritten by every spend, one more page per commit.
+		// An account's lots by expiry, as the spend order reads them (its category rank is sorted per read:
+		// an account has few open lots). Not partial (WHERE remaining > held): every spend would rewrite it.
 		index('lots_spend_order_idx').on(t.accountId, sql`expires_at IS NULL`, t.expiresAt, t.category, t.id),
 		check('lots_category_check', oneOf('category', lotCategories)),
 		check('lots_amount_check', sql`amount > 0`),
