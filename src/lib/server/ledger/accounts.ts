@@ -1,5 +1,6 @@
 import type { Context } from './context';
 import type { TransferCode } from './schema';
+import { effectOf, ruleOf } from './transfer-codes';
 
 /** A user account as a transaction sees it; post() keeps it current and writes it back. */
 export type AccountState = {
@@ -73,26 +74,11 @@ export function writeBackCurrentLot(ctx: Context, account: AccountState) {
 	return account;
 }
 
-/**
- * How a transfer moves its two accounts. Holds are pending transfers: `hold` reserves, `capture` posts
- * (and un-reserves) part of it, `release` and `expire` with a hold un-reserve the rest.
- */
-export function effectOf(code: TransferCode, holdId: number | null, amount: number) {
-	if (holdId === null) return { posted: amount, pending: 0 };
-	if (code === 'hold') return { posted: 0, pending: amount };
-	if (code === 'capture') return { posted: amount, pending: -amount };
-	return { posted: 0, pending: -amount };
-}
-
 export type TransferDraft = {
 	code: TransferCode;
 	amount: number;
-	/** The system account on the other side. */
-	systemId: number;
 	/** The one lot the whole amount is drawn from, when recorded on the transfer instead of in allocations. */
 	lotId?: number | null;
-	/** Credits move into the user account (grants) rather than out of it. */
-	toUser?: boolean;
 	holdId?: number | null;
 	key: string;
 	hash?: string | null;
@@ -102,14 +88,17 @@ export type TransferDraft = {
 };
 
 /**
- * Writes one transfer and the user account (its counters, history head and current lot); returns the
+ * Writes one transfer (against the system account its code names) and the user account (its counters, history head and current lot); returns the
  * transfer id. The system account's counters catch up in rollUp().
  */
 export function post(ctx: Context, account: AccountState, draft: TransferDraft): number {
 	const holdId = draft.holdId ?? null;
-	const { posted, pending } = effectOf(draft.code, holdId, draft.amount);
-	const [debitId, creditId] = draft.toUser ? [draft.systemId, account.id] : [account.id, draft.systemId];
-	account.balance += draft.toUser ? posted : -posted;
+	const rule = ruleOf(draft.code, holdId);
+	const { posted, pending } = effectOf(rule, draft.amount);
+	const toUser = rule.userSide === 'credit';
+	const systemId = ctx.system[rule.system];
+	const [debitId, creditId] = toUser ? [systemId, account.id] : [account.id, systemId];
+	account.balance += toUser ? posted : -posted;
 	account.onHold += pending;
 	const id = Number(
 		ctx.sql.insertTransfer.run(
@@ -131,8 +120,8 @@ export function post(ctx: Context, account: AccountState, draft: TransferDraft):
 			ctx.now()
 		).lastInsertRowid
 	);
-	const [debits, credits] = draft.toUser ? [0, posted] : [posted, 0];
-	const [debitsPending, creditsPending] = draft.toUser ? [0, pending] : [pending, 0];
+	const [debits, credits] = toUser ? [0, posted] : [posted, 0];
+	const [debitsPending, creditsPending] = toUser ? [0, pending] : [pending, 0];
 	ctx.sql.writeAccount.run(
 		debits,
 		credits,

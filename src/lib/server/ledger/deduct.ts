@@ -42,7 +42,7 @@ export function clawback(ctx: Context, input: ClawbackInput): Result<DeductResul
 			return fail('invalid_request', `lot ${fromLotId} does not belong to this user`);
 		}
 		const firstLotId = fromLotId ?? findLotByReference(ctx, account.id, fromLotReference);
-		const draft = { code, amount, systemId: ctx.system.clawed_back, key, hash, reference, reason, actor };
+		const draft = { code, amount, key, hash, reference, reason, actor };
 		return { ok: true, ...deduct(ctx, account, draft, firstLotId) };
 	});
 }
@@ -61,7 +61,7 @@ export function adjust(ctx: Context, input: AdjustInput): Result<DeductResult> {
 		const account = force ? openAccount(ctx, userId) : findSpendable(ctx, userId, amount);
 		if (isFailure(account)) return account;
 		if (force) expireIfDue(ctx, account);
-		const draft = { code: 'adjust' as const, amount, systemId: ctx.system.adjusted, key, hash, reference, reason, actor };
+		const draft = { code: 'adjust' as const, amount, key, hash, reference, reason, actor };
 		return { ok: true, ...deduct(ctx, account, draft, null) };
 	});
 }

@@ -5,16 +5,8 @@ import { expireIfDue } from './expire';
 import { findPrior, hashRequest, isFailure } from './idempotency';
 import { repayDebt } from './lots';
 import { postedOf, replayOf, type Posted } from './results';
-import { lotCategories, type LotCategory, type SystemAccountKind } from './schema';
-
-export type GrantCode = 'purchase' | 'grant' | 'reinstate';
-
-/** Where granted credits come from: a purchase, a gift or bonus, or a dispute won back. */
-const issuers: Record<GrantCode, SystemAccountKind> = {
-	purchase: 'issued_purchase',
-	grant: 'issued_grant',
-	reinstate: 'clawed_back'
-};
+import { lotCategories, type LotCategory } from './schema';
+import { grantCodes, isGrantCode, type GrantCode } from './transfer-codes';
 
 export type GrantInput = {
 	userId: string;
@@ -37,7 +29,7 @@ export function grant(ctx: Context, input: GrantInput): Result<GrantResult> {
 		checkAmount(input.amount) ??
 		checkKey(input.idempotencyKey) ??
 		(lotCategories.includes(category) ? null : fail('invalid_request', `category must be paid or free`)) ??
-		(Object.hasOwn(issuers, code) ? null : fail('invalid_request', `code must be one of ${Object.keys(issuers).join(', ')}`));
+		(isGrantCode(code) ? null : fail('invalid_request', `code must be one of ${grantCodes.join(', ')}`));
 	if (invalid) return invalid;
 	return ctx.immediate(() => {
 		const { userId, amount, reason = null, reference = null, actor, idempotencyKey: key } = input;
@@ -51,8 +43,7 @@ export function grant(ctx: Context, input: GrantInput): Result<GrantResult> {
 		if (past) return past;
 		const account = openAccount(ctx, userId);
 		expireIfDue(ctx, account);
-		const systemId = ctx.system[issuers[code]];
-		const transferId = post(ctx, account, { code, amount, systemId, toUser: true, key, hash, reference, reason, actor });
+		const transferId = post(ctx, account, { code, amount, key, hash, reference, reason, actor });
 		const now = ctx.now();
 		const lotId = Number(
 			ctx.sql.insertLot.run(account.id, transferId, category, amount, amount, expiry, now).lastInsertRowid

@@ -47,7 +47,7 @@ export function hold(ctx: Context, input: HoldInput): Result<HoldResult> {
 		if (isFailure(account)) return account;
 		const holdId = Number(ctx.sql.insertHold.run(account.id, amount, expiresAt.getTime(), ctx.now()).lastInsertRowid);
 		const portions = planExactDraw(ctx, account, amount);
-		const draft = { code: 'hold' as const, amount, systemId: ctx.system.spent, holdId, key, hash, reference, reason, actor };
+		const draft = { code: 'hold' as const, amount, holdId, key, hash, reference, reason, actor };
 		const transferId = post(ctx, account, draft);
 		reserveLots(ctx, transferId, portions);
 		lowerNextExpiry(ctx, account, expiresAt.getTime());

@@ -83,7 +83,6 @@ export function expireDueLots(ctx: Context, account: AccountState) {
 		const transferId = post(ctx, account, {
 			code: 'expire',
 			amount: lot.unheld,
-			systemId: ctx.system.expired,
 			// remaining only decreases, so a lot that expires again (after a hold returned credits) gets a new key
 			key: `${internalKeyPrefix}expire:lot:${lot.id}:${lot.remaining}`,
 			reason: 'credits expired',

@@ -1,9 +1,10 @@
 import { and, desc, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/index';
-import { availableOf, debtOf, effectOf, findAccount, reloadAccount } from './accounts';
+import { availableOf, debtOf, findAccount, reloadAccount } from './accounts';
 import type { Context } from './context';
 import { expireIfDue } from './expire';
 import { accounts, lots, transfers, type Transfer, type TransferCode } from './schema';
+import { effectOf, ruleOf } from './transfer-codes';
 
 const soon = 30 * 24 * 60 * 60 * 1000;
 
@@ -94,7 +95,7 @@ function historyOf(account: { id: number; lastTransferId: number | null }, curso
 }
 
 function balanceDeltaOf(transfer: Transfer) {
-	const { posted } = effectOf(transfer.code, transfer.holdId, transfer.amount);
+	const { posted } = effectOf(ruleOf(transfer.code, transfer.holdId), transfer.amount);
 	if (posted === 0) return 0;
 	return transfer.creditAccountId === transfer.userAccountId ? posted : -posted;
 }

@@ -35,7 +35,7 @@ export function resolveHold(ctx: Context, account: AccountState, hold: HoldRow, 
 		if (take > 0) taken.push({ lotId: portion.lotId, amount: take });
 		left -= take;
 	}
-	const holdSide = { systemId: ctx.system.spent, holdId: hold.id, actor: resolution.actor };
+	const holdSide = { holdId: hold.id, actor: resolution.actor };
 	const released = hold.amount - resolution.captured;
 	if (resolution.status === 'captured' && released > 0) {
 		const key = `${internalKeyPrefix}release:hold:${hold.id}`;

@@ -1,6 +1,6 @@
-import { effectOf } from './accounts';
 import type { Context } from './context';
 import type { TransferCode } from './schema';
+import { effectOf, ruleOf } from './transfer-codes';
 
 type TailRow = [debitId: number, creditId: number, userAccountId: number, amount: number, code: TransferCode, holdId: number | null];
 
@@ -24,7 +24,7 @@ export function rollUp(ctx: Context): { after: number; through: number } {
 			.raw()
 			.iterate(after, through) as IterableIterator<TailRow>;
 		for (const [debitId, creditId, userAccountId, amount, code, holdId] of tail) {
-			const { posted, pending } = effectOf(code, holdId, amount);
+			const { posted, pending } = effectOf(ruleOf(code, holdId), amount);
 			if (debitId !== userAccountId) {
 				const system = sums.get(debitId)!;
 				system.debitsPosted += posted;

@@ -1,5 +1,4 @@
 import type Database from 'better-sqlite3';
-import { effectOf } from './accounts';
 import type { SystemAccountKind, TransferCode } from './schema';
 
 type Counters = { debitsPosted: number; creditsPosted: number; debitsPending: number; creditsPending: number };
@@ -23,8 +22,11 @@ type TransferRow = [
 	prevId: number | null
 ];
 
+// verify's own copy of transfer-codes.ts, on purpose: the checker does not trust the table it checks.
+// transfer-codes.spec.ts keeps the two in agreement.
+
 /** The system account each code moves credits against; `toUser` codes credit the user. */
-function counterpartOf(code: TransferCode, holdId: number | null): { kind: SystemAccountKind; toUser: boolean } {
+export function counterpartOf(code: TransferCode, holdId: number | null): { kind: SystemAccountKind; toUser: boolean } {
 	if (code === 'purchase') return { kind: 'issued_purchase', toUser: true };
 	if (code === 'grant') return { kind: 'issued_grant', toUser: true };
 	if (code === 'reinstate') return { kind: 'clawed_back', toUser: true };
@@ -32,6 +34,14 @@ function counterpartOf(code: TransferCode, holdId: number | null): { kind: Syste
 	if (code === 'adjust') return { kind: 'adjusted', toUser: false };
 	if (code === 'expire' && holdId === null) return { kind: 'expired', toUser: false };
 	return { kind: 'spent', toUser: false };
+}
+
+/** How a transfer moves the posted and pending counters: a hold reserves, a capture posts, the rest voids. */
+export function expectedEffectOf(code: TransferCode, holdId: number | null, amount: number) {
+	if (holdId === null) return { posted: amount, pending: 0 };
+	if (code === 'hold') return { posted: 0, pending: amount };
+	if (code === 'capture') return { posted: amount, pending: -amount };
+	return { posted: 0, pending: -amount };
 }
 
 /**
@@ -66,7 +76,7 @@ export function verifyHistory(sqlite: Database.Database, report: (check: string,
 			report('transfer_accounts', `transfer ${id} (${code}) does not move credits between a user and ${expected.kind}`);
 			continue;
 		}
-		const { posted, pending } = effectOf(code, holdId, amount);
+		const { posted, pending } = expectedEffectOf(code, holdId, amount);
 		const rolledUp = id <= (accounts.get(systemId)!.rolledUpThrough ?? 0);
 		const debit = (debitId === systemId && !rolledUp ? tails : sums).get(debitId)!;
 		const credit = (creditId === systemId && !rolledUp ? tails : sums).get(creditId)!;
