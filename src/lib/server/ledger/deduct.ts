@@ -2,9 +2,9 @@ import { availableOf, debtOf, openAccount, post, type AccountState, type Transfe
 import type { Context } from './context';
 import { checkAmount, checkKey, fail, type Result } from './errors';
 import { expireIfDue } from './expire';
-import { findPrior, hashRequest, isFailure } from './idempotency';
+import { hashRequest, isFailure, replayOrConflict, type Prior } from './idempotency';
 import { consumeLots, planDraw } from './lots';
-import { postedOf, replayOf, type Posted } from './results';
+import { postedOf, type Posted } from './results';
 import { findSpendable } from './spendable';
 
 type DeductionInput = { userId: string; amount: number; reference?: string | null; actor: string; idempotencyKey: string };
@@ -34,8 +34,8 @@ export function clawback(ctx: Context, input: ClawbackInput): Result<DeductResul
 	return ctx.immediate(() => {
 		const { reason = null, reference = null, actor } = input;
 		const hash = hashRequest('clawback', userId, amount, code, fromLotId, fromLotReference, reason, reference, actor);
-		const prior = findPrior(ctx, key, hash);
-		if (prior) return isFailure(prior) ? prior : { ok: true, ...replayOf(prior), debt: debtOf(prior.available) };
+		const replayed = replayOrConflict(ctx, key, hash, debtAfter);
+		if (replayed) return replayed;
 		const account = openAccount(ctx, userId);
 		expireIfDue(ctx, account);
 		if (fromLotId !== null && ctx.sql.lotOfAccount.get(fromLotId, account.id) === undefined) {
@@ -56,8 +56,8 @@ export function adjust(ctx: Context, input: AdjustInput): Result<DeductResult> {
 	return ctx.immediate(() => {
 		const { reference = null, actor } = input;
 		const hash = hashRequest('adjust', userId, amount, reason, force, reference, actor);
-		const prior = findPrior(ctx, key, hash);
-		if (prior) return isFailure(prior) ? prior : { ok: true, ...replayOf(prior), debt: debtOf(prior.available) };
+		const replayed = replayOrConflict(ctx, key, hash, debtAfter);
+		if (replayed) return replayed;
 		const account = force ? openAccount(ctx, userId) : findSpendable(ctx, userId, amount);
 		if (isFailure(account)) return account;
 		if (force) expireIfDue(ctx, account);
@@ -71,6 +71,10 @@ function deduct(ctx: Context, account: AccountState, draft: TransferDraft, first
 	const transferId = post(ctx, account, draft);
 	consumeLots(ctx, transferId, portions);
 	return { ...postedOf(transferId, account), debt: debtOf(availableOf(account)) };
+}
+
+function debtAfter(prior: Prior) {
+	return { debt: debtOf(prior.available) };
 }
 
 function findLotByReference(ctx: Context, accountId: number, reference: string | null) {

@@ -2,9 +2,9 @@ import { lowerNextExpiry, openAccount, post } from './accounts';
 import type { Context } from './context';
 import { checkAmount, checkFuture, checkKey, fail, type Result } from './errors';
 import { expireIfDue } from './expire';
-import { findPrior, hashRequest, isFailure } from './idempotency';
+import { hashRequest, replayOrConflict } from './idempotency';
 import { repayDebt } from './lots';
-import { postedOf, replayOf, type Posted } from './results';
+import { postedOf, type Posted } from './results';
 import { lotCategories, type LotCategory } from './schema';
 import { grantCodes, isGrantCode, type GrantCode } from './transfer-codes';
 
@@ -35,9 +35,8 @@ export function grant(ctx: Context, input: GrantInput): Result<GrantResult> {
 		const { userId, amount, reason = null, reference = null, actor, idempotencyKey: key } = input;
 		const expiry = expiresAt?.getTime() ?? null;
 		const hash = hashRequest('grant', userId, amount, category, code, expiry, reason, reference, actor);
-		const prior = findPrior(ctx, key, hash);
-		if (prior && isFailure(prior)) return prior;
-		if (prior) return { ok: true, ...replayOf(prior), lotId: ctx.sql.lotIdByTransfer.get(prior.id) as number };
+		const replayed = replayOrConflict(ctx, key, hash, (prior) => ({ lotId: ctx.sql.lotIdByTransfer.get(prior.id) as number }));
+		if (replayed) return replayed;
 		// Only for a new grant: a replay after the lot expired still answers the original result.
 		const past = checkFuture(expiresAt, ctx.now(), 'expiresAt');
 		if (past) return past;

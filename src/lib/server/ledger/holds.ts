@@ -2,9 +2,9 @@ import { lowerNextExpiry, post, reloadAccount, type AccountState } from './accou
 import type { Context } from './context';
 import { checkAmount, checkFuture, checkKey, fail, type Failure, type Result } from './errors';
 import { expireIfDue, expireLotsAndRepayDebt } from './expire';
-import { findPrior, hashRequest, isFailure } from './idempotency';
+import { hashRequest, isFailure, replayOrConflict } from './idempotency';
 import { planExactDraw, reserveLots } from './lots';
-import { postedOf, replayOf, type Posted } from './results';
+import { postedOf, type Posted } from './results';
 import { findHold, resolveHold, type HoldRow, type HoldResolution } from './resolve-hold';
 import { findSpendable } from './spendable';
 
@@ -39,8 +39,8 @@ export function hold(ctx: Context, input: HoldInput): Result<HoldResult> {
 	return ctx.immediate(() => {
 		const { reason = null, reference = null, actor } = input;
 		const hash = hashRequest('hold', userId, amount, expiresAt.getTime(), reason, reference, actor);
-		const prior = findPrior(ctx, key, hash);
-		if (prior) return isFailure(prior) ? prior : { ok: true, ...replayOf(prior), holdId: prior.holdId! };
+		const replayed = replayOrConflict(ctx, key, hash, (prior) => ({ holdId: prior.holdId! }));
+		if (replayed) return replayed;
 		const past = checkFuture(expiresAt, ctx.now(), 'expiresAt');
 		if (past) return past;
 		const account = findSpendable(ctx, userId, amount);
@@ -61,12 +61,10 @@ export function capture(ctx: Context, input: CaptureInput): Result<CaptureResult
 	if (invalid) return invalid;
 	return ctx.immediate(() => {
 		const hash = hashRequest('capture', holdId, amount ?? null, input.userId ?? null, input.reason ?? null, input.actor);
-		const prior = findPrior(ctx, key, hash);
-		if (prior && isFailure(prior)) return prior;
-		if (prior) {
-			const released = findHold(ctx, holdId)!.amount - prior.amount;
-			return { ok: true, ...replayOf(prior), holdId, captured: prior.amount, released };
-		}
+		const replayed = replayOrConflict(ctx, key, hash, (prior) => {
+			return { holdId, captured: prior.amount, released: findHold(ctx, holdId)!.amount - prior.amount };
+		});
+		if (replayed) return replayed;
 		const found = findPendingHold(ctx, input);
 		if (isFailure(found)) return found;
 		const captured = amount ?? found.hold.amount;
@@ -84,8 +82,8 @@ export function release(ctx: Context, input: ReleaseInput): Result<HoldResult> {
 	if (invalid) return invalid;
 	return ctx.immediate(() => {
 		const hash = hashRequest('release', holdId, input.userId ?? null, input.reason ?? null, input.actor);
-		const prior = findPrior(ctx, key, hash);
-		if (prior) return isFailure(prior) ? prior : { ok: true, ...replayOf(prior), holdId };
+		const replayed = replayOrConflict(ctx, key, hash, () => ({ holdId }));
+		if (replayed) return replayed;
 		const found = findPendingHold(ctx, input);
 		if (isFailure(found)) return found;
 		const resolved = resolvePendingHold(ctx, found, { status: 'released', captured: 0, key, hash, reason: input.reason, actor: input.actor });

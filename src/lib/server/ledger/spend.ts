@@ -1,9 +1,9 @@
 import { availableOf, findAccount, post, type AccountState, type TransferDraft } from './accounts';
 import type { Context } from './context';
 import { checkAmount, checkKey, type Result } from './errors';
-import { findPriorBy, isFailure } from './idempotency';
+import { isFailure, replayOrConflict } from './idempotency';
 import { consumeLots, planExactDraw } from './lots';
-import { postedOf, replayOf, type Posted } from './results';
+import { postedOf, type Posted } from './results';
 import { findSpendable } from './spendable';
 
 export type SpendInput = {
@@ -22,7 +22,7 @@ export function spend(ctx: Context, input: SpendInput): Result<Posted> {
 		const { userId, amount, reason = null, reference = null, actor, idempotencyKey: key } = input;
 		// The transfer records every parameter of a spend, so a retry is compared with it: no request hash to
 		// compute on the hottest path.
-		const prior = findPriorBy(
+		const replayed = replayOrConflict(
 			ctx,
 			key,
 			(p) =>
@@ -33,7 +33,7 @@ export function spend(ctx: Context, input: SpendInput): Result<Posted> {
 				p.reference === reference &&
 				p.actor === actor
 		);
-		if (prior) return isFailure(prior) ? prior : { ok: true, ...replayOf(prior) };
+		if (replayed) return replayed;
 		// Built whole and given its lot in place: a spread copy per spend cost V8's slow path, about 2 µs.
 		const draft: TransferDraft = { code: 'spend', amount, lotId: null, key, hash: null, reference, reason, actor };
 		const current = findAccount(ctx, userId);
