@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/index';
 import { createLedger } from './index';
+import { dayMs } from './time';
 import { runScript, startSpendWorker, type Tally } from './testing/processes';
 
 const dirs: string[] = [];
@@ -20,7 +21,7 @@ function createFileLedger() {
 	const ledger = createLedger(db);
 	const grant = { userId: 'ann', actor: 'system' };
 	ledger.grant({ ...grant, amount: 600, category: 'paid', idempotencyKey: 'paid' });
-	ledger.grant({ ...grant, amount: 400, category: 'free', expiresAt: new Date(Date.now() + 86_400_000), idempotencyKey: 'free' });
+	ledger.grant({ ...grant, amount: 400, category: 'free', expiresAt: new Date(Date.now() + dayMs), idempotencyKey: 'free' });
 	return { file, ledger };
 }
 

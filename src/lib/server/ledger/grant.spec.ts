@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTestLedger, day } from './testing/ledger';
+import { createTestLedger, dayMs } from './testing/ledger';
 
 const purchase = {
 	userId: 'ann',
@@ -32,9 +32,9 @@ describe('grant', () => {
 
 	it('replays the original result even after the lot expired', () => {
 		const t = createTestLedger();
-		const gift = { ...purchase, code: 'grant' as const, category: 'free' as const, expiresAt: t.at(day) };
+		const gift = { ...purchase, code: 'grant' as const, category: 'free' as const, expiresAt: t.at(dayMs) };
 		const first = t.ledger.grant(gift);
-		t.advance(2 * day);
+		t.advance(2 * dayMs);
 		expect(t.ledger.grant(gift)).toEqual({ ...first, replayed: true });
 		expect(t.ledger.balance('ann').balance).toBe(0);
 	});

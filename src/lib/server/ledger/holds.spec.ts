@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTestLedger, day } from './testing/ledger';
+import { createTestLedger, dayMs } from './testing/ledger';
 
 const minute = 60_000;
 
@@ -96,9 +96,9 @@ describe('holds', () => {
 
 	it('keep held credits of an expired lot until the hold resolves; released ones then expire', () => {
 		const t = setup();
-		t.ledger.grant({ userId: 'ann', amount: 50, category: 'free', expiresAt: t.at(day), actor: 'system', idempotencyKey: 'g2' });
-		const holdId = t.hold(60, 2 * day);
-		t.advance(day);
+		t.ledger.grant({ userId: 'ann', amount: 50, category: 'free', expiresAt: t.at(dayMs), actor: 'system', idempotencyKey: 'g2' });
+		const holdId = t.hold(60, 2 * dayMs);
+		t.advance(dayMs);
 		expect(t.ledger.balance('ann')).toMatchObject({ balance: 150, available: 90, onHold: 60 });
 		expect(t.capture(holdId, 20)).toMatchObject({ ok: true, balance: 130 });
 		expect(t.ledger.balance('ann')).toMatchObject({ balance: 100, available: 100, onHold: 0 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LedgerModel, type ModelResult } from './testing/model';
-import { createTestLedger, day } from './testing/ledger';
+import { createTestLedger, dayMs } from './testing/ledger';
 
 const users = ['ann', 'bob', 'cy'];
 const user = fc.constantFrom(...users);
@@ -21,13 +21,13 @@ const command = fc.oneof(
 			amount: amountUpTo(40),
 			category: fc.constantFrom('paid' as const, 'free' as const),
 			code: fc.constantFrom('grant' as const, 'purchase' as const, 'reinstate' as const),
-			expiresIn: fc.option(fc.integer({ min: hour, max: 60 * day }), { nil: null })
+			expiresIn: fc.option(fc.integer({ min: hour, max: 60 * dayMs }), { nil: null })
 		})
 	},
 	{ weight: 4, arbitrary: fc.record({ kind: fc.constant('spend' as const), user, amount }) },
 	{
 		weight: 4,
-		arbitrary: fc.record({ kind: fc.constant('hold' as const), user, amount, expiresIn: fc.integer({ min: hour, max: 10 * day }) })
+		arbitrary: fc.record({ kind: fc.constant('hold' as const), user, amount, expiresIn: fc.integer({ min: hour, max: 10 * dayMs }) })
 	},
 	{
 		weight: 3,
@@ -44,7 +44,7 @@ const command = fc.oneof(
 	fc.record({ kind: fc.constant('adjust' as const), user, amount, force: fc.boolean() }),
 	fc.record({ kind: fc.constant('expire' as const) }),
 	fc.record({ kind: fc.constant('rollUp' as const) }),
-	{ weight: 2, arbitrary: fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 1, max: 20 * day }) }) },
+	{ weight: 2, arbitrary: fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 1, max: 20 * dayMs }) }) },
 	// To the exact moment the next lot or hold expires: the boundary is where off-by-ones live.
 	fc.record({ kind: fc.constant('tickToExpiry' as const) }),
 	{ weight: 2, arbitrary: fc.record({ kind: fc.constant('check' as const) }) },

@@ -4,9 +4,8 @@ import { availableOf, debtOf, findAccount, reloadAccount } from './accounts';
 import type { Context } from './context';
 import { expireIfDue } from './expire';
 import { accounts, lots, transfers, type Transfer, type TransferCode } from './schema';
+import { expiringSoonMs } from './time';
 import { effectOf, ruleOf } from './transfer-codes';
-
-const soon = 30 * 24 * 60 * 60 * 1000;
 
 export type BalanceSummary = {
 	balance: number;
@@ -32,7 +31,7 @@ export function readBalance(ctx: Context, userId: string): BalanceSummary {
 	}
 	const now = ctx.now();
 	const available = availableOf(account);
-	const expiringSoon = ctx.sql.expiringSoon.get(account.id, now, now + soon) as number;
+	const expiringSoon = ctx.sql.expiringSoon.get(account.id, now, now + expiringSoonMs) as number;
 	return { balance: account.balance, available, onHold: account.onHold, expiringSoon, debt: debtOf(available) };
 }
 

@@ -6,7 +6,7 @@ type Lot = { id: number; user: string; category: 'paid' | 'free'; amount: number
 type Hold = { id: number; user: string; amount: number; expiresAt: number; status: string; portions: [Lot, number][] };
 export type ModelResult = { ok: true; [field: string]: unknown } | { ok: false; code: string };
 
-const soon = 30 * 24 * 60 * 60 * 1000;
+import { expiringSoonMs } from '../time';
 
 export class LedgerModel {
 	now = 0;
@@ -110,7 +110,7 @@ export class LedgerModel {
 		this.expire(user);
 		const { balance, onHold } = this.accounts.get(user)!;
 		const expiringSoon = this.userLots(user)
-			.filter((lot) => lot.expiresAt !== null && lot.expiresAt > this.now && lot.expiresAt <= this.now + soon)
+			.filter((lot) => lot.expiresAt !== null && lot.expiresAt > this.now && lot.expiresAt <= this.now + expiringSoonMs)
 			.reduce((sum, lot) => sum + lot.remaining - lot.held, 0);
 		const available = balance - onHold;
 		return { balance, available, onHold, expiringSoon, debt: Math.max(0, -available) };
