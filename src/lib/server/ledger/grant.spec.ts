@@ -15,10 +15,13 @@ describe('grant', () => {
 	it('credits a purchase from issued_purchase and opens a paid lot with its reference', () => {
 		const t = createTestLedger();
 		const result = t.ledger.grant(purchase);
-		expect(result).toMatchObject({ ok: true, balance: 100, available: 100, lotId: 1 });
+		expect(result).toMatchObject({ ok: true, balance: 100, available: 100 });
+		const issuer = t.db.$client.prepare(`SELECT id FROM accounts WHERE kind = 'issued_purchase'`).pluck().get();
 		const [transfer] = t.ledger.transfers({ userId: 'ann' }).items;
-		expect(transfer).toMatchObject({ code: 'purchase', debitAccountId: 1, reference: 'pur_1', balanceDelta: 100 });
-		expect(t.ledger.lots('ann')).toMatchObject([{ category: 'paid', amount: 100, remaining: 100, reference: 'pur_1' }]);
+		expect(transfer).toMatchObject({ code: 'purchase', debitAccountId: issuer, reference: 'pur_1', balanceDelta: 100 });
+		expect(t.ledger.lots('ann')).toMatchObject([
+			{ id: result.ok && result.lotId, category: 'paid', amount: 100, remaining: 100, reference: 'pur_1' }
+		]);
 	});
 
 	it.each([
