@@ -36,8 +36,8 @@ const timestamp = (name: string) => integer(name, { mode: 'timestamp_ms' });
 const oneOf = (column: string, values: readonly string[]) =>
 	sql.raw(`${column} IN (${values.map((v) => `'${v}'`).join(', ')})`);
 
-// The same rule for the table every spend inserts into: SQLite runs `IN` over more than two constants by
-// building a temporary index each time the statement runs, about 1 µs per insert. Equalities cost nothing.
+// The same rule for the table every spend inserts into: there SQLite's `IN` over more than two constants
+// costs every insert a temporary index (docs/performance.md); equalities do not.
 const equalsOneOf = (column: string, values: readonly string[]) =>
 	sql.raw(values.map((v) => `${column} = '${v}'`).join(' OR '));
 

@@ -20,8 +20,7 @@ export function spend(ctx: Context, input: SpendInput): Result<Posted> {
 	if (invalid) return invalid;
 	return ctx.immediate(() => {
 		const { userId, amount, reason = null, reference = null, actor, idempotencyKey: key } = input;
-		// The transfer records every parameter of a spend, so a retry is compared with it: no request hash to
-		// compute on the hottest path.
+		// A spend's transfer records all its parameters, so a retry is compared with them: no request hash.
 		const replayed = replayOrConflict(
 			ctx,
 			key,
@@ -34,7 +33,7 @@ export function spend(ctx: Context, input: SpendInput): Result<Posted> {
 				p.actor === actor
 		);
 		if (replayed) return replayed;
-		// Built whole and given its lot in place: a spread copy per spend cost V8's slow path, about 2 µs.
+		// Built whole, its lot set in place: a spread copy per spend is slow in V8 (docs/performance.md).
 		const draft: TransferDraft = { code: 'spend', amount, lotId: null, key, hash: null, reference, reason, actor };
 		const current = findAccount(ctx, userId);
 		if (current && fitsCurrentLot(ctx, current, amount)) {
