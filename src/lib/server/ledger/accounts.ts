@@ -88,8 +88,8 @@ export type TransferDraft = {
 };
 
 /**
- * Writes one transfer (against the system account its code names) and the user account (its counters, history head and current lot); returns the
- * transfer id. The system account's counters catch up in rollUp().
+ * Writes one transfer, against the system account its code names, and the user account (its counters,
+ * history head and current lot); returns the transfer id. The system account catches up in rollUp().
  */
 export function post(ctx: Context, account: AccountState, draft: TransferDraft): number {
 	const holdId = draft.holdId ?? null;
