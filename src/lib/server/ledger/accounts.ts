@@ -26,12 +26,39 @@ export function debtOf(available: number) {
 	return Math.max(0, -available);
 }
 
-type AccountRow = [number, number, number, number | null, number | null, number | null, number, number | null];
+type AccountRow = [
+	number,
+	number,
+	number,
+	number | null,
+	number | null,
+	number | null,
+	number,
+	number | null
+];
 
 function accountOf(row: AccountRow | undefined): AccountState | undefined {
 	if (!row) return undefined;
-	const [id, balance, onHold, nextExpiryAt, lastTransferId, currentLotId, currentLotDrawn, currentLotUnheld] = row;
-	return { id, balance, onHold, nextExpiryAt, lastTransferId, currentLotId, currentLotDrawn, currentLotUnheld };
+	const [
+		id,
+		balance,
+		onHold,
+		nextExpiryAt,
+		lastTransferId,
+		currentLotId,
+		currentLotDrawn,
+		currentLotUnheld
+	] = row;
+	return {
+		id,
+		balance,
+		onHold,
+		nextExpiryAt,
+		lastTransferId,
+		currentLotId,
+		currentLotDrawn,
+		currentLotUnheld
+	};
 }
 
 export function findAccount(ctx: Context, userId: string) {
@@ -66,7 +93,8 @@ export function openAccount(ctx: Context, userId: string): AccountState {
  */
 export function writeBackCurrentLot(ctx: Context, account: AccountState) {
 	if (account.currentLotId === null) return account;
-	if (account.currentLotDrawn > 0) ctx.sql.consumeLot.run(account.currentLotDrawn, account.currentLotId);
+	if (account.currentLotDrawn > 0)
+		ctx.sql.consumeLot.run(account.currentLotDrawn, account.currentLotId);
 	ctx.sql.forgetCurrentLot.run(account.id);
 	account.currentLotId = null;
 	account.currentLotDrawn = 0;

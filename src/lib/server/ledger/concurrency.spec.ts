@@ -21,7 +21,13 @@ function createFileLedger() {
 	const ledger = createLedger(db);
 	const grant = { userId: 'ann', actor: 'system' };
 	ledger.grant({ ...grant, amount: 600, category: 'paid', idempotencyKey: 'paid' });
-	ledger.grant({ ...grant, amount: 400, category: 'free', expiresAt: new Date(Date.now() + dayMs), idempotencyKey: 'free' });
+	ledger.grant({
+		...grant,
+		amount: 400,
+		category: 'free',
+		expiresAt: new Date(Date.now() + dayMs),
+		idempotencyKey: 'free'
+	});
 	return { file, ledger };
 }
 
@@ -32,7 +38,12 @@ async function race(file: string, prefixes: string[], attempts: number) {
 	const tallies = await Promise.all(workers.map((worker) => worker.done));
 	const total = (field: 'spent' | 'replayed' | 'insufficient') =>
 		tallies.reduce((sum: number, tally: Tally) => sum + tally[field], 0);
-	return { tallies, spent: total('spent'), replayed: total('replayed'), insufficient: total('insufficient') };
+	return {
+		tallies,
+		spent: total('spent'),
+		replayed: total('replayed'),
+		insufficient: total('insufficient')
+	};
 }
 
 describe('concurrent spends from separate processes', () => {
@@ -48,7 +59,10 @@ describe('concurrent spends from separate processes', () => {
 		expect(ledger.balance('ann')).toMatchObject({ balance: 0, available: 0 });
 		expect(ledger.lots('ann').map((lot) => lot.remaining)).toEqual([0, 0]);
 		expect(ledger.verify()).toEqual([]);
-		expect(runScript('scripts/ledger-verify.ts', file)).toMatchObject({ status: 0, stdout: 'ok\n' });
+		expect(runScript('scripts/ledger-verify.ts', file)).toMatchObject({
+			status: 0,
+			stdout: 'ok\n'
+		});
 	});
 
 	it('apply a key shared by every process once', async () => {

@@ -1,4 +1,11 @@
-import { availableOf, debtOf, openAccount, post, type AccountState, type TransferDraft } from './accounts';
+import {
+	availableOf,
+	debtOf,
+	openAccount,
+	post,
+	type AccountState,
+	type TransferDraft
+} from './accounts';
 import type { Context } from './context';
 import { checkAmount, checkKey, fail, type Result } from './errors';
 import { expireIfDue } from './expire';
@@ -7,7 +14,13 @@ import { consumeLots, planDraw } from './lots';
 import { postedOf, type Posted } from './results';
 import { findSpendable } from './spendable';
 
-type DeductionInput = { userId: string; amount: number; reference?: string | null; actor: string; idempotencyKey: string };
+type DeductionInput = {
+	userId: string;
+	amount: number;
+	reference?: string | null;
+	actor: string;
+	idempotencyKey: string;
+};
 export type ClawbackInput = DeductionInput & {
 	code: 'refund' | 'dispute';
 	/** Take from this lot first... */
@@ -25,15 +38,34 @@ export type DeductResult = Posted & { debt: number };
 
 /** Takes credits back (refund, dispute); what the lots cannot cover becomes debt. */
 export function clawback(ctx: Context, input: ClawbackInput): Result<DeductResult> {
-	const { userId, amount, code, fromLotId = null, fromLotReference = null, idempotencyKey: key } = input;
+	const {
+		userId,
+		amount,
+		code,
+		fromLotId = null,
+		fromLotReference = null,
+		idempotencyKey: key
+	} = input;
 	const invalid =
 		checkAmount(amount) ??
 		checkKey(key) ??
-		(code === 'refund' || code === 'dispute' ? null : fail('invalid_request', 'code must be refund or dispute'));
+		(code === 'refund' || code === 'dispute'
+			? null
+			: fail('invalid_request', 'code must be refund or dispute'));
 	if (invalid) return invalid;
 	return ctx.immediate(() => {
 		const { reason = null, reference = null, actor } = input;
-		const hash = hashRequest('clawback', userId, amount, code, fromLotId, fromLotReference, reason, reference, actor);
+		const hash = hashRequest(
+			'clawback',
+			userId,
+			amount,
+			code,
+			fromLotId,
+			fromLotReference,
+			reason,
+			reference,
+			actor
+		);
 		const replayed = replayOrConflict(ctx, key, hash, debtAfter);
 		if (replayed) return replayed;
 		const account = openAccount(ctx, userId);
@@ -51,7 +83,9 @@ export function clawback(ctx: Context, input: ClawbackInput): Result<DeductResul
 export function adjust(ctx: Context, input: AdjustInput): Result<DeductResult> {
 	const { userId, amount, reason, force = false, idempotencyKey: key } = input;
 	const invalid =
-		checkAmount(amount) ?? checkKey(key) ?? (reason?.trim() ? null : fail('invalid_request', 'reason is required'));
+		checkAmount(amount) ??
+		checkKey(key) ??
+		(reason?.trim() ? null : fail('invalid_request', 'reason is required'));
 	if (invalid) return invalid;
 	return ctx.immediate(() => {
 		const { reference = null, actor } = input;
@@ -66,7 +100,12 @@ export function adjust(ctx: Context, input: AdjustInput): Result<DeductResult> {
 	});
 }
 
-function deduct(ctx: Context, account: AccountState, draft: TransferDraft, firstLotId: number | null) {
+function deduct(
+	ctx: Context,
+	account: AccountState,
+	draft: TransferDraft,
+	firstLotId: number | null
+) {
 	const portions = planDraw(ctx, account.id, draft.amount, firstLotId);
 	const transferId = post(ctx, account, draft);
 	consumeLots(ctx, transferId, portions);

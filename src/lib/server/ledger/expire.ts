@@ -33,7 +33,8 @@ export function expireAccount(ctx: Context, account: AccountState) {
 
 /** Run inside every operation on an account, before its balance is checked. */
 export function expireIfDue(ctx: Context, account: AccountState) {
-	if (account.nextExpiryAt !== null && account.nextExpiryAt <= ctx.now()) expireAccount(ctx, account);
+	if (account.nextExpiryAt !== null && account.nextExpiryAt <= ctx.now())
+		expireAccount(ctx, account);
 }
 
 /** Expires every due lot and hold, a batch of accounts per transaction so writers are not blocked long. */

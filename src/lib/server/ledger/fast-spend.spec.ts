@@ -22,11 +22,17 @@ function setup() {
 		if (!result.ok) throw new Error(result.error.message);
 		return result.lotId;
 	};
-	const spend = (amount: number) => t.ledger.spend({ userId: 'ann', amount, actor: 'user:ann', idempotencyKey: t.key() });
-	const stored = (lotId: number) => sqlite.prepare('SELECT remaining FROM lots WHERE id = ?').pluck().get(lotId);
+	const spend = (amount: number) =>
+		t.ledger.spend({ userId: 'ann', amount, actor: 'user:ann', idempotencyKey: t.key() });
+	const stored = (lotId: number) =>
+		sqlite.prepare('SELECT remaining FROM lots WHERE id = ?').pluck().get(lotId);
 	const shown = (lotId: number) => t.ledger.lots('ann').find((lot) => lot.id === lotId)?.remaining;
 	const systemCounters = (kind: string) =>
-		sqlite.prepare('SELECT debits_posted AS debits, credits_posted AS credits FROM accounts WHERE kind = ?').get(kind);
+		sqlite
+			.prepare(
+				'SELECT debits_posted AS debits, credits_posted AS credits FROM accounts WHERE kind = ?'
+			)
+			.get(kind);
 	return { ...t, sqlite, grant, spend, stored, shown, systemCounters };
 }
 
@@ -37,7 +43,12 @@ describe('spending from the current lot', () => {
 		for (let i = 0; i < 3; i++) expect(t.spend(2)).toMatchObject({ ok: true });
 		expect(t.stored(lot)).toBe(10);
 		expect(t.shown(lot)).toBe(4);
-		expect(t.sqlite.prepare(`SELECT count(*) FROM transfers WHERE code = 'spend' AND lot_id = ?`).pluck().get(lot)).toBe(3);
+		expect(
+			t.sqlite
+				.prepare(`SELECT count(*) FROM transfers WHERE code = 'spend' AND lot_id = ?`)
+				.pluck()
+				.get(lot)
+		).toBe(3);
 		expect(t.sqlite.prepare('SELECT count(*) FROM allocations').pluck().get()).toBe(0);
 		expect(t.ledger.balance('ann')).toMatchObject({ balance: 4, available: 4 });
 		expect(t.ledger.verify()).toEqual([]);
@@ -60,7 +71,13 @@ describe('spending from the current lot', () => {
 		const t = setup();
 		const lot = t.grant(10, 2 * dayMs);
 		t.spend(6);
-		const hold = t.ledger.hold({ userId: 'ann', amount: 5, expiresAt: t.at(dayMs), actor: 'x', idempotencyKey: 'h' });
+		const hold = t.ledger.hold({
+			userId: 'ann',
+			amount: 5,
+			expiresAt: t.at(dayMs),
+			actor: 'x',
+			idempotencyKey: 'h'
+		});
 		expect(hold).toMatchObject({ ok: false, error: { code: 'insufficient_credits' } });
 		t.spend(1);
 		t.advance(3 * dayMs);
@@ -104,7 +121,13 @@ describe('history', () => {
 	it('pages newest first through the account chain, with filters, even from another account’s cursor', () => {
 		const t = setup();
 		t.grant(20);
-		t.ledger.grant({ userId: 'bob', amount: 5, category: 'paid', actor: 's', idempotencyKey: 'bob' });
+		t.ledger.grant({
+			userId: 'bob',
+			amount: 5,
+			category: 'paid',
+			actor: 's',
+			idempotencyKey: 'bob'
+		});
 		for (let i = 0; i < 4; i++) t.spend(1);
 		const ids = (page: { items: { id: number }[] }) => page.items.map((item) => item.id);
 		const first = t.ledger.transfers({ userId: 'ann', limit: 3 });
@@ -119,8 +142,12 @@ describe('history', () => {
 		const t = setup();
 		t.grant(5);
 		t.spend(1);
-		t.sqlite.exec('DROP TRIGGER transfers_no_update; UPDATE transfers SET prev_id = NULL WHERE id = 2');
-		expect(t.ledger.verify()).toContain("history_chain: transfer 2 links to nothing, but the account's previous transfer is 1");
+		t.sqlite.exec(
+			'DROP TRIGGER transfers_no_update; UPDATE transfers SET prev_id = NULL WHERE id = 2'
+		);
+		expect(t.ledger.verify()).toContain(
+			"history_chain: transfer 2 links to nothing, but the account's previous transfer is 1"
+		);
 	});
 });
 
@@ -134,9 +161,12 @@ describe('migrations 0002 and 0003 on a database with history', () => {
 		migrateDatabase(db, folder);
 		// Writes as the ledger before 0002 did: transfers indexed by account, both accounts' counters moved.
 		const sqlite = db.$client;
-		const transfer = sqlite.prepare(`INSERT INTO transfers (debit_account_id, credit_account_id, user_account_id, amount,
+		const transfer =
+			sqlite.prepare(`INSERT INTO transfers (debit_account_id, credit_account_id, user_account_id, amount,
 			code, idempotency_key, actor, balance_after, available_after, created_at) VALUES (?, ?, ?, ?, ?, ?, 's', ?, ?, 0)`);
-		sqlite.exec(`INSERT INTO accounts (id, kind, user_id, created_at) VALUES (7, 'user', 'ann', 0), (8, 'user', 'bob', 0)`);
+		sqlite.exec(
+			`INSERT INTO accounts (id, kind, user_id, created_at) VALUES (7, 'user', 'ann', 0), (8, 'user', 'bob', 0)`
+		);
 		transfer.run(2, 7, 7, 10, 'grant', 'g1', 10, 10);
 		transfer.run(2, 8, 8, 4, 'grant', 'g2', 4, 4);
 		transfer.run(7, 3, 7, 3, 'spend', 's1', 7, 7);
@@ -151,16 +181,20 @@ describe('migrations 0002 and 0003 on a database with history', () => {
 		migrateDatabase(db);
 		// 0003 rebuilt `transfers`: its rows, references, triggers and the foreign-key setting survive.
 		expect(sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
-		expect(sqlite.prepare("SELECT sql FROM sqlite_schema WHERE name = 'transfers'").pluck().get()).toContain(
-			"code = 'spend' OR"
-		);
+		expect(
+			sqlite.prepare("SELECT sql FROM sqlite_schema WHERE name = 'transfers'").pluck().get()
+		).toContain("code = 'spend' OR");
 		expect(() => sqlite.prepare('DELETE FROM transfers WHERE id = 1').run()).toThrow(/immutable/);
-		const allocation = sqlite.prepare('INSERT INTO allocations (transfer_id, lot_id, amount) VALUES (?, 1, 1)');
+		const allocation = sqlite.prepare(
+			'INSERT INTO allocations (transfer_id, lot_id, amount) VALUES (?, 1, 1)'
+		);
 		expect(() => allocation.run(99)).toThrow(/FOREIGN KEY/);
 		const ledger = createLedger(db);
 		expect(ledger.verify()).toEqual([]);
 		expect(ledger.transfers({ userId: 'ann' }).items.map((item) => item.id)).toEqual([3, 1]);
-		expect(ledger.spend({ userId: 'ann', amount: 2, actor: 's', idempotencyKey: 's2' })).toMatchObject({ ok: true, balance: 5 });
+		expect(
+			ledger.spend({ userId: 'ann', amount: 2, actor: 's', idempotencyKey: 's2' })
+		).toMatchObject({ ok: true, balance: 5 });
 		expect(ledger.verify()).toEqual([]);
 		db.$client.close();
 	});

@@ -16,11 +16,25 @@ describe('grant', () => {
 		const t = createTestLedger();
 		const result = t.ledger.grant(purchase);
 		expect(result).toMatchObject({ ok: true, balance: 100, available: 100 });
-		const issuer = t.db.$client.prepare(`SELECT id FROM accounts WHERE kind = 'issued_purchase'`).pluck().get();
+		const issuer = t.db.$client
+			.prepare(`SELECT id FROM accounts WHERE kind = 'issued_purchase'`)
+			.pluck()
+			.get();
 		const [transfer] = t.ledger.transfers({ userId: 'ann' }).items;
-		expect(transfer).toMatchObject({ code: 'purchase', debitAccountId: issuer, reference: 'pur_1', balanceDelta: 100 });
+		expect(transfer).toMatchObject({
+			code: 'purchase',
+			debitAccountId: issuer,
+			reference: 'pur_1',
+			balanceDelta: 100
+		});
 		expect(t.ledger.lots('ann')).toMatchObject([
-			{ id: result.ok && result.lotId, category: 'paid', amount: 100, remaining: 100, reference: 'pur_1' }
+			{
+				id: result.ok && result.lotId,
+				category: 'paid',
+				amount: 100,
+				remaining: 100,
+				reference: 'pur_1'
+			}
 		]);
 	});
 
@@ -30,12 +44,20 @@ describe('grant', () => {
 		['an expiry in the past', { expiresAt: new Date(Date.UTC(2029, 0, 1)) }]
 	])('refuses %s with invalid_request', (_, change) => {
 		const t = createTestLedger();
-		expect(t.ledger.grant({ ...purchase, ...change })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+		expect(t.ledger.grant({ ...purchase, ...change })).toMatchObject({
+			ok: false,
+			error: { code: 'invalid_request' }
+		});
 	});
 
 	it('replays the original result even after the lot expired', () => {
 		const t = createTestLedger();
-		const gift = { ...purchase, code: 'grant' as const, category: 'free' as const, expiresAt: t.at(dayMs) };
+		const gift = {
+			...purchase,
+			code: 'grant' as const,
+			category: 'free' as const,
+			expiresAt: t.at(dayMs)
+		};
 		const first = t.ledger.grant(gift);
 		t.advance(2 * dayMs);
 		expect(t.ledger.grant(gift)).toEqual({ ...first, replayed: true });

@@ -28,14 +28,30 @@ export function grant(ctx: Context, input: GrantInput): Result<GrantResult> {
 	const invalid =
 		checkAmount(input.amount) ??
 		checkKey(input.idempotencyKey) ??
-		(lotCategories.includes(category) ? null : fail('invalid_request', `category must be paid or free`)) ??
-		(isGrantCode(code) ? null : fail('invalid_request', `code must be one of ${grantCodes.join(', ')}`));
+		(lotCategories.includes(category)
+			? null
+			: fail('invalid_request', `category must be paid or free`)) ??
+		(isGrantCode(code)
+			? null
+			: fail('invalid_request', `code must be one of ${grantCodes.join(', ')}`));
 	if (invalid) return invalid;
 	return ctx.immediate(() => {
 		const { userId, amount, reason = null, reference = null, actor, idempotencyKey: key } = input;
 		const expiry = expiresAt?.getTime() ?? null;
-		const hash = hashRequest('grant', userId, amount, category, code, expiry, reason, reference, actor);
-		const replayed = replayOrConflict(ctx, key, hash, (prior) => ({ lotId: ctx.sql.lotIdByTransfer.get(prior.id) as number }));
+		const hash = hashRequest(
+			'grant',
+			userId,
+			amount,
+			category,
+			code,
+			expiry,
+			reason,
+			reference,
+			actor
+		);
+		const replayed = replayOrConflict(ctx, key, hash, (prior) => ({
+			lotId: ctx.sql.lotIdByTransfer.get(prior.id) as number
+		}));
 		if (replayed) return replayed;
 		// Only for a new grant: a replay after the lot expired still answers the original result.
 		const past = checkFuture(expiresAt, ctx.now(), 'expiresAt');
@@ -45,7 +61,8 @@ export function grant(ctx: Context, input: GrantInput): Result<GrantResult> {
 		const transferId = post(ctx, account, { code, amount, key, hash, reference, reason, actor });
 		const now = ctx.now();
 		const lotId = Number(
-			ctx.sql.insertLot.run(account.id, transferId, category, amount, amount, expiry, now).lastInsertRowid
+			ctx.sql.insertLot.run(account.id, transferId, category, amount, amount, expiry, now)
+				.lastInsertRowid
 		);
 		if (expiry !== null) lowerNextExpiry(ctx, account, expiry);
 		const result = postedOf(transferId, account);

@@ -34,7 +34,9 @@ export type CaptureResult = HoldResult & { captured: number; released: number };
 export function hold(ctx: Context, input: HoldInput): Result<HoldResult> {
 	const { userId, amount, expiresAt, idempotencyKey: key } = input;
 	const invalid =
-		checkAmount(amount) ?? checkKey(key) ?? (expiresAt ? null : fail('invalid_request', 'expiresAt is required'));
+		checkAmount(amount) ??
+		checkKey(key) ??
+		(expiresAt ? null : fail('invalid_request', 'expiresAt is required'));
 	if (invalid) return invalid;
 	return ctx.immediate(() => {
 		const { reason = null, reference = null, actor } = input;
@@ -45,7 +47,9 @@ export function hold(ctx: Context, input: HoldInput): Result<HoldResult> {
 		if (past) return past;
 		const account = findSpendable(ctx, userId, amount);
 		if (isFailure(account)) return account;
-		const holdId = Number(ctx.sql.insertHold.run(account.id, amount, expiresAt.getTime(), ctx.now()).lastInsertRowid);
+		const holdId = Number(
+			ctx.sql.insertHold.run(account.id, amount, expiresAt.getTime(), ctx.now()).lastInsertRowid
+		);
 		const portions = planExactDraw(ctx, account, amount);
 		const draft = { code: 'hold' as const, amount, holdId, key, hash, reference, reason, actor };
 		const transferId = post(ctx, account, draft);
@@ -60,18 +64,39 @@ export function capture(ctx: Context, input: CaptureInput): Result<CaptureResult
 	const invalid = checkKey(key) ?? (amount === undefined ? null : checkAmount(amount));
 	if (invalid) return invalid;
 	return ctx.immediate(() => {
-		const hash = hashRequest('capture', holdId, amount ?? null, input.userId ?? null, input.reason ?? null, input.actor);
+		const hash = hashRequest(
+			'capture',
+			holdId,
+			amount ?? null,
+			input.userId ?? null,
+			input.reason ?? null,
+			input.actor
+		);
 		const replayed = replayOrConflict(ctx, key, hash, (prior) => {
-			return { holdId, captured: prior.amount, released: findHold(ctx, holdId)!.amount - prior.amount };
+			return {
+				holdId,
+				captured: prior.amount,
+				released: findHold(ctx, holdId)!.amount - prior.amount
+			};
 		});
 		if (replayed) return replayed;
 		const found = findPendingHold(ctx, input);
 		if (isFailure(found)) return found;
 		const captured = amount ?? found.hold.amount;
 		if (captured > found.hold.amount) {
-			return fail('invalid_amount', `cannot capture ${captured} credits of a hold of ${found.hold.amount}`);
+			return fail(
+				'invalid_amount',
+				`cannot capture ${captured} credits of a hold of ${found.hold.amount}`
+			);
 		}
-		const resolved = resolvePendingHold(ctx, found, { status: 'captured', captured, key, hash, reason: input.reason, actor: input.actor });
+		const resolved = resolvePendingHold(ctx, found, {
+			status: 'captured',
+			captured,
+			key,
+			hash,
+			reason: input.reason,
+			actor: input.actor
+		});
 		return { ok: true, ...resolved, holdId, captured, released: found.hold.amount - captured };
 	});
 }
@@ -81,12 +106,25 @@ export function release(ctx: Context, input: ReleaseInput): Result<HoldResult> {
 	const invalid = checkKey(key);
 	if (invalid) return invalid;
 	return ctx.immediate(() => {
-		const hash = hashRequest('release', holdId, input.userId ?? null, input.reason ?? null, input.actor);
+		const hash = hashRequest(
+			'release',
+			holdId,
+			input.userId ?? null,
+			input.reason ?? null,
+			input.actor
+		);
 		const replayed = replayOrConflict(ctx, key, hash, () => ({ holdId }));
 		if (replayed) return replayed;
 		const found = findPendingHold(ctx, input);
 		if (isFailure(found)) return found;
-		const resolved = resolvePendingHold(ctx, found, { status: 'released', captured: 0, key, hash, reason: input.reason, actor: input.actor });
+		const resolved = resolvePendingHold(ctx, found, {
+			status: 'released',
+			captured: 0,
+			key,
+			hash,
+			reason: input.reason,
+			actor: input.actor
+		});
 		return { ok: true, ...resolved, holdId };
 	});
 }
@@ -100,13 +138,18 @@ function findPendingHold(ctx: Context, input: ReleaseInput): PendingHold | Failu
 	const account = reloadAccount(ctx, found.accountId);
 	expireIfDue(ctx, account);
 	const hold = findHold(ctx, found.id)!;
-	if (hold.status !== 'pending') return fail('hold_not_pending', `hold ${hold.id} is already ${hold.status}`);
+	if (hold.status !== 'pending')
+		return fail('hold_not_pending', `hold ${hold.id} is already ${hold.status}`);
 	return { hold, account };
 }
 
 type PendingHold = { hold: HoldRow; account: AccountState };
 
-function resolvePendingHold(ctx: Context, { hold, account }: PendingHold, resolution: HoldResolution) {
+function resolvePendingHold(
+	ctx: Context,
+	{ hold, account }: PendingHold,
+	resolution: HoldResolution
+) {
 	const resolved = resolveHold(ctx, account, hold, resolution);
 	expireLotsAndRepayDebt(ctx, account);
 	return { ...resolved, replayed: false };

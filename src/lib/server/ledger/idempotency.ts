@@ -39,7 +39,10 @@ export function replayOrConflict<T extends object = object>(
 	const prior = ctx.sql.transferByKey.get(key) as Prior | undefined;
 	if (!prior) return null;
 	if (typeof same === 'string' ? prior.requestHash !== same : !same(prior)) {
-		return fail('idempotency_conflict', `idempotency key "${key}" was already used with different parameters`);
+		return fail(
+			'idempotency_conflict',
+			`idempotency key "${key}" was already used with different parameters`
+		);
 	}
 	return { ok: true, ...replayOf(prior), ...(extra?.(prior) as T) };
 }

@@ -3,7 +3,14 @@ import { createContext } from './context';
 import { adjust, clawback, type AdjustInput, type ClawbackInput } from './deduct';
 import { sweepExpired } from './expire';
 import { grant, type GrantInput } from './grant';
-import { capture, hold, release, type CaptureInput, type HoldInput, type ReleaseInput } from './holds';
+import {
+	capture,
+	hold,
+	release,
+	type CaptureInput,
+	type HoldInput,
+	type ReleaseInput
+} from './holds';
 import { listLots, listTransfers, readBalance, type TransferFilter } from './reads';
 import { rollUp } from './rollup';
 import { spend, type SpendInput } from './spend';

@@ -12,7 +12,12 @@ function openLots(ctx: Context, accountId: number) {
 }
 
 /** Plans taking up to `amount` unheld credits in spend order, from `firstLotId` first if given. */
-export function planDraw(ctx: Context, accountId: number, amount: number, firstLotId?: number | null) {
+export function planDraw(
+	ctx: Context,
+	accountId: number,
+	amount: number,
+	firstLotId?: number | null
+) {
 	const lots = openLots(ctx, accountId);
 	const first = lots.findIndex((lot) => lot.id === firstLotId);
 	if (first > 0) lots.unshift(...lots.splice(first, 1));
@@ -38,7 +43,9 @@ export function planExactDraw(ctx: Context, account: AccountState, amount: numbe
 	if (first && first.unheld >= amount) return [{ lotId: first.id, amount }];
 	const portions = planDraw(ctx, account.id, amount);
 	if (totalOf(portions) !== amount) {
-		throw new Error(`ledger invariant broken: account ${account.id} lots do not cover its available credits`);
+		throw new Error(
+			`ledger invariant broken: account ${account.id} lots do not cover its available credits`
+		);
 	}
 	return portions;
 }
@@ -66,7 +73,9 @@ export function repayDebt(ctx: Context, account: AccountState) {
 	const unheld = lots.reduce((sum, lot) => sum + lot.unheld, 0);
 	let excess = unheld - Math.max(0, availableOf(account));
 	if (excess < 0) {
-		throw new Error(`ledger invariant broken: account ${account.id} has fewer unheld credits than available`);
+		throw new Error(
+			`ledger invariant broken: account ${account.id} has fewer unheld credits than available`
+		);
 	}
 	for (const lot of lots) {
 		if (excess === 0) break;
@@ -78,7 +87,11 @@ export function repayDebt(ctx: Context, account: AccountState) {
 
 /** Expires the unheld credits of the account's due lots; held credits wait for their hold to resolve. */
 export function expireDueLots(ctx: Context, account: AccountState) {
-	const due = ctx.sql.dueLots.all(account.id, ctx.now()) as { id: number; remaining: number; unheld: number }[];
+	const due = ctx.sql.dueLots.all(account.id, ctx.now()) as {
+		id: number;
+		remaining: number;
+		unheld: number;
+	}[];
 	for (const lot of due) {
 		const transferId = post(ctx, account, {
 			code: 'expire',

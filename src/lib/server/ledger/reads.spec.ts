@@ -12,7 +12,8 @@ function setup() {
 			actor: 'system',
 			idempotencyKey: t.key()
 		});
-	const spend = (amount: number) => t.ledger.spend({ userId: 'ann', amount, actor: 'user:ann', idempotencyKey: t.key() });
+	const spend = (amount: number) =>
+		t.ledger.spend({ userId: 'ann', amount, actor: 'user:ann', idempotencyKey: t.key() });
 	return { ...t, grant, spend };
 }
 
@@ -22,18 +23,48 @@ describe('balance', () => {
 		t.grant(10, 10 * dayMs);
 		t.grant(20, 31 * dayMs);
 		t.grant(40, null);
-		t.ledger.hold({ userId: 'ann', amount: 4, expiresAt: t.at(dayMs), actor: 'x', idempotencyKey: 'h' });
-		expect(t.ledger.balance('ann')).toEqual({ balance: 70, available: 66, onHold: 4, expiringSoon: 6, debt: 0 });
+		t.ledger.hold({
+			userId: 'ann',
+			amount: 4,
+			expiresAt: t.at(dayMs),
+			actor: 'x',
+			idempotencyKey: 'h'
+		});
+		expect(t.ledger.balance('ann')).toEqual({
+			balance: 70,
+			available: 66,
+			onHold: 4,
+			expiringSoon: 6,
+			debt: 0
+		});
 		t.advance(2 * dayMs);
-		expect(t.ledger.balance('ann')).toEqual({ balance: 70, available: 70, onHold: 0, expiringSoon: 30, debt: 0 });
+		expect(t.ledger.balance('ann')).toEqual({
+			balance: 70,
+			available: 70,
+			onHold: 0,
+			expiringSoon: 30,
+			debt: 0
+		});
 	});
 
 	it('never shows expired credits, even before the sweep', () => {
 		const t = setup();
 		t.grant(10, dayMs);
 		t.advance(dayMs);
-		expect(t.ledger.balance('ann')).toEqual({ balance: 0, available: 0, onHold: 0, expiringSoon: 0, debt: 0 });
-		expect(t.ledger.balance('nobody')).toEqual({ balance: 0, available: 0, onHold: 0, expiringSoon: 0, debt: 0 });
+		expect(t.ledger.balance('ann')).toEqual({
+			balance: 0,
+			available: 0,
+			onHold: 0,
+			expiringSoon: 0,
+			debt: 0
+		});
+		expect(t.ledger.balance('nobody')).toEqual({
+			balance: 0,
+			available: 0,
+			onHold: 0,
+			expiringSoon: 0,
+			debt: 0
+		});
 	});
 });
 

@@ -32,7 +32,13 @@ export function readBalance(ctx: Context, userId: string): BalanceSummary {
 	const now = ctx.now();
 	const available = availableOf(account);
 	const expiringSoon = ctx.sql.expiringSoon.get(account.id, now, now + expiringSoonMs) as number;
-	return { balance: account.balance, available, onHold: account.onHold, expiringSoon, debt: debtOf(available) };
+	return {
+		balance: account.balance,
+		available,
+		onHold: account.onHold,
+		expiringSoon,
+		debt: debtOf(available)
+	};
 }
 
 export type TransferFilter = {
@@ -81,7 +87,12 @@ export function listTransfers(ctx: Context, db: Db, filter: TransferFilter = {})
  * prev_id chain from the head, or from the cursor when it is one of the account's transfers. The walk is
  * lazy: it stops once `limit` match.
  */
-function historyOf(account: { id: number; lastTransferId: number | null }, cursor: number | null, conditions: SQL[], limit: number) {
+function historyOf(
+	account: { id: number; lastTransferId: number | null },
+	cursor: number | null,
+	conditions: SQL[],
+	limit: number
+) {
 	const start =
 		cursor === null
 			? sql`${account.lastTransferId}`

@@ -4,7 +4,13 @@ import { internalKeyPrefix } from './errors';
 import type { Portion } from './lots';
 import type { HoldStatus } from './schema';
 
-export type HoldRow = { id: number; accountId: number; userId: string; amount: number; status: HoldStatus };
+export type HoldRow = {
+	id: number;
+	accountId: number;
+	userId: string;
+	amount: number;
+	status: HoldStatus;
+};
 
 export function findHold(ctx: Context, holdId: number) {
 	return ctx.sql.holdById.get(holdId) as HoldRow | undefined;
@@ -24,7 +30,12 @@ export type HoldResolution = {
  * voids the rest, which goes back to its lots. The caller's transfer is written last, so its
  * balance_after is what the caller sees; returns it with the account at that moment.
  */
-export function resolveHold(ctx: Context, account: AccountState, hold: HoldRow, resolution: HoldResolution) {
+export function resolveHold(
+	ctx: Context,
+	account: AccountState,
+	hold: HoldRow,
+	resolution: HoldResolution
+) {
 	const holdTransferId = ctx.sql.holdTransferId.get(hold.id) as { id: number };
 	const reserved = ctx.sql.reservations.all(holdTransferId.id) as Portion[];
 	const taken: Portion[] = [];
@@ -39,17 +50,29 @@ export function resolveHold(ctx: Context, account: AccountState, hold: HoldRow, 
 	const released = hold.amount - resolution.captured;
 	if (resolution.status === 'captured' && released > 0) {
 		const key = `${internalKeyPrefix}release:hold:${hold.id}`;
-		post(ctx, account, { ...holdSide, code: 'release', amount: released, key, reason: 'uncaptured remainder' });
+		post(ctx, account, {
+			...holdSide,
+			code: 'release',
+			amount: released,
+			key,
+			reason: 'uncaptured remainder'
+		});
 	}
 	const transferId = post(ctx, account, {
 		...holdSide,
-		code: resolution.status === 'captured' ? 'capture' : resolution.status === 'released' ? 'release' : 'expire',
+		code:
+			resolution.status === 'captured'
+				? 'capture'
+				: resolution.status === 'released'
+					? 'release'
+					: 'expire',
 		amount: resolution.status === 'captured' ? resolution.captured : hold.amount,
 		key: resolution.key,
 		hash: resolution.hash,
 		reason: resolution.reason
 	});
-	for (const portion of taken) ctx.sql.insertAllocation.run(transferId, portion.lotId, portion.amount);
+	for (const portion of taken)
+		ctx.sql.insertAllocation.run(transferId, portion.lotId, portion.amount);
 	ctx.sql.markHoldResolved.run(resolution.status, resolution.captured, ctx.now(), hold.id);
 	return { transferId, balance: account.balance, available: availableOf(account) };
 }

@@ -1,5 +1,13 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import {
+	check,
+	index,
+	integer,
+	primaryKey,
+	sqliteTable,
+	text,
+	uniqueIndex
+} from 'drizzle-orm/sqlite-core';
 
 export const systemAccountKinds = [
 	'issued_purchase',
@@ -65,7 +73,9 @@ export const accounts = sqliteTable(
 		createdAt: timestamp('created_at').notNull()
 	},
 	(t) => [
-		uniqueIndex('accounts_system_kind_idx').on(t.kind).where(sql`user_id IS NULL`),
+		uniqueIndex('accounts_system_kind_idx')
+			.on(t.kind)
+			.where(sql`user_id IS NULL`),
 		index('accounts_next_expiry_idx').on(t.nextExpiryAt),
 		check('accounts_kind_check', oneOf('kind', accountKinds)),
 		check('accounts_owner_check', sql`(kind = 'user') = (user_id IS NOT NULL)`),
@@ -73,7 +83,10 @@ export const accounts = sqliteTable(
 			'accounts_counters_check',
 			sql`debits_posted >= 0 AND credits_posted >= 0 AND debits_pending >= 0 AND credits_pending >= 0`
 		),
-		check('accounts_current_lot_check', sql`current_lot_drawn >= 0 AND (current_lot_id IS NOT NULL OR current_lot_drawn = 0)`)
+		check(
+			'accounts_current_lot_check',
+			sql`current_lot_drawn >= 0 AND (current_lot_id IS NOT NULL OR current_lot_drawn = 0)`
+		)
 	]
 );
 
@@ -93,7 +106,9 @@ export const holds = sqliteTable(
 		resolvedAt: timestamp('resolved_at')
 	},
 	(t) => [
-		index('holds_pending_idx').on(t.accountId, t.expiresAt).where(sql`status = 'pending'`),
+		index('holds_pending_idx')
+			.on(t.accountId, t.expiresAt)
+			.where(sql`status = 'pending'`),
 		check('holds_status_check', oneOf('status', holdStatuses)),
 		check('holds_amount_check', sql`amount > 0`),
 		check('holds_captured_check', sql`captured_amount >= 0 AND captured_amount <= amount`)
@@ -135,12 +150,19 @@ export const transfers = sqliteTable(
 		createdAt: timestamp('created_at').notNull()
 	},
 	(t) => [
-		index('transfers_reference_idx').on(t.reference).where(sql`reference IS NOT NULL`),
-		index('transfers_hold_idx').on(t.holdId).where(sql`hold_id IS NOT NULL`),
+		index('transfers_reference_idx')
+			.on(t.reference)
+			.where(sql`reference IS NOT NULL`),
+		index('transfers_hold_idx')
+			.on(t.holdId)
+			.where(sql`hold_id IS NOT NULL`),
 		check('transfers_code_check', equalsOneOf('code', transferCodes)),
 		check('transfers_amount_check', sql`amount > 0`),
 		check('transfers_sides_check', sql`debit_account_id <> credit_account_id`),
-		check('transfers_user_side_check', sql`user_account_id IN (debit_account_id, credit_account_id)`)
+		check(
+			'transfers_user_side_check',
+			sql`user_account_id IN (debit_account_id, credit_account_id)`
+		)
 	]
 );
 
@@ -168,7 +190,13 @@ export const lots = sqliteTable(
 	(t) => [
 		// An account's lots by expiry, as the spend order reads them (its category rank is sorted per read:
 		// an account has few open lots). Not partial (WHERE remaining > held): every spend would rewrite it.
-		index('lots_spend_order_idx').on(t.accountId, sql`expires_at IS NULL`, t.expiresAt, t.category, t.id),
+		index('lots_spend_order_idx').on(
+			t.accountId,
+			sql`expires_at IS NULL`,
+			t.expiresAt,
+			t.category,
+			t.id
+		),
 		check('lots_category_check', oneOf('category', lotCategories)),
 		check('lots_amount_check', sql`amount > 0`),
 		check('lots_remaining_check', sql`remaining >= 0 AND remaining <= amount`),

@@ -12,13 +12,22 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('npm run ledger:verify', () => {
 	it('prints ok on a fresh database', () => {
-		expect(runScript('scripts/ledger-verify.ts', join(dir, 'fresh.db'))).toMatchObject({ status: 0, stdout: 'ok\n' });
+		expect(runScript('scripts/ledger-verify.ts', join(dir, 'fresh.db'))).toMatchObject({
+			status: 0,
+			stdout: 'ok\n'
+		});
 	});
 
 	it('names each violation and exits 1', () => {
 		const file = join(dir, 'tampered.db');
 		const db = openDatabase(file);
-		createLedger(db).grant({ userId: 'ann', amount: 10, category: 'free', actor: 'system', idempotencyKey: 'g' });
+		createLedger(db).grant({
+			userId: 'ann',
+			amount: 10,
+			category: 'free',
+			actor: 'system',
+			idempotencyKey: 'g'
+		});
 		db.$client.prepare(`UPDATE lots SET remaining = 3`).run();
 		db.$client.close();
 		const result = runScript('scripts/ledger-verify.ts', file);
@@ -36,12 +45,29 @@ describe('npm run credits:expire', () => {
 		const db = openDatabase(file);
 		let now = Date.now() - 2 * dayMs;
 		const ledger = createLedger(db, { now: () => new Date(now) });
-		ledger.grant({ userId: 'ann', amount: 10, category: 'free', expiresAt: new Date(now + dayMs), actor: 's', idempotencyKey: 'g' });
-		ledger.hold({ userId: 'ann', amount: 4, expiresAt: new Date(now + 60_000), actor: 's', idempotencyKey: 'h' });
+		ledger.grant({
+			userId: 'ann',
+			amount: 10,
+			category: 'free',
+			expiresAt: new Date(now + dayMs),
+			actor: 's',
+			idempotencyKey: 'g'
+		});
+		ledger.hold({
+			userId: 'ann',
+			amount: 4,
+			expiresAt: new Date(now + 60_000),
+			actor: 's',
+			idempotencyKey: 'h'
+		});
 		now = Date.now();
 		db.$client.close();
 		const result = runScript('scripts/credits-expire.ts', file);
-		expect(result).toMatchObject({ status: 0, stdout: 'expired 10 credits from 1 lots and 1 holds in 1 accounts\nsystem accounts rolled up through transfer 4\n' });
+		expect(result).toMatchObject({
+			status: 0,
+			stdout:
+				'expired 10 credits from 1 lots and 1 holds in 1 accounts\nsystem accounts rolled up through transfer 4\n'
+		});
 		expect(runScript('scripts/ledger-verify.ts', file).stdout).toBe('ok\n');
 	});
 });

@@ -17,7 +17,8 @@ function setup() {
 	};
 	const spend = (amount: number, userId = 'ann') =>
 		t.ledger.spend({ userId, amount, actor: 'user:ann', idempotencyKey: t.key() });
-	const remaining = () => Object.fromEntries(t.ledger.lots('ann').map((lot) => [lot.id, lot.remaining]));
+	const remaining = () =>
+		Object.fromEntries(t.ledger.lots('ann').map((lot) => [lot.id, lot.remaining]));
 	return { ...t, grant, spend, remaining };
 }
 
@@ -41,9 +42,17 @@ describe('spend', () => {
 			[paidSoonest]: 0
 		});
 		t.spend(10);
-		expect(t.remaining()).toMatchObject({ [paidSoon]: 0, [freeForever]: 5, [freeForeverLater]: 10 });
+		expect(t.remaining()).toMatchObject({
+			[paidSoon]: 0,
+			[freeForever]: 5,
+			[freeForeverLater]: 10
+		});
 		t.spend(10);
-		expect(t.remaining()).toMatchObject({ [freeForever]: 0, [freeForeverLater]: 5, [paidForever]: 10 });
+		expect(t.remaining()).toMatchObject({
+			[freeForever]: 0,
+			[freeForeverLater]: 5,
+			[paidForever]: 10
+		});
 	});
 
 	it('records which lots paid for the spend', () => {
@@ -53,7 +62,9 @@ describe('spend', () => {
 		const result = t.spend(6);
 		expect(result.ok).toBe(true);
 		const rows = t.db.$client
-			.prepare('SELECT lot_id AS lotId, amount FROM allocations WHERE transfer_id = ? ORDER BY lot_id')
+			.prepare(
+				'SELECT lot_id AS lotId, amount FROM allocations WHERE transfer_id = ? ORDER BY lot_id'
+			)
 			.all(result.ok ? result.transferId : 0);
 		expect(rows).toEqual([
 			{ lotId: first, amount: 3 },
@@ -67,14 +78,20 @@ describe('spend', () => {
 		const result = t.spend(6);
 		expect(result).toMatchObject({ ok: false, error: { code: 'insufficient_credits' } });
 		expect(t.ledger.balance('ann')).toMatchObject({ balance: 5, available: 5 });
-		expect(t.spend(1, 'nobody')).toMatchObject({ ok: false, error: { code: 'insufficient_credits' } });
+		expect(t.spend(1, 'nobody')).toMatchObject({
+			ok: false,
+			error: { code: 'insufficient_credits' }
+		});
 	});
 
-	it.each([0, -3, 1.5, Number.NaN, Number.MAX_SAFE_INTEGER + 2])('rejects amount %s with invalid_amount', (amount) => {
-		const t = setup();
-		t.grant(5, 'paid');
-		expect(t.spend(amount)).toMatchObject({ ok: false, error: { code: 'invalid_amount' } });
-	});
+	it.each([0, -3, 1.5, Number.NaN, Number.MAX_SAFE_INTEGER + 2])(
+		'rejects amount %s with invalid_amount',
+		(amount) => {
+			const t = setup();
+			t.grant(5, 'paid');
+			expect(t.spend(amount)).toMatchObject({ ok: false, error: { code: 'invalid_amount' } });
+		}
+	);
 
 	it('expires due lots inside the spend, before the balance check', () => {
 		const t = setup();

@@ -34,7 +34,16 @@ export function spend(ctx: Context, input: SpendInput): Result<Posted> {
 		);
 		if (replayed) return replayed;
 		// Built whole, its lot set in place: a spread copy per spend is slow in V8 (docs/performance.md).
-		const draft: TransferDraft = { code: 'spend', amount, lotId: null, key, hash: null, reference, reason, actor };
+		const draft: TransferDraft = {
+			code: 'spend',
+			amount,
+			lotId: null,
+			key,
+			hash: null,
+			reference,
+			reason,
+			actor
+		};
 		const current = findAccount(ctx, userId);
 		if (current && fitsCurrentLot(ctx, current, amount)) {
 			current.currentLotDrawn += amount;

@@ -5,15 +5,23 @@ import { lotCodes } from './verify';
 import { counterpartOf, expectedEffectOf } from './verify-history';
 
 /** Every code with the hold ids it is written with: hold codes always carry one, `expire` either. */
-const cases: [TransferCode, number | null][] = transferCodes.flatMap((code): [TransferCode, number | null][] => {
-	if (code === 'hold' || code === 'capture' || code === 'release') return [[code, 1]];
-	if (code === 'expire') return [[code, null], [code, 1]];
-	return [[code, null]];
-});
+const cases: [TransferCode, number | null][] = transferCodes.flatMap(
+	(code): [TransferCode, number | null][] => {
+		if (code === 'hold' || code === 'capture' || code === 'release') return [[code, 1]];
+		if (code === 'expire')
+			return [
+				[code, null],
+				[code, 1]
+			];
+		return [[code, null]];
+	}
+);
 
 function verifyLotsOf(code: TransferCode, holdId: number | null) {
 	if (code === 'expire' && holdId !== null) return 'none';
-	const found = Object.entries(lotCodes).find(([, codes]) => (codes as readonly string[]).includes(code));
+	const found = Object.entries(lotCodes).find(([, codes]) =>
+		(codes as readonly string[]).includes(code)
+	);
 	return found?.[0] ?? 'none';
 }
 

@@ -27,7 +27,12 @@ export const transferRules = {
 } as const satisfies Record<TransferCode, TransferRule>;
 
 /** An `expire` that names a hold voids the hold's reservation, like a release; one without expires a lot. */
-const holdExpiryRule: TransferRule = { system: 'spent', userSide: 'debit', pending: 'void', lots: 'none' };
+const holdExpiryRule: TransferRule = {
+	system: 'spent',
+	userSide: 'debit',
+	pending: 'void',
+	lots: 'none'
+};
 
 export function ruleOf(code: TransferCode, holdId: number | null): TransferRule {
 	return code === 'expire' && holdId !== null ? holdExpiryRule : transferRules[code];
@@ -42,7 +47,9 @@ export function effectOf(rule: TransferRule, amount: number) {
 }
 
 /** The codes that open a lot: purchase, grant, reinstate. */
-export type GrantCode = { [C in TransferCode]: (typeof transferRules)[C]['lots'] extends 'open' ? C : never }[TransferCode];
+export type GrantCode = {
+	[C in TransferCode]: (typeof transferRules)[C]['lots'] extends 'open' ? C : never;
+}[TransferCode];
 
 export function isGrantCode(code: string): code is GrantCode {
 	return Object.hasOwn(transferRules, code) && transferRules[code as TransferCode].lots === 'open';

@@ -1,7 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { SystemAccountKind, TransferCode } from './schema';
 
-type Counters = { debitsPosted: number; creditsPosted: number; debitsPending: number; creditsPending: number };
+type Counters = {
+	debitsPosted: number;
+	creditsPosted: number;
+	debitsPending: number;
+	creditsPending: number;
+};
 type AccountRow = Counters & {
 	id: number;
 	kind: string;
@@ -26,7 +31,10 @@ type TransferRow = [
 // transfer-codes.spec.ts keeps the two in agreement.
 
 /** The system account each code moves credits against; `toUser` codes credit the user. */
-export function counterpartOf(code: TransferCode, holdId: number | null): { kind: SystemAccountKind; toUser: boolean } {
+export function counterpartOf(
+	code: TransferCode,
+	holdId: number | null
+): { kind: SystemAccountKind; toUser: boolean } {
 	if (code === 'purchase') return { kind: 'issued_purchase', toUser: true };
 	if (code === 'grant') return { kind: 'issued_grant', toUser: true };
 	if (code === 'reinstate') return { kind: 'clawed_back', toUser: true };
@@ -50,30 +58,53 @@ export function expectedEffectOf(code: TransferCode, holdId: number | null, amou
  * must match the replay, each user's transfers must chain through prev_id, and spends and holds never
  * overdraw.
  */
-export function verifyHistory(sqlite: Database.Database, report: (check: string, message: string) => void) {
+export function verifyHistory(
+	sqlite: Database.Database,
+	report: (check: string, message: string) => void
+) {
 	const accounts = new Map<number, AccountRow>();
 	const rows = sqlite
-		.prepare(`SELECT id, kind, user_id AS userId, debits_posted AS debitsPosted,
+		.prepare(
+			`SELECT id, kind, user_id AS userId, debits_posted AS debitsPosted,
 			credits_posted AS creditsPosted, debits_pending AS debitsPending, credits_pending AS creditsPending, last_transfer_id AS lastTransferId,
-			rolled_up_through AS rolledUpThrough FROM accounts`)
+			rolled_up_through AS rolledUpThrough FROM accounts`
+		)
 		.all() as AccountRow[];
 	for (const row of rows) accounts.set(row.id, row);
 	const zero = () => ({ debitsPosted: 0, creditsPosted: 0, debitsPending: 0, creditsPending: 0 });
-	const sums = new Map(rows.map((row) => [row.id, { ...zero(), balance: 0, onHold: 0, last: null as number | null }]));
+	const sums = new Map(
+		rows.map((row) => [row.id, { ...zero(), balance: 0, onHold: 0, last: null as number | null }])
+	);
 	// What system accounts gained after their roll-up: the part their stored counters do not show yet.
 	const tails = new Map(rows.map((row) => [row.id, zero()]));
 	const iterator = sqlite
-		.prepare(`SELECT id, debit_account_id, credit_account_id, user_account_id, amount, code, hold_id,
-			balance_after, available_after, prev_id FROM transfers ORDER BY id`)
+		.prepare(
+			`SELECT id, debit_account_id, credit_account_id, user_account_id, amount, code, hold_id,
+			balance_after, available_after, prev_id FROM transfers ORDER BY id`
+		)
 		.raw()
 		.iterate() as IterableIterator<TransferRow>;
-	for (const [id, debitId, creditId, userAccountId, amount, code, holdId, balanceAfter, availableAfter, prevId] of iterator) {
+	for (const [
+		id,
+		debitId,
+		creditId,
+		userAccountId,
+		amount,
+		code,
+		holdId,
+		balanceAfter,
+		availableAfter,
+		prevId
+	] of iterator) {
 		const user = accounts.get(userAccountId);
 		const expected = counterpartOf(code, holdId);
 		const systemId = expected.toUser ? debitId : creditId;
 		const sides = expected.toUser ? creditId === userAccountId : debitId === userAccountId;
 		if (user?.kind !== 'user' || !sides || accounts.get(systemId)?.kind !== expected.kind) {
-			report('transfer_accounts', `transfer ${id} (${code}) does not move credits between a user and ${expected.kind}`);
+			report(
+				'transfer_accounts',
+				`transfer ${id} (${code}) does not move credits between a user and ${expected.kind}`
+			);
 			continue;
 		}
 		const { posted, pending } = expectedEffectOf(code, holdId, amount);
@@ -86,19 +117,28 @@ export function verifyHistory(sqlite: Database.Database, report: (check: string,
 		credit.creditsPending += pending;
 		const state = sums.get(userAccountId)!;
 		if (prevId !== state.last) {
-			report('history_chain', `transfer ${id} links to ${prevId ?? 'nothing'}, but the account's previous transfer is ${state.last ?? 'none'}`);
+			report(
+				'history_chain',
+				`transfer ${id} links to ${prevId ?? 'nothing'}, but the account's previous transfer is ${state.last ?? 'none'}`
+			);
 		}
 		state.last = id;
 		state.balance += expected.toUser ? posted : -posted;
 		state.onHold += pending;
 		const available = state.balance - state.onHold;
 		if (balanceAfter !== state.balance || availableAfter !== available) {
-			report('balance_after', `transfer ${id} records balance ${balanceAfter}/available ${availableAfter}, replay gives ${state.balance}/${available}`);
+			report(
+				'balance_after',
+				`transfer ${id} records balance ${balanceAfter}/available ${availableAfter}, replay gives ${state.balance}/${available}`
+			);
 			state.balance = balanceAfter;
 			state.onHold = balanceAfter - availableAfter;
 		}
 		if ((code === 'spend' || code === 'hold') && available < 0) {
-			report('overspend', `transfer ${id} (${code}) left user ${user.userId} with ${available} available`);
+			report(
+				'overspend',
+				`transfer ${id} (${code}) left user ${user.userId} with ${available} available`
+			);
 		}
 	}
 	const total = { posted: 0, pending: 0 };
@@ -112,14 +152,21 @@ export function verifyHistory(sqlite: Database.Database, report: (check: string,
 			);
 		}
 		if (row.kind === 'user' && row.lastTransferId !== sum.last) {
-			report('history_chain', `account ${id} (${row.userId}) starts its history at ${row.lastTransferId ?? 'nothing'}, not at ${sum.last ?? 'none'}`);
+			report(
+				'history_chain',
+				`account ${id} (${row.userId}) starts its history at ${row.lastTransferId ?? 'nothing'}, not at ${sum.last ?? 'none'}`
+			);
 		}
 		const tail = tails.get(id)!;
 		total.posted += row.creditsPosted + tail.creditsPosted - row.debitsPosted - tail.debitsPosted;
-		total.pending += row.creditsPending + tail.creditsPending - row.debitsPending - tail.debitsPending;
+		total.pending +=
+			row.creditsPending + tail.creditsPending - row.debitsPending - tail.debitsPending;
 	}
 	if (total.posted !== 0 || total.pending !== 0) {
-		report('zero_sum', `accounts do not sum to zero: posted ${total.posted}, pending ${total.pending}`);
+		report(
+			'zero_sum',
+			`accounts do not sum to zero: posted ${total.posted}, pending ${total.pending}`
+		);
 	}
 }
 

@@ -82,17 +82,30 @@ export function verifyLedger(sqlite: Database.Database): string[] {
 		counts.set(check, count);
 		if (count <= perCheck) violations.push(`${check}: ${message}`);
 	};
-	const present = new Set(sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger'`).pluck().all());
-	for (const name of triggers) if (!present.has(name)) report('immutability', `trigger ${name} is missing`);
-	const systemAccounts = sqlite.prepare('SELECT kind, rolled_up_through AS through FROM accounts WHERE user_id IS NULL').all() as {
+	const present = new Set(
+		sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger'`).pluck().all()
+	);
+	for (const name of triggers)
+		if (!present.has(name)) report('immutability', `trigger ${name} is missing`);
+	const systemAccounts = sqlite
+		.prepare('SELECT kind, rolled_up_through AS through FROM accounts WHERE user_id IS NULL')
+		.all() as {
 		kind: string;
 		through: number | null;
 	}[];
 	const kinds = new Set(systemAccounts.map((account) => account.kind));
-	for (const kind of systemAccountKinds) if (!kinds.has(kind)) report('system_accounts', `account ${kind} is missing`);
-	const newest = sqlite.prepare('SELECT coalesce(max(id), 0) FROM transfers').pluck().get() as number;
+	for (const kind of systemAccountKinds)
+		if (!kinds.has(kind)) report('system_accounts', `account ${kind} is missing`);
+	const newest = sqlite
+		.prepare('SELECT coalesce(max(id), 0) FROM transfers')
+		.pluck()
+		.get() as number;
 	for (const { kind, through } of systemAccounts) {
-		if (through === null || through > newest) report('system_accounts', `account ${kind} is rolled up through ${through}, newest transfer is ${newest}`);
+		if (through === null || through > newest)
+			report(
+				'system_accounts',
+				`account ${kind} is rolled up through ${through}, newest transfer is ${newest}`
+			);
 	}
 	for (const [check, query] of Object.entries(checks)) {
 		for (const problem of sqlite.prepare(query).pluck().all() as string[]) report(check, problem);

@@ -2,8 +2,24 @@
  * A plain in-memory ledger with the same rules, for property tests: arrays and loops, no SQL.
  * Ids of lots and holds count from 1 in creation order, as SQLite's rowids do.
  */
-type Lot = { id: number; user: string; category: 'paid' | 'free'; amount: number; remaining: number; held: number; expiresAt: number | null; reference: string | null };
-type Hold = { id: number; user: string; amount: number; expiresAt: number; status: string; portions: [Lot, number][] };
+type Lot = {
+	id: number;
+	user: string;
+	category: 'paid' | 'free';
+	amount: number;
+	remaining: number;
+	held: number;
+	expiresAt: number | null;
+	reference: string | null;
+};
+type Hold = {
+	id: number;
+	user: string;
+	amount: number;
+	expiresAt: number;
+	status: string;
+	portions: [Lot, number][];
+};
 export type ModelResult = { ok: true; [field: string]: unknown } | { ok: false; code: string };
 
 import { expiringSoonMs } from '../time';
@@ -26,12 +42,28 @@ export class LedgerModel {
 		return result;
 	}
 
-	grant(user: string, amount: number, category: 'paid' | 'free', expiresAt: number | null, reference: string | null) {
-		if (expiresAt !== null && expiresAt <= this.now) return { ok: false as const, code: 'invalid_request' };
+	grant(
+		user: string,
+		amount: number,
+		category: 'paid' | 'free',
+		expiresAt: number | null,
+		reference: string | null
+	) {
+		if (expiresAt !== null && expiresAt <= this.now)
+			return { ok: false as const, code: 'invalid_request' };
 		const account = this.open(user);
 		this.expire(user);
 		account.balance += amount;
-		const lot = { id: this.lots.length + 1, user, category, amount, remaining: amount, held: 0, expiresAt, reference };
+		const lot = {
+			id: this.lots.length + 1,
+			user,
+			category,
+			amount,
+			remaining: amount,
+			held: 0,
+			expiresAt,
+			reference
+		};
 		this.lots.push(lot);
 		const result = this.posted(user, { lotId: lot.id });
 		this.repayDebt(user);
@@ -53,7 +85,14 @@ export class LedgerModel {
 		const portions = this.pick(user, amount);
 		for (const [lot, take] of portions) lot.held += take;
 		this.accounts.get(user)!.onHold += amount;
-		this.holds.push({ id: this.holds.length + 1, user, amount, expiresAt, status: 'pending', portions });
+		this.holds.push({
+			id: this.holds.length + 1,
+			user,
+			amount,
+			expiresAt,
+			status: 'pending',
+			portions
+		});
 		return this.posted(user, { holdId: this.holds.length });
 	}
 
@@ -76,7 +115,10 @@ export class LedgerModel {
 		account.onHold -= hold.amount;
 		account.balance -= captured;
 		hold.status = release ? 'released' : 'captured';
-		const result = this.posted(hold.user, release ? { holdId } : { holdId, captured, released: hold.amount - captured });
+		const result = this.posted(
+			hold.user,
+			release ? { holdId } : { holdId, captured, released: hold.amount - captured }
+		);
 		this.expireLots(hold.user);
 		this.repayDebt(hold.user);
 		return result;
@@ -88,14 +130,19 @@ export class LedgerModel {
 		if (refused) return refused;
 		this.open(user);
 		this.expire(user);
-		const first = this.lots.find((lot) => lot.user === user && lot.reference === firstReference && firstReference !== null);
+		const first = this.lots.find(
+			(lot) => lot.user === user && lot.reference === firstReference && firstReference !== null
+		);
 		for (const [lot, take] of this.pick(user, amount, first)) lot.remaining -= take;
 		this.accounts.get(user)!.balance -= amount;
 		return this.posted(user, { debt: Math.max(0, -this.available(user)) });
 	}
 
 	nextExpiry() {
-		const times = [...this.lots.filter((lot) => lot.remaining > lot.held), ...this.holds.filter((hold) => hold.status === 'pending')]
+		const times = [
+			...this.lots.filter((lot) => lot.remaining > lot.held),
+			...this.holds.filter((hold) => hold.status === 'pending')
+		]
 			.map((item) => item.expiresAt)
 			.filter((at): at is number => at !== null && at > this.now);
 		return times.length ? Math.min(...times) : null;
@@ -106,11 +153,17 @@ export class LedgerModel {
 	}
 
 	read(user: string) {
-		if (!this.accounts.has(user)) return { balance: 0, available: 0, onHold: 0, expiringSoon: 0, debt: 0 };
+		if (!this.accounts.has(user))
+			return { balance: 0, available: 0, onHold: 0, expiringSoon: 0, debt: 0 };
 		this.expire(user);
 		const { balance, onHold } = this.accounts.get(user)!;
 		const expiringSoon = this.userLots(user)
-			.filter((lot) => lot.expiresAt !== null && lot.expiresAt > this.now && lot.expiresAt <= this.now + expiringSoonMs)
+			.filter(
+				(lot) =>
+					lot.expiresAt !== null &&
+					lot.expiresAt > this.now &&
+					lot.expiresAt <= this.now + expiringSoonMs
+			)
 			.reduce((sum, lot) => sum + lot.remaining - lot.held, 0);
 		const available = balance - onHold;
 		return { balance, available, onHold, expiringSoon, debt: Math.max(0, -available) };
@@ -136,7 +189,12 @@ export class LedgerModel {
 	}
 
 	private posted(user: string, extra: Record<string, unknown> = {}): ModelResult {
-		return { ok: true, balance: this.accounts.get(user)!.balance, available: this.available(user), ...extra };
+		return {
+			ok: true,
+			balance: this.accounts.get(user)!.balance,
+			available: this.available(user),
+			...extra
+		};
 	}
 
 	private userLots(user: string) {
@@ -145,7 +203,12 @@ export class LedgerModel {
 
 	/** Lots with unheld credits in spend order: soonest expiry, free before paid, oldest; `first` first. */
 	private pick(user: string, amount: number, first?: Lot): [Lot, number][] {
-		const rank = (lot: Lot) => [lot.expiresAt === null ? 1 : 0, lot.expiresAt ?? 0, lot.category === 'free' ? 0 : 1, lot.id];
+		const rank = (lot: Lot) => [
+			lot.expiresAt === null ? 1 : 0,
+			lot.expiresAt ?? 0,
+			lot.category === 'free' ? 0 : 1,
+			lot.id
+		];
 		const lots = this.userLots(user)
 			.filter((lot) => lot.remaining > lot.held)
 			.sort((a, b) => (a === first ? -1 : b === first ? 1 : compare(rank(a), rank(b))));
