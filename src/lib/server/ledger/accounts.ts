@@ -1,25 +1,27 @@
 import type { Context } from './context';
 import type { TransferCode } from './schema';
+import { effectOf, ruleOf } from './transfer-codes';
 
 /** A user account as a transaction sees it; post() keeps it current and writes it back. */
 export type AccountState = {
 	id: number;
 	balance: number;
-	pending: number;
+	/** debits_pending: credits reserved by pending holds. */
+	onHold: number;
 	nextExpiryAt: number | null;
 	lastTransferId: number | null;
 	currentLotId: number | null;
 	/** Drawn from the current lot by spends, not yet subtracted from its `remaining`. */
 	currentLotDrawn: number;
 	/** The current lot's stored remaining − held, as read (null without a current lot). */
-	currentLotFree: number | null;
+	currentLotUnheld: number | null;
 };
 
 export function availableOf(account: AccountState) {
-	return account.balance - account.pending;
+	return account.balance - account.onHold;
 }
 
-/** Debt is what a clawback took beyond the free credits: it shows as negative available. */
+/** Debt is what a clawback took beyond the unheld credits: it shows as negative available. */
 export function debtOf(available: number) {
 	return Math.max(0, -available);
 }
@@ -40,22 +42,22 @@ function accountOf(row: AccountRow | undefined): AccountState | undefined {
 	const [
 		id,
 		balance,
-		pending,
+		onHold,
 		nextExpiryAt,
 		lastTransferId,
 		currentLotId,
 		currentLotDrawn,
-		currentLotFree
+		currentLotUnheld
 	] = row;
 	return {
 		id,
 		balance,
-		pending,
+		onHold,
 		nextExpiryAt,
 		lastTransferId,
 		currentLotId,
 		currentLotDrawn,
-		currentLotFree
+		currentLotUnheld
 	};
 }
 
@@ -65,23 +67,23 @@ export function findAccount(ctx: Context, userId: string) {
 
 /** The account by id, its current lot written back: for any operation but a spend. */
 export function reloadAccount(ctx: Context, id: number) {
-	return settleCurrentLot(ctx, accountOf(ctx.sql.accountById.get(id) as AccountRow)!);
+	return writeBackCurrentLot(ctx, accountOf(ctx.sql.accountById.get(id) as AccountRow)!);
 }
 
 /** The user's account (created if new), its current lot written back: for any operation but a spend. */
 export function openAccount(ctx: Context, userId: string): AccountState {
 	const found = findAccount(ctx, userId);
-	if (found) return settleCurrentLot(ctx, found);
+	if (found) return writeBackCurrentLot(ctx, found);
 	const id = Number(ctx.sql.insertAccount.run(userId, ctx.now()).lastInsertRowid);
 	return {
 		id,
 		balance: 0,
-		pending: 0,
+		onHold: 0,
 		nextExpiryAt: null,
 		lastTransferId: null,
 		currentLotId: null,
 		currentLotDrawn: 0,
-		currentLotFree: null
+		currentLotUnheld: null
 	};
 }
 
@@ -89,37 +91,22 @@ export function openAccount(ctx: Context, userId: string): AccountState {
  * Writes what spends drew from the current lot into the lot row and forgets the current lot, so lots
  * read true. Every operation but a spend starts with this: only spends may move the current lot.
  */
-export function settleCurrentLot(ctx: Context, account: AccountState) {
+export function writeBackCurrentLot(ctx: Context, account: AccountState) {
 	if (account.currentLotId === null) return account;
 	if (account.currentLotDrawn > 0)
 		ctx.sql.consumeLot.run(account.currentLotDrawn, account.currentLotId);
 	ctx.sql.forgetCurrentLot.run(account.id);
 	account.currentLotId = null;
 	account.currentLotDrawn = 0;
-	account.currentLotFree = null;
+	account.currentLotUnheld = null;
 	return account;
-}
-
-/**
- * How a transfer moves its two accounts. Holds are pending transfers: `hold` reserves, `capture` posts
- * (and un-reserves) part of it, `release` and `expire` with a hold un-reserve the rest.
- */
-export function effectOf(code: TransferCode, holdId: number | null, amount: number) {
-	if (holdId === null) return { posted: amount, pending: 0 };
-	if (code === 'hold') return { posted: 0, pending: amount };
-	if (code === 'capture') return { posted: amount, pending: -amount };
-	return { posted: 0, pending: -amount };
 }
 
 export type TransferDraft = {
 	code: TransferCode;
 	amount: number;
-	/** The system account on the other side. */
-	systemId: number;
 	/** The one lot the whole amount is drawn from, when recorded on the transfer instead of in allocations. */
 	lotId?: number | null;
-	/** Credits move into the user account (grants) rather than out of it. */
-	toUser?: boolean;
 	holdId?: number | null;
 	key: string;
 	hash?: string | null;
@@ -129,17 +116,18 @@ export type TransferDraft = {
 };
 
 /**
- * Writes one transfer and the user account (its counters, history head and current lot); returns the
- * transfer id. The system account's counters catch up in rollUp().
+ * Writes one transfer, against the system account its code names, and the user account (its counters,
+ * history head and current lot); returns the transfer id. The system account catches up in rollUp().
  */
 export function post(ctx: Context, account: AccountState, draft: TransferDraft): number {
 	const holdId = draft.holdId ?? null;
-	const { posted, pending } = effectOf(draft.code, holdId, draft.amount);
-	const [debitId, creditId] = draft.toUser
-		? [draft.systemId, account.id]
-		: [account.id, draft.systemId];
-	account.balance += draft.toUser ? posted : -posted;
-	account.pending += pending;
+	const rule = ruleOf(draft.code, holdId);
+	const { posted, pending } = effectOf(rule, draft.amount);
+	const toUser = rule.userSide === 'credit';
+	const systemId = ctx.system[rule.system];
+	const [debitId, creditId] = toUser ? [systemId, account.id] : [account.id, systemId];
+	account.balance += toUser ? posted : -posted;
+	account.onHold += pending;
 	const id = Number(
 		ctx.sql.insertTransfer.run(
 			debitId,
@@ -160,8 +148,8 @@ export function post(ctx: Context, account: AccountState, draft: TransferDraft):
 			ctx.now()
 		).lastInsertRowid
 	);
-	const [debits, credits] = draft.toUser ? [0, posted] : [posted, 0];
-	const [debitsPending, creditsPending] = draft.toUser ? [0, pending] : [pending, 0];
+	const [debits, credits] = toUser ? [0, posted] : [posted, 0];
+	const [debitsPending, creditsPending] = toUser ? [0, pending] : [pending, 0];
 	ctx.sql.writeAccount.run(
 		debits,
 		credits,

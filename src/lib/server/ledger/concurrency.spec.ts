@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/index';
 import { createLedger } from './index';
+import { dayMs } from './time';
 import { runScript, startSpendWorker, type Tally } from './testing/processes';
 
 const dirs: string[] = [];
@@ -24,7 +25,7 @@ function createFileLedger() {
 		...grant,
 		amount: 400,
 		category: 'free',
-		expiresAt: new Date(Date.now() + 86_400_000),
+		expiresAt: new Date(Date.now() + dayMs),
 		idempotencyKey: 'free'
 	});
 	return { file, ledger };

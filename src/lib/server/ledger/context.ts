@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { SystemAccountKind } from './schema';
+import { lotCategoryRank, type SystemAccountKind } from './schema';
 
 export type Context = {
 	sqlite: Database.Database;
@@ -12,12 +12,16 @@ export type Context = {
 
 export type Statements = ReturnType<typeof prepareStatements>;
 
-// Spend order: soonest expiry first (never-expiring last), then free before paid, then oldest.
-export const spendOrder = 'expires_at IS NULL, expires_at, category, id';
+const categoryRank = `CASE category ${Object.entries(lotCategoryRank)
+	.map(([category, rank]) => `WHEN '${category}' THEN ${rank}`)
+	.join(' ')} END`;
+
+// Spend order: soonest expiry first (never-expiring last), then by category rank, then oldest.
+const spendOrder = `expires_at IS NULL, expires_at, ${categoryRank}, id`;
 
 function prepareStatements(sqlite: Database.Database) {
 	const prepare = (source: string) => sqlite.prepare(source);
-	const openLots = `SELECT id, remaining - held AS free FROM lots WHERE account_id = ? AND remaining > held
+	const openLots = `SELECT id, remaining - held AS unheld FROM lots WHERE account_id = ? AND remaining > held
 		ORDER BY ${spendOrder}`;
 	// In AccountState's field order, read as arrays (accountOf): cheaper than better-sqlite3's row objects.
 	const account = `id, credits_posted - debits_posted, debits_pending, next_expiry_at, last_transfer_id, current_lot_id,
@@ -58,7 +62,7 @@ function prepareStatements(sqlite: Database.Database) {
 		openLots: prepare(openLots),
 		firstOpenLot: prepare(`${openLots} LIMIT 1`),
 		dueLots: prepare(
-			'SELECT id, remaining, remaining - held AS free FROM lots WHERE account_id = ? AND expires_at <= ? AND remaining > held ORDER BY id'
+			'SELECT id, remaining, remaining - held AS unheld FROM lots WHERE account_id = ? AND expires_at <= ? AND remaining > held ORDER BY id'
 		),
 		insertLot:
 			prepare(`INSERT INTO lots (account_id, transfer_id, category, amount, remaining, expires_at, created_at)
@@ -87,7 +91,7 @@ function prepareStatements(sqlite: Database.Database) {
 		holdById:
 			prepare(`SELECT holds.id, holds.account_id AS accountId, accounts.user_id AS userId, holds.amount, holds.status
 			FROM holds JOIN accounts ON accounts.id = holds.account_id WHERE holds.id = ?`),
-		resolveHold: prepare(
+		markHoldResolved: prepare(
 			'UPDATE holds SET status = ?, captured_amount = ?, resolved_at = ? WHERE id = ?'
 		),
 		dueHolds: prepare(

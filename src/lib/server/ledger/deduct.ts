@@ -9,19 +9,19 @@ import {
 import type { Context } from './context';
 import { checkAmount, checkKey, fail, type Result } from './errors';
 import { expireIfDue } from './expire';
-import { findPrior, hashRequest, isFailure } from './idempotency';
+import { hashRequest, isFailure, replayOrConflict, type Prior } from './idempotency';
 import { consumeLots, planDraw } from './lots';
-import { postedOf, replayOf, type Posted } from './results';
+import { postedOf, type Posted } from './results';
 import { findSpendable } from './spendable';
 
-type Common = {
+type DeductionInput = {
 	userId: string;
 	amount: number;
 	reference?: string | null;
 	actor: string;
 	idempotencyKey: string;
 };
-export type ClawbackInput = Common & {
+export type ClawbackInput = DeductionInput & {
 	code: 'refund' | 'dispute';
 	/** Take from this lot first... */
 	fromLotId?: number;
@@ -29,7 +29,7 @@ export type ClawbackInput = Common & {
 	fromLotReference?: string;
 	reason?: string | null;
 };
-export type AdjustInput = Common & {
+export type AdjustInput = DeductionInput & {
 	reason: string;
 	/** Deduct even beyond the available credits, leaving the account in debt. */
 	force?: boolean;
@@ -66,27 +66,15 @@ export function clawback(ctx: Context, input: ClawbackInput): Result<DeductResul
 			reference,
 			actor
 		);
-		const prior = findPrior(ctx, key, hash);
-		if (prior)
-			return isFailure(prior)
-				? prior
-				: { ok: true, ...replayOf(prior), debt: debtOf(prior.available) };
+		const replayed = replayOrConflict(ctx, key, hash, debtAfter);
+		if (replayed) return replayed;
 		const account = openAccount(ctx, userId);
 		expireIfDue(ctx, account);
 		if (fromLotId !== null && ctx.sql.lotOfAccount.get(fromLotId, account.id) === undefined) {
 			return fail('invalid_request', `lot ${fromLotId} does not belong to this user`);
 		}
 		const firstLotId = fromLotId ?? findLotByReference(ctx, account.id, fromLotReference);
-		const draft = {
-			code,
-			amount,
-			systemId: ctx.system.clawed_back,
-			key,
-			hash,
-			reference,
-			reason,
-			actor
-		};
+		const draft = { code, amount, key, hash, reference, reason, actor };
 		return { ok: true, ...deduct(ctx, account, draft, firstLotId) };
 	});
 }
@@ -102,24 +90,12 @@ export function adjust(ctx: Context, input: AdjustInput): Result<DeductResult> {
 	return ctx.immediate(() => {
 		const { reference = null, actor } = input;
 		const hash = hashRequest('adjust', userId, amount, reason, force, reference, actor);
-		const prior = findPrior(ctx, key, hash);
-		if (prior)
-			return isFailure(prior)
-				? prior
-				: { ok: true, ...replayOf(prior), debt: debtOf(prior.available) };
+		const replayed = replayOrConflict(ctx, key, hash, debtAfter);
+		if (replayed) return replayed;
 		const account = force ? openAccount(ctx, userId) : findSpendable(ctx, userId, amount);
 		if (isFailure(account)) return account;
 		if (force) expireIfDue(ctx, account);
-		const draft = {
-			code: 'adjust' as const,
-			amount,
-			systemId: ctx.system.adjusted,
-			key,
-			hash,
-			reference,
-			reason,
-			actor
-		};
+		const draft = { code: 'adjust' as const, amount, key, hash, reference, reason, actor };
 		return { ok: true, ...deduct(ctx, account, draft, null) };
 	});
 }
@@ -134,6 +110,10 @@ function deduct(
 	const transferId = post(ctx, account, draft);
 	consumeLots(ctx, transferId, portions);
 	return { ...postedOf(transferId, account), debt: debtOf(availableOf(account)) };
+}
+
+function debtAfter(prior: Prior) {
+	return { debt: debtOf(prior.available) };
 }
 
 function findLotByReference(ctx: Context, accountId: number, reference: string | null) {

@@ -1,15 +1,15 @@
 import { refreshNextExpiry, reloadAccount, type AccountState } from './accounts';
 import type { Context } from './context';
 import { internalKeyPrefix } from './errors';
-import { expireDueLots, settleDebt } from './lots';
-import { findHold, settleHold } from './settle-hold';
+import { expireDueLots, repayDebt } from './lots';
+import { findHold, resolveHold } from './resolve-hold';
 
 export type ExpirySummary = { accounts: number; lots: number; holds: number; credits: number };
 
-/** After credits come back to lots: expire what is due, pay any debt, recompute the expiry hint. */
-export function tidyAccount(ctx: Context, account: AccountState) {
+/** After credits come back to lots: expire what is due, repay any debt, recompute the expiry hint. */
+export function expireLotsAndRepayDebt(ctx: Context, account: AccountState) {
 	const expired = expireDueLots(ctx, account);
-	settleDebt(ctx, account);
+	repayDebt(ctx, account);
 	refreshNextExpiry(ctx, account);
 	return expired;
 }
@@ -19,7 +19,7 @@ export function expireAccount(ctx: Context, account: AccountState) {
 	const holdIds = ctx.sql.dueHolds.all(account.id, ctx.now()) as number[];
 	for (const holdId of holdIds) {
 		const hold = findHold(ctx, holdId)!;
-		settleHold(ctx, account, hold, {
+		resolveHold(ctx, account, hold, {
 			status: 'expired',
 			captured: 0,
 			key: `${internalKeyPrefix}expire:hold:${holdId}`,
@@ -27,7 +27,7 @@ export function expireAccount(ctx: Context, account: AccountState) {
 			actor: 'system'
 		});
 	}
-	const expired = tidyAccount(ctx, account);
+	const expired = expireLotsAndRepayDebt(ctx, account);
 	return { lots: expired.lots, holds: holdIds.length, credits: expired.credits };
 }
 

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { migrateDatabase, openDatabase } from '../db/index';
 import { copyMigrations } from '../db/testing/migrations';
 import { createLedger } from './index';
-import { createTestLedger, day } from './testing/ledger';
+import { createTestLedger, dayMs } from './testing/ledger';
 
 function setup() {
 	const t = createTestLedger();
@@ -58,7 +58,7 @@ describe('spending from the current lot', () => {
 		const t = setup();
 		const forever = t.grant(10);
 		t.spend(3);
-		const soon = t.grant(5, day);
+		const soon = t.grant(5, dayMs);
 		expect(t.stored(forever)).toBe(7);
 		expect(t.spend(4)).toMatchObject({ ok: true, balance: 8 });
 		expect([t.shown(soon), t.shown(forever)]).toEqual([1, 7]);
@@ -69,18 +69,18 @@ describe('spending from the current lot', () => {
 
 	it('holds, expiry and clawbacks see the credits spends drew', () => {
 		const t = setup();
-		const lot = t.grant(10, 2 * day);
+		const lot = t.grant(10, 2 * dayMs);
 		t.spend(6);
 		const hold = t.ledger.hold({
 			userId: 'ann',
 			amount: 5,
-			expiresAt: t.at(day),
+			expiresAt: t.at(dayMs),
 			actor: 'x',
 			idempotencyKey: 'h'
 		});
 		expect(hold).toMatchObject({ ok: false, error: { code: 'insufficient_credits' } });
 		t.spend(1);
-		t.advance(3 * day);
+		t.advance(3 * dayMs);
 		expect(t.ledger.expire()).toMatchObject({ lots: 1, credits: 3 });
 		expect(t.shown(lot)).toBe(0);
 		expect(t.ledger.verify()).toEqual([]);

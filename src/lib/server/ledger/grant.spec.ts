@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTestLedger, day } from './testing/ledger';
+import { createTestLedger, dayMs } from './testing/ledger';
 
 const purchase = {
 	userId: 'ann',
@@ -15,16 +15,26 @@ describe('grant', () => {
 	it('credits a purchase from issued_purchase and opens a paid lot with its reference', () => {
 		const t = createTestLedger();
 		const result = t.ledger.grant(purchase);
-		expect(result).toMatchObject({ ok: true, balance: 100, available: 100, lotId: 1 });
+		expect(result).toMatchObject({ ok: true, balance: 100, available: 100 });
+		const issuer = t.db.$client
+			.prepare(`SELECT id FROM accounts WHERE kind = 'issued_purchase'`)
+			.pluck()
+			.get();
 		const [transfer] = t.ledger.transfers({ userId: 'ann' }).items;
 		expect(transfer).toMatchObject({
 			code: 'purchase',
-			debitAccountId: 1,
+			debitAccountId: issuer,
 			reference: 'pur_1',
 			balanceDelta: 100
 		});
 		expect(t.ledger.lots('ann')).toMatchObject([
-			{ category: 'paid', amount: 100, remaining: 100, reference: 'pur_1' }
+			{
+				id: result.ok && result.lotId,
+				category: 'paid',
+				amount: 100,
+				remaining: 100,
+				reference: 'pur_1'
+			}
 		]);
 	});
 
@@ -46,10 +56,10 @@ describe('grant', () => {
 			...purchase,
 			code: 'grant' as const,
 			category: 'free' as const,
-			expiresAt: t.at(day)
+			expiresAt: t.at(dayMs)
 		};
 		const first = t.ledger.grant(gift);
-		t.advance(2 * day);
+		t.advance(2 * dayMs);
 		expect(t.ledger.grant(gift)).toEqual({ ...first, replayed: true });
 		expect(t.ledger.balance('ann').balance).toBe(0);
 	});

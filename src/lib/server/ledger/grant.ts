@@ -2,19 +2,11 @@ import { lowerNextExpiry, openAccount, post } from './accounts';
 import type { Context } from './context';
 import { checkAmount, checkFuture, checkKey, fail, type Result } from './errors';
 import { expireIfDue } from './expire';
-import { findPrior, hashRequest, isFailure } from './idempotency';
-import { settleDebt } from './lots';
-import { postedOf, replayOf, type Posted } from './results';
-import { lotCategories, type LotCategory, type SystemAccountKind } from './schema';
-
-export type GrantCode = 'purchase' | 'grant' | 'reinstate';
-
-/** Where granted credits come from: a purchase, a gift or bonus, or a dispute won back. */
-const issuers: Record<GrantCode, SystemAccountKind> = {
-	purchase: 'issued_purchase',
-	grant: 'issued_grant',
-	reinstate: 'clawed_back'
-};
+import { hashRequest, replayOrConflict } from './idempotency';
+import { repayDebt } from './lots';
+import { postedOf, type Posted } from './results';
+import { lotCategories, type LotCategory } from './schema';
+import { grantCodes, isGrantCode, type GrantCode } from './transfer-codes';
 
 export type GrantInput = {
 	userId: string;
@@ -39,9 +31,9 @@ export function grant(ctx: Context, input: GrantInput): Result<GrantResult> {
 		(lotCategories.includes(category)
 			? null
 			: fail('invalid_request', `category must be paid or free`)) ??
-		(Object.hasOwn(issuers, code)
+		(isGrantCode(code)
 			? null
-			: fail('invalid_request', `code must be one of ${Object.keys(issuers).join(', ')}`));
+			: fail('invalid_request', `code must be one of ${grantCodes.join(', ')}`));
 	if (invalid) return invalid;
 	return ctx.immediate(() => {
 		const { userId, amount, reason = null, reference = null, actor, idempotencyKey: key } = input;
@@ -57,31 +49,16 @@ export function grant(ctx: Context, input: GrantInput): Result<GrantResult> {
 			reference,
 			actor
 		);
-		const prior = findPrior(ctx, key, hash);
-		if (prior && isFailure(prior)) return prior;
-		if (prior)
-			return {
-				ok: true,
-				...replayOf(prior),
-				lotId: ctx.sql.lotIdByTransfer.get(prior.id) as number
-			};
+		const replayed = replayOrConflict(ctx, key, hash, (prior) => ({
+			lotId: ctx.sql.lotIdByTransfer.get(prior.id) as number
+		}));
+		if (replayed) return replayed;
 		// Only for a new grant: a replay after the lot expired still answers the original result.
 		const past = checkFuture(expiresAt, ctx.now(), 'expiresAt');
 		if (past) return past;
 		const account = openAccount(ctx, userId);
 		expireIfDue(ctx, account);
-		const systemId = ctx.system[issuers[code]];
-		const transferId = post(ctx, account, {
-			code,
-			amount,
-			systemId,
-			toUser: true,
-			key,
-			hash,
-			reference,
-			reason,
-			actor
-		});
+		const transferId = post(ctx, account, { code, amount, key, hash, reference, reason, actor });
 		const now = ctx.now();
 		const lotId = Number(
 			ctx.sql.insertLot.run(account.id, transferId, category, amount, amount, expiry, now)
@@ -89,7 +66,7 @@ export function grant(ctx: Context, input: GrantInput): Result<GrantResult> {
 		);
 		if (expiry !== null) lowerNextExpiry(ctx, account, expiry);
 		const result = postedOf(transferId, account);
-		settleDebt(ctx, account);
+		repayDebt(ctx, account);
 		return { ok: true, ...result, lotId };
 	});
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTestLedger, day } from './testing/ledger';
+import { createTestLedger, dayMs } from './testing/ledger';
 
 const minute = 60_000;
 
@@ -136,12 +136,12 @@ describe('holds', () => {
 			userId: 'ann',
 			amount: 50,
 			category: 'free',
-			expiresAt: t.at(day),
+			expiresAt: t.at(dayMs),
 			actor: 'system',
 			idempotencyKey: 'g2'
 		});
-		const holdId = t.hold(60, 2 * day);
-		t.advance(day);
+		const holdId = t.hold(60, 2 * dayMs);
+		t.advance(dayMs);
 		expect(t.ledger.balance('ann')).toMatchObject({ balance: 150, available: 90, onHold: 60 });
 		expect(t.capture(holdId, 20)).toMatchObject({ ok: true, balance: 130 });
 		expect(t.ledger.balance('ann')).toMatchObject({ balance: 100, available: 100, onHold: 0 });

@@ -1,11 +1,11 @@
 import { lowerNextExpiry, post, reloadAccount, type AccountState } from './accounts';
 import type { Context } from './context';
 import { checkAmount, checkFuture, checkKey, fail, type Failure, type Result } from './errors';
-import { expireIfDue, tidyAccount } from './expire';
-import { findPrior, hashRequest, isFailure } from './idempotency';
+import { expireIfDue, expireLotsAndRepayDebt } from './expire';
+import { hashRequest, isFailure, replayOrConflict } from './idempotency';
 import { planExactDraw, reserveLots } from './lots';
-import { postedOf, replayOf, type Posted } from './results';
-import { findHold, settleHold, type HoldRow, type Settlement } from './settle-hold';
+import { postedOf, type Posted } from './results';
+import { findHold, resolveHold, type HoldRow, type HoldResolution } from './resolve-hold';
 import { findSpendable } from './spendable';
 
 export type HoldInput = {
@@ -41,9 +41,8 @@ export function hold(ctx: Context, input: HoldInput): Result<HoldResult> {
 	return ctx.immediate(() => {
 		const { reason = null, reference = null, actor } = input;
 		const hash = hashRequest('hold', userId, amount, expiresAt.getTime(), reason, reference, actor);
-		const prior = findPrior(ctx, key, hash);
-		if (prior)
-			return isFailure(prior) ? prior : { ok: true, ...replayOf(prior), holdId: prior.holdId! };
+		const replayed = replayOrConflict(ctx, key, hash, (prior) => ({ holdId: prior.holdId! }));
+		if (replayed) return replayed;
 		const past = checkFuture(expiresAt, ctx.now(), 'expiresAt');
 		if (past) return past;
 		const account = findSpendable(ctx, userId, amount);
@@ -52,17 +51,7 @@ export function hold(ctx: Context, input: HoldInput): Result<HoldResult> {
 			ctx.sql.insertHold.run(account.id, amount, expiresAt.getTime(), ctx.now()).lastInsertRowid
 		);
 		const portions = planExactDraw(ctx, account, amount);
-		const draft = {
-			code: 'hold' as const,
-			amount,
-			systemId: ctx.system.spent,
-			holdId,
-			key,
-			hash,
-			reference,
-			reason,
-			actor
-		};
+		const draft = { code: 'hold' as const, amount, holdId, key, hash, reference, reason, actor };
 		const transferId = post(ctx, account, draft);
 		reserveLots(ctx, transferId, portions);
 		lowerNextExpiry(ctx, account, expiresAt.getTime());
@@ -83,12 +72,14 @@ export function capture(ctx: Context, input: CaptureInput): Result<CaptureResult
 			input.reason ?? null,
 			input.actor
 		);
-		const prior = findPrior(ctx, key, hash);
-		if (prior && isFailure(prior)) return prior;
-		if (prior) {
-			const released = findHold(ctx, holdId)!.amount - prior.amount;
-			return { ok: true, ...replayOf(prior), holdId, captured: prior.amount, released };
-		}
+		const replayed = replayOrConflict(ctx, key, hash, (prior) => {
+			return {
+				holdId,
+				captured: prior.amount,
+				released: findHold(ctx, holdId)!.amount - prior.amount
+			};
+		});
+		if (replayed) return replayed;
 		const found = findPendingHold(ctx, input);
 		if (isFailure(found)) return found;
 		const captured = amount ?? found.hold.amount;
@@ -98,7 +89,7 @@ export function capture(ctx: Context, input: CaptureInput): Result<CaptureResult
 				`cannot capture ${captured} credits of a hold of ${found.hold.amount}`
 			);
 		}
-		const settled = resolve(ctx, found, {
+		const resolved = resolvePendingHold(ctx, found, {
 			status: 'captured',
 			captured,
 			key,
@@ -106,7 +97,7 @@ export function capture(ctx: Context, input: CaptureInput): Result<CaptureResult
 			reason: input.reason,
 			actor: input.actor
 		});
-		return { ok: true, ...settled, holdId, captured, released: found.hold.amount - captured };
+		return { ok: true, ...resolved, holdId, captured, released: found.hold.amount - captured };
 	});
 }
 
@@ -122,11 +113,11 @@ export function release(ctx: Context, input: ReleaseInput): Result<HoldResult> {
 			input.reason ?? null,
 			input.actor
 		);
-		const prior = findPrior(ctx, key, hash);
-		if (prior) return isFailure(prior) ? prior : { ok: true, ...replayOf(prior), holdId };
+		const replayed = replayOrConflict(ctx, key, hash, () => ({ holdId }));
+		if (replayed) return replayed;
 		const found = findPendingHold(ctx, input);
 		if (isFailure(found)) return found;
-		const settled = resolve(ctx, found, {
+		const resolved = resolvePendingHold(ctx, found, {
 			status: 'released',
 			captured: 0,
 			key,
@@ -134,7 +125,7 @@ export function release(ctx: Context, input: ReleaseInput): Result<HoldResult> {
 			reason: input.reason,
 			actor: input.actor
 		});
-		return { ok: true, ...settled, holdId };
+		return { ok: true, ...resolved, holdId };
 	});
 }
 
@@ -154,8 +145,12 @@ function findPendingHold(ctx: Context, input: ReleaseInput): PendingHold | Failu
 
 type PendingHold = { hold: HoldRow; account: AccountState };
 
-function resolve(ctx: Context, { hold, account }: PendingHold, settlement: Settlement) {
-	const settled = settleHold(ctx, account, hold, settlement);
-	tidyAccount(ctx, account);
-	return { ...settled, replayed: false };
+function resolvePendingHold(
+	ctx: Context,
+	{ hold, account }: PendingHold,
+	resolution: HoldResolution
+) {
+	const resolved = resolveHold(ctx, account, hold, resolution);
+	expireLotsAndRepayDebt(ctx, account);
+	return { ...resolved, replayed: false };
 }

@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import type { Context } from './context';
-import { fail, type Failure } from './errors';
+import { fail, type Failure, type Result } from './errors';
+import { replayOf, type Posted } from './results';
 import type { TransferCode } from './schema';
 
 /** The transfer a key already produced, as a replay (and a spend's comparison) needs it. */
@@ -24,24 +25,26 @@ export function hashRequest(operation: string, ...parameters: unknown[]) {
 	return hash('sha256', JSON.stringify([operation, ...parameters]), 'base64url');
 }
 
-/** null: the key is new. A Prior: replay it. A Failure: the key was used with other parameters. */
-export function findPrior(ctx: Context, key: string, hash: string) {
-	return findPriorBy(ctx, key, (prior) => prior.requestHash === hash);
-}
-
-/** findPrior for an operation whose transfer records every parameter: `isSame` compares them. */
-export function findPriorBy(
+/**
+ * null when the key is new. Otherwise the key's earlier result, replayed with the operation's own fields
+ * (`extra`) if the parameters are the same, or idempotency_conflict. `same` is the request hash, or for
+ * an operation whose transfer records every parameter, a comparison with those columns.
+ */
+export function replayOrConflict<T extends object = object>(
 	ctx: Context,
 	key: string,
-	isSame: (prior: Prior) => boolean
-): Prior | Failure | null {
+	same: string | ((prior: Prior) => boolean),
+	extra?: (prior: Prior) => T
+): Result<Posted & T> | null {
 	const prior = ctx.sql.transferByKey.get(key) as Prior | undefined;
 	if (!prior) return null;
-	if (isSame(prior)) return prior;
-	return fail(
-		'idempotency_conflict',
-		`idempotency key "${key}" was already used with different parameters`
-	);
+	if (typeof same === 'string' ? prior.requestHash !== same : !same(prior)) {
+		return fail(
+			'idempotency_conflict',
+			`idempotency key "${key}" was already used with different parameters`
+		);
+	}
+	return { ok: true, ...replayOf(prior), ...(extra?.(prior) as T) };
 }
 
 export function isFailure(value: object): value is Failure {

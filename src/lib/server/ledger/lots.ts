@@ -5,13 +5,13 @@ import { internalKeyPrefix } from './errors';
 /** Part of a lot taken by (or reserved for) one transfer. */
 export type Portion = { lotId: number; amount: number };
 
-type OpenLot = { id: number; free: number };
+type OpenLot = { id: number; unheld: number };
 
 function openLots(ctx: Context, accountId: number) {
 	return ctx.sql.openLots.all(accountId) as OpenLot[];
 }
 
-/** Plans taking up to `amount` free (unheld) credits in spend order, from `firstLotId` first if given. */
+/** Plans taking up to `amount` unheld credits in spend order, from `firstLotId` first if given. */
 export function planDraw(
 	ctx: Context,
 	accountId: number,
@@ -25,7 +25,7 @@ export function planDraw(
 	let left = amount;
 	for (const lot of lots) {
 		if (left === 0) break;
-		const take = Math.min(left, lot.free);
+		const take = Math.min(left, lot.unheld);
 		portions.push({ lotId: lot.id, amount: take });
 		left -= take;
 	}
@@ -40,7 +40,7 @@ function totalOf(portions: Portion[]) {
 export function planExactDraw(ctx: Context, account: AccountState, amount: number) {
 	// Most draws fit in the first lot: reading one row is cheaper than reading them all.
 	const first = ctx.sql.firstOpenLot.get(account.id) as OpenLot | undefined;
-	if (first && first.free >= amount) return [{ lotId: first.id, amount }];
+	if (first && first.unheld >= amount) return [{ lotId: first.id, amount }];
 	const portions = planDraw(ctx, account.id, amount);
 	if (totalOf(portions) !== amount) {
 		throw new Error(
@@ -65,44 +65,43 @@ export function reserveLots(ctx: Context, transferId: number, portions: Portion[
 }
 
 /**
- * Keeps "free credits = max(0, available)": credits that come back while the account is in debt
+ * Keeps "unheld credits = max(0, available)": credits that come back while the account is in debt
  * (a grant, a released hold) pay the debt first. No transfer: the clawback already moved them.
  */
-export function settleDebt(ctx: Context, account: AccountState) {
+export function repayDebt(ctx: Context, account: AccountState) {
 	const lots = openLots(ctx, account.id);
-	const free = lots.reduce((sum, lot) => sum + lot.free, 0);
-	let excess = free - Math.max(0, availableOf(account));
+	const unheld = lots.reduce((sum, lot) => sum + lot.unheld, 0);
+	let excess = unheld - Math.max(0, availableOf(account));
 	if (excess < 0) {
 		throw new Error(
-			`ledger invariant broken: account ${account.id} has fewer free credits than available`
+			`ledger invariant broken: account ${account.id} has fewer unheld credits than available`
 		);
 	}
 	for (const lot of lots) {
 		if (excess === 0) break;
-		const amount = Math.min(excess, lot.free);
+		const amount = Math.min(excess, lot.unheld);
 		ctx.sql.payDebtFromLot.run({ id: lot.id, amount });
 		excess -= amount;
 	}
 }
 
-/** Expires the free credits of the account's due lots; held credits wait for their hold to resolve. */
+/** Expires the unheld credits of the account's due lots; held credits wait for their hold to resolve. */
 export function expireDueLots(ctx: Context, account: AccountState) {
 	const due = ctx.sql.dueLots.all(account.id, ctx.now()) as {
 		id: number;
 		remaining: number;
-		free: number;
+		unheld: number;
 	}[];
 	for (const lot of due) {
 		const transferId = post(ctx, account, {
 			code: 'expire',
-			amount: lot.free,
-			systemId: ctx.system.expired,
+			amount: lot.unheld,
 			// remaining only decreases, so a lot that expires again (after a hold returned credits) gets a new key
 			key: `${internalKeyPrefix}expire:lot:${lot.id}:${lot.remaining}`,
 			reason: 'credits expired',
 			actor: 'system'
 		});
-		consumeLots(ctx, transferId, [{ lotId: lot.id, amount: lot.free }]);
+		consumeLots(ctx, transferId, [{ lotId: lot.id, amount: lot.unheld }]);
 	}
-	return { lots: due.length, credits: due.reduce((sum, lot) => sum + lot.free, 0) };
+	return { lots: due.length, credits: due.reduce((sum, lot) => sum + lot.unheld, 0) };
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LedgerModel, type ModelResult } from './testing/model';
-import { createTestLedger, day } from './testing/ledger';
+import { createTestLedger, dayMs } from './testing/ledger';
 
 const users = ['ann', 'bob', 'cy'];
 const user = fc.constantFrom(...users);
@@ -22,7 +22,7 @@ const command = fc.oneof(
 			amount: amountUpTo(40),
 			category: fc.constantFrom('paid' as const, 'free' as const),
 			code: fc.constantFrom('grant' as const, 'purchase' as const, 'reinstate' as const),
-			expiresIn: fc.option(fc.integer({ min: hour, max: 60 * day }), { nil: null })
+			expiresIn: fc.option(fc.integer({ min: hour, max: 60 * dayMs }), { nil: null })
 		})
 	},
 	{ weight: 4, arbitrary: fc.record({ kind: fc.constant('spend' as const), user, amount }) },
@@ -32,7 +32,7 @@ const command = fc.oneof(
 			kind: fc.constant('hold' as const),
 			user,
 			amount,
-			expiresIn: fc.integer({ min: hour, max: 10 * day })
+			expiresIn: fc.integer({ min: hour, max: 10 * dayMs })
 		})
 	},
 	{
@@ -58,7 +58,7 @@ const command = fc.oneof(
 		weight: 2,
 		arbitrary: fc.record({
 			kind: fc.constant('tick' as const),
-			ms: fc.integer({ min: 1, max: 20 * day })
+			ms: fc.integer({ min: 1, max: 20 * dayMs })
 		})
 	},
 	// To the exact moment the next lot or hold expires: the boundary is where off-by-ones live.

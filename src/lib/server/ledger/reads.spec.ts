@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTestLedger, day } from './testing/ledger';
+import { createTestLedger, dayMs } from './testing/ledger';
 
 function setup() {
 	const t = createTestLedger();
@@ -20,13 +20,13 @@ function setup() {
 describe('balance', () => {
 	it('sums what is on hold and what expires in the next 30 days', () => {
 		const t = setup();
-		t.grant(10, 10 * day);
-		t.grant(20, 31 * day);
+		t.grant(10, 10 * dayMs);
+		t.grant(20, 31 * dayMs);
 		t.grant(40, null);
 		t.ledger.hold({
 			userId: 'ann',
 			amount: 4,
-			expiresAt: t.at(day),
+			expiresAt: t.at(dayMs),
 			actor: 'x',
 			idempotencyKey: 'h'
 		});
@@ -37,7 +37,7 @@ describe('balance', () => {
 			expiringSoon: 6,
 			debt: 0
 		});
-		t.advance(2 * day);
+		t.advance(2 * dayMs);
 		expect(t.ledger.balance('ann')).toEqual({
 			balance: 70,
 			available: 70,
@@ -49,8 +49,8 @@ describe('balance', () => {
 
 	it('never shows expired credits, even before the sweep', () => {
 		const t = setup();
-		t.grant(10, day);
-		t.advance(day);
+		t.grant(10, dayMs);
+		t.advance(dayMs);
 		expect(t.ledger.balance('ann')).toEqual({
 			balance: 0,
 			available: 0,
@@ -88,12 +88,12 @@ describe('transfers', () => {
 	it('filters by code, date range and user', () => {
 		const t = setup();
 		t.grant(100, null);
-		t.advance(day);
+		t.advance(dayMs);
 		t.spend(1);
 		t.grant(5, null, 'bob');
-		t.advance(day);
+		t.advance(dayMs);
 		t.spend(2);
-		const between = t.ledger.transfers({ userId: 'ann', from: t.at(-day), to: t.at(0) });
+		const between = t.ledger.transfers({ userId: 'ann', from: t.at(-dayMs), to: t.at(0) });
 		expect(between.items.map((item) => item.amount)).toEqual([1]);
 		expect(t.ledger.transfers({ userId: 'ann', code: ['grant'] }).items).toHaveLength(1);
 		expect(t.ledger.transfers({ code: 'grant' }).items).toHaveLength(2);
@@ -105,7 +105,7 @@ describe('lots', () => {
 	it('lists lots with what remains, and only open ones on request', () => {
 		const t = setup();
 		t.grant(3, null);
-		t.grant(5, 10 * day);
+		t.grant(5, 10 * dayMs);
 		t.spend(6);
 		expect(t.ledger.lots('ann').map((lot) => [lot.amount, lot.remaining, lot.code])).toEqual([
 			[3, 2, 'grant'],
@@ -118,10 +118,10 @@ describe('lots', () => {
 describe('expire', () => {
 	it('sweeps due lots of every account, once', () => {
 		const t = setup();
-		t.grant(10, day);
-		t.grant(7, 2 * day, 'bob');
+		t.grant(10, dayMs);
+		t.grant(7, 2 * dayMs, 'bob');
 		t.grant(5, null, 'bob');
-		t.advance(3 * day);
+		t.advance(3 * dayMs);
 		expect(t.ledger.expire()).toEqual({ accounts: 2, lots: 2, holds: 0, credits: 17 });
 		expect(t.ledger.expire()).toEqual({ accounts: 0, lots: 0, holds: 0, credits: 0 });
 		expect(t.ledger.balance('bob').balance).toBe(5);

@@ -1,18 +1,18 @@
 import { and, desc, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/index';
-import { availableOf, debtOf, effectOf, findAccount, reloadAccount } from './accounts';
+import { availableOf, debtOf, findAccount, reloadAccount } from './accounts';
 import type { Context } from './context';
 import { expireIfDue } from './expire';
 import { accounts, lots, transfers, type Transfer, type TransferCode } from './schema';
-
-const soon = 30 * 24 * 60 * 60 * 1000;
+import { expiringSoonMs } from './time';
+import { effectOf, ruleOf } from './transfer-codes';
 
 export type BalanceSummary = {
 	balance: number;
 	/** balance minus credits on hold; negative while the account is in debt */
 	available: number;
 	onHold: number;
-	/** free credits whose lots expire within 30 days */
+	/** unheld credits whose lots expire within 30 days */
 	expiringSoon: number;
 	debt: number;
 };
@@ -31,11 +31,11 @@ export function readBalance(ctx: Context, userId: string): BalanceSummary {
 	}
 	const now = ctx.now();
 	const available = availableOf(account);
-	const expiringSoon = ctx.sql.expiringSoon.get(account.id, now, now + soon) as number;
+	const expiringSoon = ctx.sql.expiringSoon.get(account.id, now, now + expiringSoonMs) as number;
 	return {
 		balance: account.balance,
 		available,
-		onHold: account.pending,
+		onHold: account.onHold,
 		expiringSoon,
 		debt: debtOf(available)
 	};
@@ -105,7 +105,7 @@ function historyOf(
 }
 
 function balanceDeltaOf(transfer: Transfer) {
-	const { posted } = effectOf(transfer.code, transfer.holdId, transfer.amount);
+	const { posted } = effectOf(ruleOf(transfer.code, transfer.holdId), transfer.amount);
 	if (posted === 0) return 0;
 	return transfer.creditAccountId === transfer.userAccountId ? posted : -posted;
 }

@@ -1,6 +1,6 @@
-import { effectOf } from './accounts';
 import type { Context } from './context';
 import type { TransferCode } from './schema';
+import { effectOf, ruleOf } from './transfer-codes';
 
 type TailRow = [
 	debitId: number,
@@ -28,7 +28,10 @@ export function rollUp(ctx: Context): { after: number; through: number } {
 			.get() as number;
 		if (through <= after) return { after, through: after };
 		const sums = new Map(
-			Object.values(ctx.system).map((id) => [id, { dp: 0, cp: 0, dpe: 0, cpe: 0 }])
+			Object.values(ctx.system).map((id) => [
+				id,
+				{ debitsPosted: 0, creditsPosted: 0, debitsPending: 0, creditsPending: 0 }
+			])
 		);
 		const tail = ctx.sqlite
 			.prepare(
@@ -38,20 +41,21 @@ export function rollUp(ctx: Context): { after: number; through: number } {
 			.raw()
 			.iterate(after, through) as IterableIterator<TailRow>;
 		for (const [debitId, creditId, userAccountId, amount, code, holdId] of tail) {
-			const { posted, pending } = effectOf(code, holdId, amount);
+			const { posted, pending } = effectOf(ruleOf(code, holdId), amount);
 			if (debitId !== userAccountId) {
 				const system = sums.get(debitId)!;
-				system.dp += posted;
-				system.dpe += pending;
+				system.debitsPosted += posted;
+				system.debitsPending += pending;
 			} else {
 				const system = sums.get(creditId)!;
-				system.cp += posted;
-				system.cpe += pending;
+				system.creditsPosted += posted;
+				system.creditsPending += pending;
 			}
 		}
-		const update = ctx.sqlite.prepare(`UPDATE accounts SET debits_posted = debits_posted + @dp,
-			credits_posted = credits_posted + @cp, debits_pending = debits_pending + @dpe,
-			credits_pending = credits_pending + @cpe, rolled_up_through = @through WHERE id = @id`);
+		const update = ctx.sqlite
+			.prepare(`UPDATE accounts SET debits_posted = debits_posted + @debitsPosted,
+			credits_posted = credits_posted + @creditsPosted, debits_pending = debits_pending + @debitsPending,
+			credits_pending = credits_pending + @creditsPending, rolled_up_through = @through WHERE id = @id`);
 		for (const [id, counters] of sums) update.run({ id, through, ...counters });
 		return { after, through };
 	});

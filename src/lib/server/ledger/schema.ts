@@ -34,6 +34,8 @@ export const transferCodes = [
 ] as const;
 
 export const lotCategories = ['paid', 'free'] as const;
+/** Among lots that expire at the same time, spends take the lower rank first: free credits before paid. */
+export const lotCategoryRank: Record<(typeof lotCategories)[number], number> = { free: 0, paid: 1 };
 export const holdStatuses = ['pending', 'captured', 'released', 'expired'] as const;
 
 const timestamp = (name: string) => integer(name, { mode: 'timestamp_ms' });
@@ -42,8 +44,8 @@ const timestamp = (name: string) => integer(name, { mode: 'timestamp_ms' });
 const oneOf = (column: string, values: readonly string[]) =>
 	sql.raw(`${column} IN (${values.map((v) => `'${v}'`).join(', ')})`);
 
-// The same rule for the table every spend inserts into: SQLite runs `IN` over more than two constants by
-// building a temporary index each time the statement runs, about 1 µs per insert. Equalities cost nothing.
+// The same rule for the table every spend inserts into: there SQLite's `IN` over more than two constants
+// costs every insert a temporary index (docs/performance.md); equalities do not.
 const equalsOneOf = (column: string, values: readonly string[]) =>
 	sql.raw(values.map((v) => `${column} = '${v}'`).join(' OR '));
 
@@ -186,8 +188,8 @@ export const lots = sqliteTable(
 		createdAt: timestamp('created_at').notNull()
 	},
 	(t) => [
-		// The spend order, so a spend reads lots without sorting. Not partial (WHERE remaining > held) on
-		// purpose: such an index would be rewritten by every spend, one more page per commit.
+		// An account's lots by expiry, as the spend order reads them (its category rank is sorted per read:
+		// an account has few open lots). Not partial (WHERE remaining > held): every spend would rewrite it.
 		index('lots_spend_order_idx').on(
 			t.accountId,
 			sql`expires_at IS NULL`,

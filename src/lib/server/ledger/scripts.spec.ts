@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/index';
 import { createLedger } from './index';
+import { dayMs } from './time';
 import { runScript } from './testing/processes';
 
 const dir = mkdtempSync(join(tmpdir(), 'ledger-scripts-'));
@@ -42,13 +43,13 @@ describe('npm run credits:expire', () => {
 	it('expires what is due and says how much', () => {
 		const file = join(dir, 'expiring.db');
 		const db = openDatabase(file);
-		let now = Date.now() - 2 * 86_400_000;
+		let now = Date.now() - 2 * dayMs;
 		const ledger = createLedger(db, { now: () => new Date(now) });
 		ledger.grant({
 			userId: 'ann',
 			amount: 10,
 			category: 'free',
-			expiresAt: new Date(now + 86_400_000),
+			expiresAt: new Date(now + dayMs),
 			actor: 's',
 			idempotencyKey: 'g'
 		});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTestLedger, day } from './testing/ledger';
+import { createTestLedger, dayMs } from './testing/ledger';
 
 function setup() {
 	const t = createTestLedger();
@@ -28,9 +28,9 @@ describe('spend', () => {
 		const paidForever = t.grant(10, 'paid');
 		const freeForever = t.grant(10, 'free');
 		const freeForeverLater = t.grant(10, 'free');
-		const paidSoon = t.grant(10, 'paid', 5 * day);
-		const freeSoon = t.grant(10, 'free', 5 * day);
-		const paidSoonest = t.grant(10, 'paid', 2 * day);
+		const paidSoon = t.grant(10, 'paid', 5 * dayMs);
+		const freeSoon = t.grant(10, 'free', 5 * dayMs);
+		const paidSoonest = t.grant(10, 'paid', 2 * dayMs);
 
 		expect(t.spend(25)).toMatchObject({ ok: true, balance: 35, available: 35 });
 		expect(t.remaining()).toEqual({
@@ -95,9 +95,9 @@ describe('spend', () => {
 
 	it('expires due lots inside the spend, before the balance check', () => {
 		const t = setup();
-		const soon = t.grant(10, 'free', 1 * day);
+		const soon = t.grant(10, 'free', 1 * dayMs);
 		t.grant(5, 'paid');
-		t.advance(1 * day);
+		t.advance(1 * dayMs);
 		expect(t.spend(6)).toMatchObject({ ok: false, error: { code: 'insufficient_credits' } });
 		expect(t.remaining()).toMatchObject({ [soon]: 0 });
 		const expiries = t.ledger.transfers({ userId: 'ann', code: 'expire' }).items;

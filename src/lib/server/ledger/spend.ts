@@ -1,9 +1,9 @@
 import { availableOf, findAccount, post, type AccountState, type TransferDraft } from './accounts';
 import type { Context } from './context';
 import { checkAmount, checkKey, type Result } from './errors';
-import { findPriorBy, isFailure } from './idempotency';
+import { isFailure, replayOrConflict } from './idempotency';
 import { consumeLots, planExactDraw } from './lots';
-import { postedOf, replayOf, type Posted } from './results';
+import { postedOf, type Posted } from './results';
 import { findSpendable } from './spendable';
 
 export type SpendInput = {
@@ -20,9 +20,8 @@ export function spend(ctx: Context, input: SpendInput): Result<Posted> {
 	if (invalid) return invalid;
 	return ctx.immediate(() => {
 		const { userId, amount, reason = null, reference = null, actor, idempotencyKey: key } = input;
-		// The transfer records every parameter of a spend, so a retry is compared with it: no request hash to
-		// compute on the hottest path.
-		const prior = findPriorBy(
+		// A spend's transfer records all its parameters, so a retry is compared with them: no request hash.
+		const replayed = replayOrConflict(
 			ctx,
 			key,
 			(p) =>
@@ -33,12 +32,11 @@ export function spend(ctx: Context, input: SpendInput): Result<Posted> {
 				p.reference === reference &&
 				p.actor === actor
 		);
-		if (prior) return isFailure(prior) ? prior : { ok: true, ...replayOf(prior) };
-		// Built whole and given its lot in place: a spread copy per spend cost V8's slow path, about 2 µs.
+		if (replayed) return replayed;
+		// Built whole, its lot set in place: a spread copy per spend is slow in V8 (docs/performance.md).
 		const draft: TransferDraft = {
 			code: 'spend',
 			amount,
-			systemId: ctx.system.spent,
 			lotId: null,
 			key,
 			hash: null,
@@ -62,7 +60,7 @@ export function spend(ctx: Context, input: SpendInput): Result<Posted> {
 			return { ok: true, ...postedOf(transferId, account) };
 		}
 		// The draw fits the first lot in spend order: it becomes the current lot, drawn down by the
-		// account row alone until another operation writes it back (settleCurrentLot).
+		// account row alone until another operation writes it back (writeBackCurrentLot).
 		const [{ lotId }] = portions;
 		account.currentLotId = lotId;
 		account.currentLotDrawn = amount;
@@ -79,5 +77,5 @@ export function spend(ctx: Context, input: SpendInput): Result<Posted> {
 function fitsCurrentLot(ctx: Context, account: AccountState, amount: number) {
 	if (account.currentLotId === null || availableOf(account) < amount) return false;
 	if (account.nextExpiryAt !== null && account.nextExpiryAt <= ctx.now()) return false;
-	return account.currentLotFree! - account.currentLotDrawn >= amount;
+	return account.currentLotUnheld! - account.currentLotDrawn >= amount;
 }

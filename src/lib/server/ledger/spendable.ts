@@ -1,4 +1,4 @@
-import { availableOf, findAccount, settleCurrentLot, type AccountState } from './accounts';
+import { availableOf, findAccount, writeBackCurrentLot, type AccountState } from './accounts';
 import type { Context } from './context';
 import { fail, type Failure } from './errors';
 import { expireIfDue } from './expire';
@@ -10,7 +10,7 @@ export function findSpendable(
 	amount: number
 ): AccountState | Failure {
 	const account = findAccount(ctx, userId);
-	if (account) expireIfDue(ctx, settleCurrentLot(ctx, account));
+	if (account) expireIfDue(ctx, writeBackCurrentLot(ctx, account));
 	const available = account ? availableOf(account) : 0;
 	if (available < 0) {
 		return fail(

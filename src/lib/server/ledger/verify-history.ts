@@ -1,15 +1,16 @@
 import type Database from 'better-sqlite3';
-import { effectOf } from './accounts';
 import type { SystemAccountKind, TransferCode } from './schema';
 
-type AccountRow = {
+type Counters = {
+	debitsPosted: number;
+	creditsPosted: number;
+	debitsPending: number;
+	creditsPending: number;
+};
+type AccountRow = Counters & {
 	id: number;
 	kind: string;
 	userId: string | null;
-	dp: number;
-	cp: number;
-	dpe: number;
-	cpe: number;
 	lastTransferId: number | null;
 	rolledUpThrough: number | null;
 };
@@ -26,8 +27,11 @@ type TransferRow = [
 	prevId: number | null
 ];
 
+// verify's own copy of transfer-codes.ts, on purpose: the checker does not trust the table it checks.
+// transfer-codes.spec.ts keeps the two in agreement.
+
 /** The system account each code moves credits against; `toUser` codes credit the user. */
-function counterpartOf(
+export function counterpartOf(
 	code: TransferCode,
 	holdId: number | null
 ): { kind: SystemAccountKind; toUser: boolean } {
@@ -38,6 +42,14 @@ function counterpartOf(
 	if (code === 'adjust') return { kind: 'adjusted', toUser: false };
 	if (code === 'expire' && holdId === null) return { kind: 'expired', toUser: false };
 	return { kind: 'spent', toUser: false };
+}
+
+/** How a transfer moves the posted and pending counters: a hold reserves, a capture posts, the rest voids. */
+export function expectedEffectOf(code: TransferCode, holdId: number | null, amount: number) {
+	if (holdId === null) return { posted: amount, pending: 0 };
+	if (code === 'hold') return { posted: 0, pending: amount };
+	if (code === 'capture') return { posted: amount, pending: -amount };
+	return { posted: 0, pending: -amount };
 }
 
 /**
@@ -53,15 +65,15 @@ export function verifyHistory(
 	const accounts = new Map<number, AccountRow>();
 	const rows = sqlite
 		.prepare(
-			`SELECT id, kind, user_id AS userId, debits_posted AS dp, credits_posted AS cp,
-			debits_pending AS dpe, credits_pending AS cpe, last_transfer_id AS lastTransferId,
+			`SELECT id, kind, user_id AS userId, debits_posted AS debitsPosted,
+			credits_posted AS creditsPosted, debits_pending AS debitsPending, credits_pending AS creditsPending, last_transfer_id AS lastTransferId,
 			rolled_up_through AS rolledUpThrough FROM accounts`
 		)
 		.all() as AccountRow[];
 	for (const row of rows) accounts.set(row.id, row);
-	const zero = () => ({ dp: 0, cp: 0, dpe: 0, cpe: 0 });
+	const zero = () => ({ debitsPosted: 0, creditsPosted: 0, debitsPending: 0, creditsPending: 0 });
 	const sums = new Map(
-		rows.map((row) => [row.id, { ...zero(), balance: 0, pending: 0, last: null as number | null }])
+		rows.map((row) => [row.id, { ...zero(), balance: 0, onHold: 0, last: null as number | null }])
 	);
 	// What system accounts gained after their roll-up: the part their stored counters do not show yet.
 	const tails = new Map(rows.map((row) => [row.id, zero()]));
@@ -95,14 +107,14 @@ export function verifyHistory(
 			);
 			continue;
 		}
-		const { posted, pending } = effectOf(code, holdId, amount);
+		const { posted, pending } = expectedEffectOf(code, holdId, amount);
 		const rolledUp = id <= (accounts.get(systemId)!.rolledUpThrough ?? 0);
 		const debit = (debitId === systemId && !rolledUp ? tails : sums).get(debitId)!;
 		const credit = (creditId === systemId && !rolledUp ? tails : sums).get(creditId)!;
-		debit.dp += posted;
-		debit.dpe += pending;
-		credit.cp += posted;
-		credit.cpe += pending;
+		debit.debitsPosted += posted;
+		debit.debitsPending += pending;
+		credit.creditsPosted += posted;
+		credit.creditsPending += pending;
 		const state = sums.get(userAccountId)!;
 		if (prevId !== state.last) {
 			report(
@@ -112,15 +124,15 @@ export function verifyHistory(
 		}
 		state.last = id;
 		state.balance += expected.toUser ? posted : -posted;
-		state.pending += pending;
-		const available = state.balance - state.pending;
+		state.onHold += pending;
+		const available = state.balance - state.onHold;
 		if (balanceAfter !== state.balance || availableAfter !== available) {
 			report(
 				'balance_after',
 				`transfer ${id} records balance ${balanceAfter}/available ${availableAfter}, replay gives ${state.balance}/${available}`
 			);
 			state.balance = balanceAfter;
-			state.pending = balanceAfter - availableAfter;
+			state.onHold = balanceAfter - availableAfter;
 		}
 		if ((code === 'spend' || code === 'hold') && available < 0) {
 			report(
@@ -132,11 +144,11 @@ export function verifyHistory(
 	const total = { posted: 0, pending: 0 };
 	for (const [id, sum] of sums) {
 		const row = accounts.get(id)!;
-		if (row.dp !== sum.dp || row.cp !== sum.cp || row.dpe !== sum.dpe || row.cpe !== sum.cpe) {
+		if (countersOf(row) !== countersOf(sum)) {
 			report(
 				'counters',
-				`account ${id} (${row.userId ?? row.kind}) counters ${row.dp}/${row.cp}/${row.dpe}/${row.cpe} ` +
-					`(debits/credits posted, debits/credits pending) but its transfers sum to ${sum.dp}/${sum.cp}/${sum.dpe}/${sum.cpe}`
+				`account ${id} (${row.userId ?? row.kind}) counters ${countersOf(row)} ` +
+					`(debits/credits posted, debits/credits pending) but its transfers sum to ${countersOf(sum)}`
 			);
 		}
 		if (row.kind === 'user' && row.lastTransferId !== sum.last) {
@@ -146,8 +158,9 @@ export function verifyHistory(
 			);
 		}
 		const tail = tails.get(id)!;
-		total.posted += row.cp + tail.cp - row.dp - tail.dp;
-		total.pending += row.cpe + tail.cpe - row.dpe - tail.dpe;
+		total.posted += row.creditsPosted + tail.creditsPosted - row.debitsPosted - tail.debitsPosted;
+		total.pending +=
+			row.creditsPending + tail.creditsPending - row.debitsPending - tail.debitsPending;
 	}
 	if (total.posted !== 0 || total.pending !== 0) {
 		report(
@@ -155,4 +168,8 @@ export function verifyHistory(
 			`accounts do not sum to zero: posted ${total.posted}, pending ${total.pending}`
 		);
 	}
+}
+
+function countersOf(counters: Counters) {
+	return `${counters.debitsPosted}/${counters.creditsPosted}/${counters.debitsPending}/${counters.creditsPending}`;
 }

@@ -1,6 +1,18 @@
 import type Database from 'better-sqlite3';
-import { systemAccountKinds } from './schema';
+import { systemAccountKinds, type TransferCode } from './schema';
 import { verifyHistory } from './verify-history';
+
+// verify's own copy of what each code does to lots (transfer-codes.ts has the ledger's).
+export const lotCodes = {
+	/** Open a lot of their amount. */
+	open: ['purchase', 'grant', 'reinstate'],
+	/** Draw exactly their amount from lots (an `expire` only when it expires a lot, not a hold). */
+	draw: ['spend', 'hold', 'capture', 'expire'],
+	/** Draw up to their amount; the rest is debt. */
+	drawUpTo: ['refund', 'dispute', 'adjust']
+} as const satisfies Record<string, readonly TransferCode[]>;
+
+const list = (codes: readonly string[]) => codes.map((code) => `'${code}'`).join(', ');
 
 /** Each query returns one row per violation, with the message in column `problem`. */
 const checks: Record<string, string> = {
@@ -13,10 +25,10 @@ const checks: Record<string, string> = {
 	debt_origin: `SELECT 'user ' || a.user_id || ' owes ' || (a.debits_pending + a.debits_posted - a.credits_posted)
 		|| ' credits without a refund, dispute or adjustment' AS problem FROM accounts a
 		WHERE a.kind = 'user' AND a.credits_posted - a.debits_posted - a.debits_pending < 0 AND NOT EXISTS (
-			SELECT 1 FROM transfers t WHERE t.user_account_id = a.id AND t.code IN ('refund', 'dispute', 'adjust'))`,
+			SELECT 1 FROM transfers t WHERE t.user_account_id = a.id AND t.code IN (${list(lotCodes.drawUpTo)}))`,
 	lot_owner: `SELECT 'lot ' || l.id || ' was not opened by a credit of ' || l.amount || ' to its account' AS problem
 		FROM lots l JOIN transfers t ON t.id = l.transfer_id
-		WHERE t.credit_account_id <> l.account_id OR t.amount <> l.amount OR t.code NOT IN ('purchase', 'grant', 'reinstate')`,
+		WHERE t.credit_account_id <> l.account_id OR t.amount <> l.amount OR t.code NOT IN (${list(lotCodes.open)})`,
 	lot_allocations: `SELECT 'lot ' || l.id || ': ' || (l.amount - l.remaining - l.debt_paid) || ' credits used but '
 		|| coalesce(sum(a.amount), 0) || ' allocated' AS problem
 		FROM lots_now l LEFT JOIN draws a ON a.lot_id = l.id
@@ -31,9 +43,9 @@ const checks: Record<string, string> = {
 		|| coalesce(sum(a.amount), 0) || ' allocated' AS problem
 		FROM transfers t LEFT JOIN draws a ON a.transfer_id = t.id GROUP BY t.id
 		HAVING CASE
-			WHEN t.code IN ('spend', 'hold', 'capture') OR (t.code = 'expire' AND t.hold_id IS NULL)
-				THEN coalesce(sum(a.amount), 0) <> t.amount
-			WHEN t.code IN ('refund', 'dispute', 'adjust') THEN coalesce(sum(a.amount), 0) > t.amount
+			WHEN t.code = 'expire' AND t.hold_id IS NOT NULL THEN count(a.lot_id) > 0
+			WHEN t.code IN (${list(lotCodes.draw)}) THEN coalesce(sum(a.amount), 0) <> t.amount
+			WHEN t.code IN (${list(lotCodes.drawUpTo)}) THEN coalesce(sum(a.amount), 0) > t.amount
 			ELSE count(a.lot_id) > 0 END`,
 	hold_transfers: `SELECT 'hold ' || h.id || ' (' || h.status || ', ' || h.amount || ') does not match its transfers' AS problem
 		FROM holds h LEFT JOIN transfers t ON t.hold_id = h.id GROUP BY h.id

@@ -1,7 +1,7 @@
 import { openDatabase } from '../../db/index';
 import { createLedger } from '../index';
 
-export const day = 24 * 60 * 60 * 1000;
+export { dayMs } from '../time';
 
 /** A ledger on a fresh in-memory database with a clock the test moves. */
 export function createTestLedger(start = Date.UTC(2030, 0, 1)) {

@@ -22,13 +22,13 @@ type Hold = {
 };
 export type ModelResult = { ok: true; [field: string]: unknown } | { ok: false; code: string };
 
-const soon = 30 * 24 * 60 * 60 * 1000;
+import { expiringSoonMs } from '../time';
 
 export class LedgerModel {
 	now = 0;
 	lots: Lot[] = [];
 	holds: Hold[] = [];
-	accounts = new Map<string, { balance: number; pending: number }>();
+	accounts = new Map<string, { balance: number; onHold: number }>();
 	private keys = new Map<string, { signature: string; result: ModelResult }>();
 
 	/** Idempotency: replays a stored success, refuses a reused key, or runs and stores a success. */
@@ -66,7 +66,7 @@ export class LedgerModel {
 		};
 		this.lots.push(lot);
 		const result = this.posted(user, { lotId: lot.id });
-		this.settle(user);
+		this.repayDebt(user);
 		return result;
 	}
 
@@ -84,7 +84,7 @@ export class LedgerModel {
 		if (refused) return refused;
 		const portions = this.pick(user, amount);
 		for (const [lot, take] of portions) lot.held += take;
-		this.accounts.get(user)!.pending += amount;
+		this.accounts.get(user)!.onHold += amount;
 		this.holds.push({
 			id: this.holds.length + 1,
 			user,
@@ -112,7 +112,7 @@ export class LedgerModel {
 			left -= take;
 		}
 		const account = this.accounts.get(hold.user)!;
-		account.pending -= hold.amount;
+		account.onHold -= hold.amount;
 		account.balance -= captured;
 		hold.status = release ? 'released' : 'captured';
 		const result = this.posted(
@@ -120,7 +120,7 @@ export class LedgerModel {
 			release ? { holdId } : { holdId, captured, released: hold.amount - captured }
 		);
 		this.expireLots(hold.user);
-		this.settle(hold.user);
+		this.repayDebt(hold.user);
 		return result;
 	}
 
@@ -156,25 +156,27 @@ export class LedgerModel {
 		if (!this.accounts.has(user))
 			return { balance: 0, available: 0, onHold: 0, expiringSoon: 0, debt: 0 };
 		this.expire(user);
-		const { balance, pending } = this.accounts.get(user)!;
+		const { balance, onHold } = this.accounts.get(user)!;
 		const expiringSoon = this.userLots(user)
 			.filter(
 				(lot) =>
-					lot.expiresAt !== null && lot.expiresAt > this.now && lot.expiresAt <= this.now + soon
+					lot.expiresAt !== null &&
+					lot.expiresAt > this.now &&
+					lot.expiresAt <= this.now + expiringSoonMs
 			)
 			.reduce((sum, lot) => sum + lot.remaining - lot.held, 0);
-		const available = balance - pending;
-		return { balance, available, onHold: pending, expiringSoon, debt: Math.max(0, -available) };
+		const available = balance - onHold;
+		return { balance, available, onHold, expiringSoon, debt: Math.max(0, -available) };
 	}
 
 	private open(user: string) {
-		if (!this.accounts.has(user)) this.accounts.set(user, { balance: 0, pending: 0 });
+		if (!this.accounts.has(user)) this.accounts.set(user, { balance: 0, onHold: 0 });
 		return this.accounts.get(user)!;
 	}
 
 	private available(user: string) {
 		const account = this.accounts.get(user)!;
-		return account.balance - account.pending;
+		return account.balance - account.onHold;
 	}
 
 	private refuse(user: string, amount: number): ModelResult | null {
@@ -199,7 +201,7 @@ export class LedgerModel {
 		return this.lots.filter((lot) => lot.user === user);
 	}
 
-	/** Lots with free credits in spend order: soonest expiry, free before paid, oldest; `first` first. */
+	/** Lots with unheld credits in spend order: soonest expiry, free before paid, oldest; `first` first. */
 	private pick(user: string, amount: number, first?: Lot): [Lot, number][] {
 		const rank = (lot: Lot) => [
 			lot.expiresAt === null ? 1 : 0,
@@ -224,11 +226,11 @@ export class LedgerModel {
 		for (const hold of this.holds) {
 			if (hold.user !== user || hold.status !== 'pending' || hold.expiresAt > this.now) continue;
 			for (const [lot, portion] of hold.portions) lot.held -= portion;
-			this.accounts.get(user)!.pending -= hold.amount;
+			this.accounts.get(user)!.onHold -= hold.amount;
 			hold.status = 'expired';
 		}
 		this.expireLots(user);
-		this.settle(user);
+		this.repayDebt(user);
 	}
 
 	private expireLots(user: string) {
@@ -240,9 +242,9 @@ export class LedgerModel {
 	}
 
 	/** Credits beyond what is available pay the debt. */
-	private settle(user: string) {
-		const free = this.userLots(user).reduce((sum, lot) => sum + lot.remaining - lot.held, 0);
-		const excess = free - Math.max(0, this.available(user));
+	private repayDebt(user: string) {
+		const unheld = this.userLots(user).reduce((sum, lot) => sum + lot.remaining - lot.held, 0);
+		const excess = unheld - Math.max(0, this.available(user));
 		for (const [lot, take] of this.pick(user, excess)) lot.remaining -= take;
 	}
 }

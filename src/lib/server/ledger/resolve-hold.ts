@@ -16,7 +16,7 @@ export function findHold(ctx: Context, holdId: number) {
 	return ctx.sql.holdById.get(holdId) as HoldRow | undefined;
 }
 
-export type Settlement = {
+export type HoldResolution = {
 	status: Exclude<HoldStatus, 'pending'>;
 	captured: number;
 	key: string;
@@ -30,28 +30,28 @@ export type Settlement = {
  * voids the rest, which goes back to its lots. The caller's transfer is written last, so its
  * balance_after is what the caller sees; returns it with the account at that moment.
  */
-export function settleHold(
+export function resolveHold(
 	ctx: Context,
 	account: AccountState,
 	hold: HoldRow,
-	settlement: Settlement
+	resolution: HoldResolution
 ) {
 	const holdTransferId = ctx.sql.holdTransferId.get(hold.id) as { id: number };
 	const reserved = ctx.sql.reservations.all(holdTransferId.id) as Portion[];
 	const taken: Portion[] = [];
-	let left = settlement.captured;
+	let left = resolution.captured;
 	for (const portion of reserved) {
 		const take = Math.min(left, portion.amount);
 		ctx.sql.unreserveLot.run(portion.amount, take, portion.lotId);
 		if (take > 0) taken.push({ lotId: portion.lotId, amount: take });
 		left -= take;
 	}
-	const common = { systemId: ctx.system.spent, holdId: hold.id, actor: settlement.actor };
-	const released = hold.amount - settlement.captured;
-	if (settlement.status === 'captured' && released > 0) {
+	const holdSide = { holdId: hold.id, actor: resolution.actor };
+	const released = hold.amount - resolution.captured;
+	if (resolution.status === 'captured' && released > 0) {
 		const key = `${internalKeyPrefix}release:hold:${hold.id}`;
 		post(ctx, account, {
-			...common,
+			...holdSide,
 			code: 'release',
 			amount: released,
 			key,
@@ -59,20 +59,20 @@ export function settleHold(
 		});
 	}
 	const transferId = post(ctx, account, {
-		...common,
+		...holdSide,
 		code:
-			settlement.status === 'captured'
+			resolution.status === 'captured'
 				? 'capture'
-				: settlement.status === 'released'
+				: resolution.status === 'released'
 					? 'release'
 					: 'expire',
-		amount: settlement.status === 'captured' ? settlement.captured : hold.amount,
-		key: settlement.key,
-		hash: settlement.hash,
-		reason: settlement.reason
+		amount: resolution.status === 'captured' ? resolution.captured : hold.amount,
+		key: resolution.key,
+		hash: resolution.hash,
+		reason: resolution.reason
 	});
 	for (const portion of taken)
 		ctx.sql.insertAllocation.run(transferId, portion.lotId, portion.amount);
-	ctx.sql.resolveHold.run(settlement.status, settlement.captured, ctx.now(), hold.id);
+	ctx.sql.markHoldResolved.run(resolution.status, resolution.captured, ctx.now(), hold.id);
 	return { transferId, balance: account.balance, available: availableOf(account) };
 }
