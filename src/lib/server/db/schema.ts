@@ -107,6 +107,49 @@ export const stripeEvents = sqliteTable(
 	(t) => [index('stripe_events_created_idx').on(t.createdAt)]
 );
 
+export const auditActions = [
+	'grant',
+	'deduct',
+	'bulk_grant',
+	'refund',
+	'replay',
+	'sync',
+	'promote',
+	'demote',
+	'sign_out_everywhere',
+	'resolve_mismatch',
+	'api_key_create',
+	'api_key_revoke',
+	'webhook_endpoint_create',
+	'webhook_endpoint_delete'
+] as const;
+export const auditOutcomes = ['ok', 'refused', 'failed'] as const;
+
+/** Append-only: triggers in the migration reject UPDATE and DELETE, as for transfers. */
+export const auditLog = sqliteTable(
+	'audit_log',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		actorId: text('actor_id').notNull(),
+		actorEmail: text('actor_email').notNull(),
+		action: text('action', { enum: auditActions }).notNull(),
+		/** what was acted on: `user:<id>`, `purchase:<id>`, `event:<id>`, `package:<id>`, … */
+		target: text('target'),
+		amount: integer('amount'),
+		reason: text('reason'),
+		idempotencyKey: text('idempotency_key'),
+		outcome: text('outcome', { enum: auditOutcomes }).notNull(),
+		/** a short account of what happened, for people */
+		detail: text('detail'),
+		createdAt: createdAt()
+	},
+	(t) => [
+		index('audit_log_created_idx').on(t.createdAt),
+		index('audit_log_target_idx').on(t.target, t.id),
+		index('audit_log_actor_idx').on(t.actorId, t.id)
+	]
+);
+
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type Purchase = typeof purchases.$inferSelect;
@@ -114,3 +157,5 @@ export type PurchaseStatus = (typeof purchaseStatuses)[number];
 export type StripePrice = typeof stripePrices.$inferSelect;
 export type StripeEvent = typeof stripeEvents.$inferSelect;
 export type EventOutcome = (typeof eventOutcomes)[number];
+export type AuditEntry = typeof auditLog.$inferSelect;
+export type AuditAction = (typeof auditActions)[number];

@@ -1,0 +1,1 @@
+export { default as Badge, type BadgeTone } from './badge.svelte';

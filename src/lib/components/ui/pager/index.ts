@@ -1,0 +1,1 @@
+export { default as Pager } from './pager.svelte';

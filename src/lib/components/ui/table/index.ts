@@ -1,0 +1,3 @@
+export { default as Table } from './table.svelte';
+export { default as TableHead } from './table-head.svelte';
+export { default as TableCell } from './table-cell.svelte';
