@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listMismatchedPurchases, resolveMismatch } from '../../src/lib/server/admin/purchases';
-import { getLedgerFor } from '../../src/lib/server/credits';
+import { getLedgerFor } from '../../src/lib/server/app-ledger';
 import { stripeEvents, users } from '../../src/lib/server/db/schema';
 import { confirmCheckout } from '../../src/lib/server/stripe/confirm';
 import { eventually, openShop, type Shop } from './purchase-fixture';

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { purchases, stripeEvents } from '../../src/lib/server/db/schema';
-import { getLedgerFor } from '../../src/lib/server/credits';
+import { getLedgerFor } from '../../src/lib/server/app-ledger';
 import { confirmCheckout } from '../../src/lib/server/stripe/confirm';
 import { cards, eventually, openShop, webhookSecret, type Shop } from './purchase-fixture';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getLedgerFor } from './credits';
+import { getLedgerFor } from './app-ledger';
 import { openDatabase } from './db';
 import { grantSignupBonus } from './signup-bonus';
 

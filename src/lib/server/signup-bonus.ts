@@ -1,6 +1,6 @@
 import type { SignupBonus } from '../credits/catalogue';
 import { signupBonus } from '../credits/packages';
-import { getLedgerFor, requireLedgerOk } from './credits';
+import { getLedgerFor, requireLedgerOk } from './app-ledger';
 import type { Db } from './db';
 
 const day = 24 * 60 * 60 * 1000;

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { packages } from '../../credits/packages';
-import { getLedgerFor, requireLedgerOk } from '../credits';
+import { getLedgerFor, requireLedgerOk } from '../app-ledger';
 import type { Db } from '../db';
 import { purchases, type Purchase, type PurchaseStatus } from '../db/schema';
 import { findPurchase, findPurchaseBy, markPurchase } from '../purchases';

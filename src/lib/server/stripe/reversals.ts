@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { getLedgerFor, requireLedgerOk } from '../credits';
+import { getLedgerFor, requireLedgerOk } from '../app-ledger';
 import type { Db } from '../db';
 import { purchases, type Purchase, type PurchaseStatus } from '../db/schema';
 import { findPurchase, findPurchaseBy, markPurchase } from '../purchases';
