@@ -74,9 +74,9 @@ describe('a purchase whose payment did not match its price', () => {
 				.email,
 			packageId: 'standard',
 			credits: 500,
-			amount: 3999,
+			amountMinor: 3999,
 			currency: 'usd',
-			amountPaid: 1,
+			amountPaidMinor: 1,
 			currencyPaid: 'usd',
 			failureReason: 'Paid 1 usd but the purchase costs 3999 usd',
 			createdAt: expect.any(Date)

@@ -123,7 +123,7 @@ describe('buying credits through Stripe Checkout', () => {
 	it('records an amount mismatch for an admin and credits nothing', async () => {
 		const userId = await shop.signUp();
 		const { purchaseId, url } = await shop.buy(userId);
-		shop.db.update(purchases).set({ amount: 100 }).where(eq(purchases.id, purchaseId)).run();
+		shop.db.update(purchases).set({ amountMinor: 100 }).where(eq(purchases.id, purchaseId)).run();
 		await shop.pay(url);
 		await eventually(() => shop.purchase(purchaseId).status === 'mismatch');
 		expect(shop.purchase(purchaseId).failureReason).toBe(
@@ -159,7 +159,7 @@ describe('buying credits through Stripe Checkout', () => {
 
 		await shop.stripe.refunds.create({ payment_intent: intent });
 		await eventually(() => shop.purchase(purchaseId).status === 'refunded');
-		expect(shop.purchase(purchaseId).amountRefunded).toBe(3999);
+		expect(shop.purchase(purchaseId).amountRefundedMinor).toBe(3999);
 		expect(shop.balanceOf(userId)).toBe(0);
 
 		const refunded = (await shop.eventsOf('charge.refunded')).filter(

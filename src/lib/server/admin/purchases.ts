@@ -12,9 +12,9 @@ export function listMismatchedPurchases(db: Db, limit = 50) {
 			email: users.email,
 			packageId: purchases.packageId,
 			credits: purchases.credits,
-			amount: purchases.amount,
+			amountMinor: purchases.amountMinor,
 			currency: purchases.currency,
-			amountPaid: purchases.amountPaid,
+			amountPaidMinor: purchases.amountPaidMinor,
 			currencyPaid: purchases.currencyPaid,
 			failureReason: purchases.failureReason,
 			createdAt: purchases.createdAt

@@ -85,7 +85,7 @@ function findOpenPurchase(db: Db, userId: string, price: StripePrice): Purchase 
 				eq(purchases.userId, userId),
 				eq(purchases.packageId, price.packageId),
 				eq(purchases.status, 'pending'),
-				eq(purchases.amount, price.unitAmount),
+				eq(purchases.amountMinor, price.unitAmount),
 				eq(purchases.currency, price.currency),
 				eq(purchases.credits, price.credits),
 				gt(purchases.createdAt, new Date(Date.now() - sessionLifetimeMs))
@@ -116,7 +116,7 @@ function reserveCheckout(
 			userId: buyer.id,
 			packageId: price.packageId,
 			credits: price.credits,
-			amount: price.unitAmount,
+			amountMinor: price.unitAmount,
 			currency: price.currency
 		})
 		.run();

@@ -17,7 +17,7 @@ type PaymentEvidence = {
 	purchase: Purchase | undefined;
 	paid: boolean;
 	awaitingPayment: boolean;
-	amount: number | null;
+	amountMinor: number | null;
 	currency: string | null;
 	paymentIntentId: string | null;
 };
@@ -39,7 +39,7 @@ export function fulfilCheckout(db: Db, session: CheckoutSessionFields): FulfilRe
 			: findPurchaseBy(db, 'checkoutSessionId', session.id),
 		paid: session.status === 'complete' && session.payment_status === 'paid',
 		awaitingPayment: session.status === 'complete' && session.payment_status === 'unpaid',
-		amount: session.amount_total,
+		amountMinor: session.amount_total,
 		currency: session.currency,
 		paymentIntentId: idOf(session.payment_intent)
 	});
@@ -53,7 +53,7 @@ export function fulfilPaymentIntent(db: Db, intent: PaymentIntentFields): Fulfil
 			: findPurchaseBy(db, 'paymentIntentId', intent.id),
 		paid: intent.status === 'succeeded',
 		awaitingPayment: intent.status === 'processing',
-		amount: intent.amount_received,
+		amountMinor: intent.amount_received,
 		currency: intent.currency,
 		paymentIntentId: intent.id
 	});
@@ -74,13 +74,13 @@ function fulfilPurchase(db: Db, evidence: PaymentEvidence): FulfilResult {
 		markPurchase(db, purchaseId, ['pending'], 'processing');
 		return { status: 'processing', purchaseId };
 	}
-	if (evidence.amount !== purchase.amount || evidence.currency !== purchase.currency) {
-		const reason = `Paid ${evidence.amount ?? 'no amount'} ${evidence.currency ?? ''} but the purchase costs ${purchase.amount} ${purchase.currency}`;
+	if (evidence.amountMinor !== purchase.amountMinor || evidence.currency !== purchase.currency) {
+		const reason = `Paid ${evidence.amountMinor ?? 'no amount'} ${evidence.currency ?? ''} but the purchase costs ${purchase.amountMinor} ${purchase.currency}`;
 		db.update(purchases)
 			.set({
 				status: 'mismatch',
 				failureReason: reason,
-				amountPaid: evidence.amount,
+				amountPaidMinor: evidence.amountMinor,
 				currencyPaid: evidence.currency,
 				paymentIntentId: evidence.paymentIntentId ?? purchase.paymentIntentId,
 				updatedAt: new Date()

@@ -9,10 +9,10 @@ import type { HandlerOutcome } from './webhook';
 
 const settledStates: PurchaseStatus[] = ['paid', 'partially_refunded'];
 
-/** Credits bought with `refunded` of the purchase's money: all of them once it is fully refunded. */
-function creditsCoveredBy(purchase: Purchase, refunded: number): number {
-	if (refunded >= purchase.amount) return purchase.credits;
-	return Math.floor((purchase.credits * refunded) / purchase.amount);
+/** Credits bought with `refundedMinor` of the purchase's money: all of them once it is fully refunded. */
+function creditsCoveredBy(purchase: Purchase, refundedMinor: number): number {
+	if (refundedMinor >= purchase.amountMinor) return purchase.credits;
+	return Math.floor((purchase.credits * refundedMinor) / purchase.amountMinor);
 }
 
 function purchaseOf(
@@ -47,25 +47,28 @@ function reversibleOf(
 export function clawBackRefund(db: Db, charge: ChargeFields): HandlerOutcome {
 	const purchase = reversibleOf(db, charge, 'refund');
 	if ('outcome' in purchase) return purchase;
-	if (charge.amount_refunded <= purchase.amountRefunded)
+	if (charge.amount_refunded <= purchase.amountRefundedMinor)
 		return { outcome: 'processed', note: 'refund already applied' };
 
 	const credits =
 		creditsCoveredBy(purchase, charge.amount_refunded) -
-		creditsCoveredBy(purchase, purchase.amountRefunded);
-	const fully = charge.amount_refunded >= purchase.amount;
+		creditsCoveredBy(purchase, purchase.amountRefundedMinor);
+	const fully = charge.amount_refunded >= purchase.amountMinor;
 	db.$client
 		.transaction(() => {
 			db.update(purchases)
 				.set({
-					amountRefunded: charge.amount_refunded,
+					amountRefundedMinor: charge.amount_refunded,
 					chargeId: charge.id,
 					status:
 						purchase.status === 'disputed' ? 'disputed' : fully ? 'refunded' : 'partially_refunded',
 					updatedAt: new Date()
 				})
 				.where(
-					and(eq(purchases.id, purchase.id), eq(purchases.amountRefunded, purchase.amountRefunded))
+					and(
+						eq(purchases.id, purchase.id),
+						eq(purchases.amountRefundedMinor, purchase.amountRefundedMinor)
+					)
 				)
 				.run();
 			if (credits > 0) {
@@ -75,7 +78,7 @@ export function clawBackRefund(db: Db, charge: ChargeFields): HandlerOutcome {
 						amount: credits,
 						code: 'refund',
 						fromLotReference: purchase.id,
-						reason: `Refund of ${charge.amount_refunded - purchase.amountRefunded} ${charge.currency} on ${charge.id}`,
+						reason: `Refund of ${charge.amount_refunded - purchase.amountRefundedMinor} ${charge.currency} on ${charge.id}`,
 						actor: 'system:stripe',
 						reference: purchase.id,
 						idempotencyKey: `refund:${charge.id}:${charge.amount_refunded}`
@@ -92,7 +95,7 @@ export function clawBackRefund(db: Db, charge: ChargeFields): HandlerOutcome {
 export function clawBackDispute(db: Db, dispute: DisputeFields): HandlerOutcome {
 	const purchase = reversibleOf(db, dispute, 'dispute');
 	if ('outcome' in purchase) return purchase;
-	const credits = purchase.credits - creditsCoveredBy(purchase, purchase.amountRefunded);
+	const credits = purchase.credits - creditsCoveredBy(purchase, purchase.amountRefundedMinor);
 	const applied = moveWithCredits(db, purchase.id, settledStates, 'disputed', credits, () =>
 		getLedgerFor(db).clawback({
 			userId: purchase.userId,
@@ -117,8 +120,8 @@ export function reinstateDispute(db: Db, dispute: DisputeFields): HandlerOutcome
 	if ('outcome' in purchase) return purchase;
 	if (dispute.status !== 'won')
 		return { outcome: 'processed', note: `dispute ${dispute.status}: credits stay clawed back` };
-	const credits = purchase.credits - creditsCoveredBy(purchase, purchase.amountRefunded);
-	const restored: PurchaseStatus = purchase.amountRefunded > 0 ? 'partially_refunded' : 'paid';
+	const credits = purchase.credits - creditsCoveredBy(purchase, purchase.amountRefundedMinor);
+	const restored: PurchaseStatus = purchase.amountRefundedMinor > 0 ? 'partially_refunded' : 'paid';
 	const applied = moveWithCredits(db, purchase.id, ['disputed'], restored, credits, () =>
 		getLedgerFor(db).grant({
 			userId: purchase.userId,
