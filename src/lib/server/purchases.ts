@@ -6,12 +6,28 @@ export function findPurchase(db: Db, id: string): Purchase | undefined {
 	return db.select().from(purchases).where(eq(purchases.id, id)).get();
 }
 
+type StripeIdColumn = 'checkoutSessionId' | 'paymentIntentId';
+
 export function findPurchaseBy(
 	db: Db,
-	column: 'checkoutSessionId' | 'paymentIntentId',
+	column: StripeIdColumn,
 	value: string
 ): Purchase | undefined {
 	return db.select().from(purchases).where(eq(purchases[column], value)).get();
+}
+
+/**
+ * The purchase a Stripe object belongs to: the `purchase_id` Credits put in its metadata, or else the
+ * purchase that recorded its Stripe id in `column` (objects made outside Checkout carry no metadata).
+ */
+export function findPurchaseOf(
+	db: Db,
+	metadata: Record<string, string> | null,
+	column: StripeIdColumn,
+	stripeId: string | null
+): Purchase | undefined {
+	if (metadata?.purchase_id) return findPurchase(db, metadata.purchase_id);
+	return stripeId ? findPurchaseBy(db, column, stripeId) : undefined;
 }
 
 export function listUserPurchases(db: Db, userId: string, limit = 20): Purchase[] {

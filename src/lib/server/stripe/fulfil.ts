@@ -3,8 +3,8 @@ import { packages } from '../../credits/packages';
 import { getLedgerFor, requireLedgerOk } from '../app-ledger';
 import type { Db } from '../db';
 import { purchases, type Purchase, type PurchaseStatus } from '../db/schema';
-import { findPurchase, findPurchaseBy, markPurchase } from '../purchases';
-import type { CheckoutSessionFields, PaymentIntentFields } from './objects';
+import { findPurchase, findPurchaseOf, markPurchase } from '../purchases';
+import { idOf, type CheckoutSessionFields, type PaymentIntentFields } from './objects';
 
 export type FulfilResult =
 	| { status: 'credited' | 'already_credited'; purchaseId: string; credits: number }
@@ -32,11 +32,8 @@ export const creditedStates: PurchaseStatus[] = [
 const creditableStates: PurchaseStatus[] = ['pending', 'processing', 'failed', 'expired'];
 
 export function fulfilCheckout(db: Db, session: CheckoutSessionFields): FulfilResult {
-	const purchaseId = session.metadata?.purchase_id;
 	return fulfilPurchase(db, {
-		purchase: purchaseId
-			? findPurchase(db, purchaseId)
-			: findPurchaseBy(db, 'checkoutSessionId', session.id),
+		purchase: findPurchaseOf(db, session.metadata, 'checkoutSessionId', session.id),
 		paid: session.status === 'complete' && session.payment_status === 'paid',
 		awaitingPayment: session.status === 'complete' && session.payment_status === 'unpaid',
 		amountMinor: session.amount_total,
@@ -46,11 +43,8 @@ export function fulfilCheckout(db: Db, session: CheckoutSessionFields): FulfilRe
 }
 
 export function fulfilPaymentIntent(db: Db, intent: PaymentIntentFields): FulfilResult {
-	const purchaseId = intent.metadata.purchase_id;
 	return fulfilPurchase(db, {
-		purchase: purchaseId
-			? findPurchase(db, purchaseId)
-			: findPurchaseBy(db, 'paymentIntentId', intent.id),
+		purchase: findPurchaseOf(db, intent.metadata, 'paymentIntentId', intent.id),
 		paid: intent.status === 'succeeded',
 		awaitingPayment: intent.status === 'processing',
 		amountMinor: intent.amount_received,
@@ -168,8 +162,4 @@ export function creditPurchase(db: Db, purchase: Purchase, credit: Credit): bool
 function lotExpiry(packageId: string, now: Date): Date | undefined {
 	const days = packages.find((pkg) => pkg.id === packageId)?.expiresInDays;
 	return days ? new Date(now.getTime() + days * 24 * 60 * 60 * 1000) : undefined;
-}
-
-export function idOf(value: string | { id: string } | null): string | null {
-	return typeof value === 'string' ? value : (value?.id ?? null);
 }

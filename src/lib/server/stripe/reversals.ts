@@ -2,9 +2,9 @@ import { and, eq } from 'drizzle-orm';
 import { getLedgerFor, requireLedgerOk } from '../app-ledger';
 import type { Db } from '../db';
 import { purchases, type Purchase, type PurchaseStatus } from '../db/schema';
-import { findPurchase, findPurchaseBy, markPurchase } from '../purchases';
-import { creditedStates, idOf } from './fulfil';
-import type { ChargeFields, DisputeFields } from './objects';
+import { findPurchaseOf, markPurchase } from '../purchases';
+import { creditedStates } from './fulfil';
+import { idOf, type ChargeFields, type DisputeFields } from './objects';
 import type { HandlerOutcome } from './webhook';
 
 const settledStates: PurchaseStatus[] = ['paid', 'partially_refunded'];
@@ -15,22 +15,18 @@ function creditsCoveredBy(purchase: Purchase, refundedMinor: number): number {
 	return Math.floor((purchase.credits * refundedMinor) / purchase.amountMinor);
 }
 
-function purchaseOf(
-	db: Db,
-	metadata: Record<string, string> | null,
-	paymentIntent: string | null
-): Purchase | undefined {
-	if (metadata?.purchase_id) return findPurchase(db, metadata.purchase_id);
-	return paymentIntent ? findPurchaseBy(db, 'paymentIntentId', paymentIntent) : undefined;
-}
-
 /** The credited purchase a refund or dispute takes credits back from, or the outcome when there is none. */
 function reversibleOf(
 	db: Db,
 	object: ChargeFields | DisputeFields,
 	what: 'refund' | 'dispute'
 ): Purchase | HandlerOutcome {
-	const purchase = purchaseOf(db, object.metadata, idOf(object.payment_intent));
+	const purchase = findPurchaseOf(
+		db,
+		object.metadata,
+		'paymentIntentId',
+		idOf(object.payment_intent)
+	);
 	if (!purchase) return { outcome: 'ignored', note: `No purchase of Credits matches this ${what}` };
 	// Thrown so the webhook answers 500 and Stripe retries once the payment events have been handled.
 	if (purchase.status === 'pending' || purchase.status === 'processing')
