@@ -4,9 +4,10 @@ import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db';
 import { sessions, users, type User } from '../db/schema';
+import { dayMs } from '../../time';
 
 export const sessionCookieName = 'credits_session';
-const inactivityTimeoutMs = 30 * 24 * 60 * 60 * 1000;
+const inactivityTimeoutMs = 30 * dayMs;
 // Refreshing on every request would cost a write per page view.
 const activityCheckIntervalMs = 60 * 60 * 1000;
 

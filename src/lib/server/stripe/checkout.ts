@@ -9,6 +9,7 @@ import { markPurchase } from '../purchases';
 import { describeStripeError } from './client';
 import { fulfilCheckout } from './fulfil';
 import { findSyncedPrice } from './prices';
+import { dayMs } from '../../time';
 
 export type CheckoutResult =
 	| { ok: true; url: string; purchaseId: string }
@@ -23,7 +24,7 @@ type Buyer = { id: string; email: string };
 const checkoutsPerTenMinutes = 10;
 const checkoutThrottle = new Throttle({ limit: checkoutsPerTenMinutes, windowMs: 10 * 60 * 1000 });
 // Stripe keeps a Checkout Session open for 24 hours unless told otherwise.
-const sessionLifetimeMs = 24 * 60 * 60 * 1000;
+const sessionLifetimeMs = dayMs;
 /** Sessions being created right now, by purchase id: a concurrent buy waits for the same one. */
 const opening = new Map<string, Promise<CheckoutResult>>();
 

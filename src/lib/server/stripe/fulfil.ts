@@ -5,6 +5,7 @@ import type { Db } from '../db';
 import { purchases, type Purchase, type PurchaseStatus } from '../db/schema';
 import { findPurchase, findPurchaseOf, markPurchase } from '../purchases';
 import { idOf, type CheckoutSessionFields, type PaymentIntentFields } from './objects';
+import { dayMs } from '../../time';
 
 export type FulfilResult =
 	| { status: 'credited' | 'already_credited'; purchaseId: string; credits: number }
@@ -161,5 +162,5 @@ export function creditPurchase(db: Db, purchase: Purchase, credit: Credit): bool
 
 function lotExpiry(packageId: string, now: Date): Date | undefined {
 	const days = packages.find((pkg) => pkg.id === packageId)?.expiresInDays;
-	return days ? new Date(now.getTime() + days * 24 * 60 * 60 * 1000) : undefined;
+	return days ? new Date(now.getTime() + days * dayMs) : undefined;
 }
