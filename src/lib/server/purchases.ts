@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from './db';
-import { purchases, type Purchase, type PurchaseStatus } from './db/schema';
+import type { PurchaseStatus, PurchaseView } from '../types';
+import { purchases, type Purchase } from './db/schema';
 
 export function findPurchase(db: Db, id: string): Purchase | undefined {
 	return db.select().from(purchases).where(eq(purchases.id, id)).get();
@@ -30,9 +31,17 @@ export function findPurchaseOf(
 	return stripeId ? findPurchaseBy(db, column, stripeId) : undefined;
 }
 
-export function listUserPurchases(db: Db, userId: string, limit = 20): Purchase[] {
+/** The buyer's newest purchases, with only what their purchase history shows. */
+export function listUserPurchases(db: Db, userId: string, limit = 20): PurchaseView[] {
 	return db
-		.select()
+		.select({
+			id: purchases.id,
+			credits: purchases.credits,
+			amountMinor: purchases.amountMinor,
+			currency: purchases.currency,
+			status: purchases.status,
+			createdAt: purchases.createdAt
+		})
 		.from(purchases)
 		.where(eq(purchases.userId, userId))
 		.orderBy(desc(purchases.createdAt))

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { blob, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { purchaseStatuses } from '../../types';
 
 export * from '../ledger/schema';
 
@@ -44,19 +45,6 @@ export const stripePrices = sqliteTable('stripe_prices', {
 	credits: integer('credits').notNull(),
 	syncedAt: integer('synced_at', { mode: 'timestamp_ms' }).notNull()
 });
-
-export const purchaseStatuses = [
-	'pending',
-	'paid',
-	'processing',
-	'failed',
-	'expired',
-	'mismatch',
-	'rejected',
-	'partially_refunded',
-	'refunded',
-	'disputed'
-] as const;
 
 export const purchases = sqliteTable(
 	'purchases',
@@ -110,7 +98,7 @@ export const stripeEvents = sqliteTable(
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type Purchase = typeof purchases.$inferSelect;
-export type PurchaseStatus = (typeof purchaseStatuses)[number];
+export type { PurchaseStatus } from '../../types';
 export type StripePrice = typeof stripePrices.$inferSelect;
 export type StripeEvent = typeof stripeEvents.$inferSelect;
 export type EventOutcome = (typeof eventOutcomes)[number];
