@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { openDatabase } from '../src/lib/server/db/index';
 import { createLedger, type Ledger } from '../src/lib/server/ledger/index';
 import { createRawSpender, createSameWritesSpender } from './baselines';
+import { dayMs } from '../src/lib/time';
 
 const operations = Number(process.env.BENCH_OPERATIONS ?? 100_000);
 const accounts = 1_000;
@@ -87,7 +88,7 @@ function time(fn: () => void) {
 
 /** Three lots per user: free expiring in 30 days, free, paid. */
 function seed(ledger: Ledger) {
-	const month = new Date(Date.now() + 30 * 24 * 60 * 60 * 1000);
+	const month = new Date(Date.now() + 30 * dayMs);
 	for (let u = 0; u < accounts; u++) {
 		const grant = { userId: userOf(u), amount: perLot, actor: 'system' };
 		ledger.grant({ ...grant, category: 'free', expiresAt: month, idempotencyKey: `seed-a-${u}` });

@@ -10,7 +10,7 @@ function repriceLatestPurchase(email: string) {
 	try {
 		db.pragma('busy_timeout = 5000');
 		db.prepare(
-			`update purchases set amount = 100 where id = (select p.id from purchases p join users u on u.id = p.user_id where u.email = ? order by p.created_at desc limit 1)`
+			`update purchases set amount_minor = 100 where id = (select p.id from purchases p join users u on u.id = p.user_id where u.email = ? order by p.created_at desc limit 1)`
 		).run(email);
 	} finally {
 		db.close();

@@ -36,6 +36,9 @@ test('buying Standard with 4242… adds exactly 500 credits', async ({ page }) =
 	await page.getByRole('link', { name: 'Back to your credits' }).click();
 	expect(await balance(page)).toBe(welcomeBonus + 500);
 	await expect(page.getByText('Paid', { exact: true })).toBeVisible();
+	const pageData = await (await page.request.get('/settings/credits/__data.json')).text();
+	expect(pageData).toContain('amountMinor');
+	expect(pageData).not.toMatch(/cs_test_|pi_|cus_|checkoutSessionId|userId/);
 });
 
 test('a declined card shows Stripe’s message on the hosted page and credits nothing', async ({

@@ -34,9 +34,26 @@ describe('starting a checkout', () => {
 		expect(shop.purchase(purchaseId)).toMatchObject({
 			status: 'pending',
 			credits: 1200,
-			amount: 7999,
+			amountMinor: 7999,
 			currency: 'usd'
 		});
+	});
+
+	it('lists the buyer’s purchases with what their history shows and no Stripe ids', async () => {
+		const userId = await shop.signUp();
+		const { purchaseId } = await shop.buy(userId, 'basic');
+		const listed = listUserPurchases(shop.db, userId);
+		expect(listed).toEqual([
+			{
+				id: purchaseId,
+				credits: 100,
+				amountMinor: 999,
+				currency: 'usd',
+				status: 'pending',
+				createdAt: expect.any(Date)
+			}
+		]);
+		expect(JSON.stringify(listed)).not.toMatch(/cs_|pi_|cus_/);
 	});
 
 	it('creates the Stripe customer once per user', async () => {
@@ -91,8 +108,8 @@ describe('starting a checkout', () => {
 		expect(!result.ok && result.message).toBe(
 			'The payment page could not be opened (Stripe could not be reached). Nothing was charged; please try again.'
 		);
-		const [purchase] = listUserPurchases(shop.db, userId);
-		expect(purchase).toMatchObject({
+		const [listed] = listUserPurchases(shop.db, userId);
+		expect(shop.purchase(listed.id)).toMatchObject({
 			status: 'failed',
 			failureReason: 'Stripe could not be reached'
 		});
@@ -146,7 +163,7 @@ describe('an open checkout', () => {
 		expect(urls[0]).not.toBe(urls[1]);
 		expect(
 			listUserPurchases(shop.db, userId)
-				.map((purchase) => purchase.packageId)
+				.map((purchase) => shop.purchase(purchase.id).packageId)
 				.sort()
 		).toEqual(['basic', 'standard']);
 		expect(await sessionsOf(userId)).toHaveLength(2);

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listMismatchedPurchases, resolveMismatch } from '../../src/lib/server/admin/purchases';
-import { getLedgerFor } from '../../src/lib/server/credits';
+import { getLedgerFor } from '../../src/lib/server/app-ledger';
 import { stripeEvents, users } from '../../src/lib/server/db/schema';
 import { confirmCheckout } from '../../src/lib/server/stripe/confirm';
 import { eventually, openShop, type Shop } from './purchase-fixture';
@@ -74,9 +74,9 @@ describe('a purchase whose payment did not match its price', () => {
 				.email,
 			packageId: 'standard',
 			credits: 500,
-			amount: 3999,
+			amountMinor: 3999,
 			currency: 'usd',
-			amountPaid: 1,
+			amountPaidMinor: 1,
 			currencyPaid: 'usd',
 			failureReason: 'Paid 1 usd but the purchase costs 3999 usd',
 			createdAt: expect.any(Date)

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packages } from '../../src/lib/credits/packages';
 import { createUser } from '../../src/lib/server/auth/accounts';
-import { getLedgerFor } from '../../src/lib/server/credits';
+import { getLedgerFor } from '../../src/lib/server/app-ledger';
 import { openDatabase, type Db } from '../../src/lib/server/db';
 import { findPurchase } from '../../src/lib/server/purchases';
 import { startCheckout } from '../../src/lib/server/stripe/checkout';

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { purchases, stripeEvents } from '../../src/lib/server/db/schema';
-import { getLedgerFor } from '../../src/lib/server/credits';
+import { getLedgerFor } from '../../src/lib/server/app-ledger';
 import { confirmCheckout } from '../../src/lib/server/stripe/confirm';
 import { cards, eventually, openShop, webhookSecret, type Shop } from './purchase-fixture';
 
@@ -123,7 +123,7 @@ describe('buying credits through Stripe Checkout', () => {
 	it('records an amount mismatch for an admin and credits nothing', async () => {
 		const userId = await shop.signUp();
 		const { purchaseId, url } = await shop.buy(userId);
-		shop.db.update(purchases).set({ amount: 100 }).where(eq(purchases.id, purchaseId)).run();
+		shop.db.update(purchases).set({ amountMinor: 100 }).where(eq(purchases.id, purchaseId)).run();
 		await shop.pay(url);
 		await eventually(() => shop.purchase(purchaseId).status === 'mismatch');
 		expect(shop.purchase(purchaseId).failureReason).toBe(
@@ -159,7 +159,7 @@ describe('buying credits through Stripe Checkout', () => {
 
 		await shop.stripe.refunds.create({ payment_intent: intent });
 		await eventually(() => shop.purchase(purchaseId).status === 'refunded');
-		expect(shop.purchase(purchaseId).amountRefunded).toBe(3999);
+		expect(shop.purchase(purchaseId).amountRefundedMinor).toBe(3999);
 		expect(shop.balanceOf(userId)).toBe(0);
 
 		const refunded = (await shop.eventsOf('charge.refunded')).filter(
@@ -167,6 +167,48 @@ describe('buying credits through Stripe Checkout', () => {
 		);
 		for (const event of refunded) await shop.control(`events/${event.id}/resend`);
 		expect(shop.balanceOf(userId)).toBe(0);
+	});
+
+	it('applies a refund that arrived before its purchase was credited once Stripe redelivers it', async () => {
+		const { userId, purchaseId, sessionId } = await paidPurchase({ pauseWebhooks: true });
+		const completed = await completedEventOf(sessionId);
+		const paymentIntent = (completed.data.object as { payment_intent: string }).payment_intent;
+		await shop.stripe.refunds.create({ payment_intent: paymentIntent, amount: 1000 });
+		const refunded = (await shop.eventsOf('charge.refunded')).find(
+			(event) => (event.data.object as { payment_intent: string }).payment_intent === paymentIntent
+		)!;
+		const recorded = (id: string) =>
+			shop.db.select().from(stripeEvents).where(eq(stripeEvents.id, id)).get();
+
+		const early = shop.deliver(refunded);
+		expect(early.status).toBe(500);
+		expect(early.body).toMatchObject({ error: { code: 'processing_failed' } });
+		expect(recorded(refunded.id)).toMatchObject({
+			outcome: 'failed',
+			error: `A refund arrived before purchase ${purchaseId} was credited`,
+			attempts: 1
+		});
+		expect(shop.purchase(purchaseId)).toMatchObject({ status: 'pending', amountRefundedMinor: 0 });
+		expect(shop.balanceOf(userId)).toBe(0);
+
+		expect(shop.deliver(completed)).toMatchObject({ status: 200, body: { outcome: 'processed' } });
+		expect(shop.balanceOf(userId)).toBe(500);
+
+		expect(shop.deliver(refunded)).toMatchObject({ status: 200, body: { outcome: 'processed' } });
+		expect(recorded(refunded.id)).toMatchObject({
+			outcome: 'processed',
+			error: 'clawed back 125 credits',
+			attempts: 2
+		});
+		expect(shop.purchase(purchaseId)).toMatchObject({
+			status: 'partially_refunded',
+			amountRefundedMinor: 1000
+		});
+		expect(shop.balanceOf(userId)).toBe(500 - 125);
+
+		await shop.control('webhooks/resume');
+		expect(shop.deliver(refunded).body).toMatchObject({ duplicate: true, outcome: 'processed' });
+		expect(shop.balanceOf(userId)).toBe(500 - 125);
 	});
 
 	async function disputedPurchase(options: { spendFirst?: number } = {}) {

@@ -10,7 +10,6 @@ import {
 	startTestEmulator,
 	startWebhookReceiver,
 	submitPayment,
-	waitFor,
 	type WebhookReceiver
 } from './testing';
 
@@ -45,6 +44,24 @@ async function deliveries(): Promise<Delivery[]> {
 	return body.data;
 }
 
+async function webhooksIdle(): Promise<boolean> {
+	const status = (await (await fetch(`${emulator.url}/_emulator/webhooks`)).json()) as {
+		idle: boolean;
+	};
+	return status.idle;
+}
+
+/** Polls until `count` deliveries arrived and the emulator has nothing queued, in flight or due for retry. */
+async function waitForDeliveries(count: number, timeoutMs = 5_000) {
+	const deadline = Date.now() + timeoutMs;
+	while (receiver.received.length < count || !(await webhooksIdle())) {
+		if (Date.now() > deadline)
+			throw new Error(`only ${receiver.received.length} of ${count} deliveries settled in time`);
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+	expect(receiver.received).toHaveLength(count);
+}
+
 afterEach(async () => {
 	await emulator.close();
 	await receiver.close();
@@ -54,7 +71,7 @@ describe('webhook delivery', () => {
 	it('sends a paid session’s events in order, signed so constructEvent accepts them', async () => {
 		const stripe = await setup();
 		const session = await payOnce(stripe);
-		await waitFor(() => receiver.received.length === 3);
+		await waitForDeliveries(3);
 		expect(receiver.types()).toEqual(PAID_FLOW);
 		for (const { headers, body } of receiver.received) {
 			const event = stripe.webhooks.constructEvent(
@@ -92,7 +109,7 @@ describe('webhook delivery', () => {
 	it('retries after a 500 with backoff and logs every attempt', async () => {
 		const stripe = await setup((_body, index) => (index === 0 ? 500 : 200));
 		await payOnce(stripe);
-		await waitFor(() => receiver.received.length === 4);
+		await waitForDeliveries(4);
 		const log = await deliveries();
 		const first = log.filter((delivery) => delivery.type === 'charge.succeeded');
 		expect(first.map(({ attempt, status }) => ({ attempt, status }))).toEqual([
@@ -110,8 +127,7 @@ describe('webhook delivery', () => {
 		);
 		const session = await createSession(stripe, await createPrice(stripe));
 		await stripe.checkout.sessions.expire(session.id);
-		await waitFor(() => receiver.received.length === 3, 3_000);
-		await new Promise((resolve) => setTimeout(resolve, 400));
+		await waitForDeliveries(3);
 		const log = await deliveries();
 		expect(log.map((delivery) => delivery.attempt)).toEqual([1, 2, 3]);
 		expect(
@@ -129,7 +145,7 @@ describe('webhook delivery', () => {
 		});
 		const failing = await payOnce(stripe, { delayed: '1' });
 		await control(emulator, `checkout/sessions/${failing.id}/async_payment`, { result: 'failed' });
-		await waitFor(() => receiver.received.length === 9);
+		await waitForDeliveries(9);
 		expect(receiver.types()).toEqual([
 			'payment_intent.processing',
 			'checkout.session.completed',
@@ -165,7 +181,7 @@ describe('delivery controls', () => {
 		const stripe = await setup();
 		const session = await createSession(stripe, await createPrice(stripe));
 		await stripe.checkout.sessions.expire(session.id);
-		await waitFor(() => receiver.received.length === 1);
+		await waitForDeliveries(1);
 		const eventId = (JSON.parse(receiver.received[0].body) as Stripe.Event).id;
 		const resent = (await (await control(emulator, `events/${eventId}/resend`)).json()) as {
 			delivery: Delivery;

@@ -69,16 +69,3 @@ export function loadCatalogue(input: {
 	}
 	return { signupBonus: bonus.data, packages };
 }
-
-export function formatMoney(unitAmount: number, currency: string, locale = 'en-US'): string {
-	const format = new Intl.NumberFormat(locale, {
-		style: 'currency',
-		currency: currency.toUpperCase()
-	});
-	const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-	return format.format(unitAmount / 10 ** digits);
-}
-
-export function formatCredits(credits: number, locale = 'en-US'): string {
-	return new Intl.NumberFormat(locale).format(credits);
-}

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { createUser, findUserByEmail } from './auth/accounts';
 import { hashPassword } from './auth/password';
-import { generateSecureRandomString } from './auth/session';
+import { generateSecureRandomString } from './random';
 import type { Db } from './db';
 import { users, type User } from './db/schema';
 

@@ -1,4 +1,4 @@
-import { getLedger } from './credits';
+import { getLedger } from './app-ledger';
 
 const sweepEveryMs = 60_000;
 let timer: ReturnType<typeof setInterval> | undefined;

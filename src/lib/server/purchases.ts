@@ -1,22 +1,47 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from './db';
-import { purchases, type Purchase, type PurchaseStatus } from './db/schema';
+import type { PurchaseStatus, PurchaseView } from '../types';
+import { purchases, type Purchase } from './db/schema';
 
 export function findPurchase(db: Db, id: string): Purchase | undefined {
 	return db.select().from(purchases).where(eq(purchases.id, id)).get();
 }
 
+type StripeIdColumn = 'checkoutSessionId' | 'paymentIntentId';
+
 export function findPurchaseBy(
 	db: Db,
-	column: 'checkoutSessionId' | 'paymentIntentId',
+	column: StripeIdColumn,
 	value: string
 ): Purchase | undefined {
 	return db.select().from(purchases).where(eq(purchases[column], value)).get();
 }
 
-export function listUserPurchases(db: Db, userId: string, limit = 20): Purchase[] {
+/**
+ * The purchase a Stripe object belongs to: the `purchase_id` Credits put in its metadata, or else the
+ * purchase that recorded its Stripe id in `column` (objects made outside Checkout carry no metadata).
+ */
+export function findPurchaseOf(
+	db: Db,
+	metadata: Record<string, string> | null,
+	column: StripeIdColumn,
+	stripeId: string | null
+): Purchase | undefined {
+	if (metadata?.purchase_id) return findPurchase(db, metadata.purchase_id);
+	return stripeId ? findPurchaseBy(db, column, stripeId) : undefined;
+}
+
+/** The buyer's newest purchases, with only what their purchase history shows. */
+export function listUserPurchases(db: Db, userId: string, limit = 20): PurchaseView[] {
 	return db
-		.select()
+		.select({
+			id: purchases.id,
+			credits: purchases.credits,
+			amountMinor: purchases.amountMinor,
+			currency: purchases.currency,
+			status: purchases.status,
+			createdAt: purchases.createdAt
+		})
 		.from(purchases)
 		.where(eq(purchases.userId, userId))
 		.orderBy(desc(purchases.createdAt))

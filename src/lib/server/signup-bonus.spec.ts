@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { getLedgerFor } from './credits';
+import { getLedgerFor } from './app-ledger';
 import { openDatabase } from './db';
 import { grantSignupBonus } from './signup-bonus';
+import { dayMs } from '../time';
 
 describe('the sign-up bonus', () => {
 	it('grants free credits that expire, once per user', () => {
@@ -15,7 +16,7 @@ describe('the sign-up bonus', () => {
 		expect(lot).toMatchObject({
 			category: 'free',
 			amount: 50,
-			expiresAt: new Date(now.getTime() + 30 * 24 * 60 * 60 * 1000)
+			expiresAt: new Date(now.getTime() + 30 * dayMs)
 		});
 	});
 

@@ -1,9 +1,8 @@
 import type { SignupBonus } from '../credits/catalogue';
 import { signupBonus } from '../credits/packages';
-import { getLedgerFor, requireLedgerOk } from './credits';
+import { getLedgerFor, requireLedgerOk } from './app-ledger';
 import type { Db } from './db';
-
-const day = 24 * 60 * 60 * 1000;
+import { dayMs } from '../time';
 
 /** Gives a new account its one-time sign-up bonus as free credits; keyed by user, so it never repeats. */
 export function grantSignupBonus(
@@ -18,7 +17,7 @@ export function grantSignupBonus(
 		amount: bonus.credits,
 		category: 'free',
 		code: 'grant',
-		expiresAt: new Date(now.getTime() + bonus.expiresInDays * day),
+		expiresAt: new Date(now.getTime() + bonus.expiresInDays * dayMs),
 		reason: 'Welcome bonus',
 		actor: 'system',
 		reference: `signup:${userId}`,

@@ -1,20 +1,21 @@
 import { asc, eq } from 'drizzle-orm';
+import type { MismatchView } from '../../types';
 import type { Db } from '../db';
 import { purchases, users } from '../db/schema';
 import { findPurchase, markPurchase } from '../purchases';
 import { creditPurchase } from '../stripe/fulfil';
 
 /** Purchases whose payment did not match their price: nothing credits them until an admin decides. */
-export function listMismatchedPurchases(db: Db, limit = 50) {
+export function listMismatchedPurchases(db: Db, limit = 50): MismatchView[] {
 	return db
 		.select({
 			id: purchases.id,
 			email: users.email,
 			packageId: purchases.packageId,
 			credits: purchases.credits,
-			amount: purchases.amount,
+			amountMinor: purchases.amountMinor,
 			currency: purchases.currency,
-			amountPaid: purchases.amountPaid,
+			amountPaidMinor: purchases.amountPaidMinor,
 			currencyPaid: purchases.currencyPaid,
 			failureReason: purchases.failureReason,
 			createdAt: purchases.createdAt

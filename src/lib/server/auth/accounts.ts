@@ -2,8 +2,8 @@ import { eq } from 'drizzle-orm';
 import { getConfig } from '../config';
 import type { Db } from '../db';
 import { users, type User } from '../db/schema';
+import { generateSecureRandomString } from '../random';
 import { describeRetryAfter, Throttle } from './rate-limit';
-import { generateSecureRandomString } from './session';
 import { hashPassword, verifyPassword } from './password';
 import type { Credentials } from './credentials';
 

@@ -1,12 +1,13 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
-import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db';
 import { sessions, users, type User } from '../db/schema';
+import { generateSecureRandomString } from '../random';
+import { dayMs } from '../../time';
 
 export const sessionCookieName = 'credits_session';
-const inactivityTimeoutMs = 30 * 24 * 60 * 60 * 1000;
+const inactivityTimeoutMs = 30 * dayMs;
 // Refreshing on every request would cost a write per page view.
 const activityCheckIntervalMs = 60 * 60 * 1000;
 
@@ -14,11 +15,6 @@ export type SessionUser = Pick<User, 'id' | 'email' | 'role'>;
 export type SessionValidationResult =
 	| { session: { id: string; userId: string; expiresAt: Date }; user: SessionUser; fresh: boolean }
 	| { session: null; user: null; fresh: false };
-
-/** 120 bits of entropy, lower-case base32: safe in cookies and URLs. */
-export function generateSecureRandomString(): string {
-	return encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(15)));
-}
 
 function hashSecret(secret: string): Uint8Array {
 	return sha256(new TextEncoder().encode(secret));

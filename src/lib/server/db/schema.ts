@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { blob, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { purchaseStatuses } from '../../types';
 
 export * from '../ledger/schema';
 
@@ -45,19 +46,6 @@ export const stripePrices = sqliteTable('stripe_prices', {
 	syncedAt: integer('synced_at', { mode: 'timestamp_ms' }).notNull()
 });
 
-export const purchaseStatuses = [
-	'pending',
-	'paid',
-	'processing',
-	'failed',
-	'expired',
-	'mismatch',
-	'rejected',
-	'partially_refunded',
-	'refunded',
-	'disputed'
-] as const;
-
 export const purchases = sqliteTable(
 	'purchases',
 	{
@@ -67,16 +55,16 @@ export const purchases = sqliteTable(
 			.references(() => users.id),
 		packageId: text('package_id').notNull(),
 		credits: integer('credits').notNull(),
-		amount: integer('amount').notNull(),
+		amountMinor: integer('amount_minor').notNull(),
 		currency: text('currency').notNull(),
 		status: text('status', { enum: purchaseStatuses }).notNull().default('pending'),
 		checkoutSessionId: text('checkout_session_id').unique(),
 		paymentIntentId: text('payment_intent_id'),
 		chargeId: text('charge_id'),
-		/** What a payment that did not match `amount` paid, for the admin who reviews it. */
-		amountPaid: integer('amount_paid'),
+		/** What a payment that did not match `amountMinor` paid, for the admin who reviews it. */
+		amountPaidMinor: integer('amount_paid_minor'),
 		currencyPaid: text('currency_paid'),
-		amountRefunded: integer('amount_refunded').notNull().default(0),
+		amountRefundedMinor: integer('amount_refunded_minor').notNull().default(0),
 		failureReason: text('failure_reason'),
 		createdAt: createdAt(),
 		updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
@@ -153,7 +141,7 @@ export const auditLog = sqliteTable(
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type Purchase = typeof purchases.$inferSelect;
-export type PurchaseStatus = (typeof purchaseStatuses)[number];
+export type { PurchaseStatus } from '../../types';
 export type StripePrice = typeof stripePrices.$inferSelect;
 export type StripeEvent = typeof stripeEvents.$inferSelect;
 export type EventOutcome = (typeof eventOutcomes)[number];

@@ -2,13 +2,14 @@ import { and, desc, eq, gt } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { findActivePackage } from '../../credits/packages';
 import { describeRetryAfter, Throttle } from '../auth/rate-limit';
-import { generateSecureRandomString } from '../auth/session';
 import type { Db } from '../db';
 import { purchases, users, type Purchase, type StripePrice } from '../db/schema';
 import { markPurchase } from '../purchases';
+import { generateSecureRandomString } from '../random';
 import { describeStripeError } from './client';
 import { fulfilCheckout } from './fulfil';
 import { findSyncedPrice } from './prices';
+import { dayMs } from '../../time';
 
 export type CheckoutResult =
 	| { ok: true; url: string; purchaseId: string }
@@ -23,7 +24,7 @@ type Buyer = { id: string; email: string };
 const checkoutsPerTenMinutes = 10;
 const checkoutThrottle = new Throttle({ limit: checkoutsPerTenMinutes, windowMs: 10 * 60 * 1000 });
 // Stripe keeps a Checkout Session open for 24 hours unless told otherwise.
-const sessionLifetimeMs = 24 * 60 * 60 * 1000;
+const sessionLifetimeMs = dayMs;
 /** Sessions being created right now, by purchase id: a concurrent buy waits for the same one. */
 const opening = new Map<string, Promise<CheckoutResult>>();
 
@@ -85,7 +86,7 @@ function findOpenPurchase(db: Db, userId: string, price: StripePrice): Purchase 
 				eq(purchases.userId, userId),
 				eq(purchases.packageId, price.packageId),
 				eq(purchases.status, 'pending'),
-				eq(purchases.amount, price.unitAmount),
+				eq(purchases.amountMinor, price.unitAmount),
 				eq(purchases.currency, price.currency),
 				eq(purchases.credits, price.credits),
 				gt(purchases.createdAt, new Date(Date.now() - sessionLifetimeMs))
@@ -116,7 +117,7 @@ function reserveCheckout(
 			userId: buyer.id,
 			packageId: price.packageId,
 			credits: price.credits,
-			amount: price.unitAmount,
+			amountMinor: price.unitAmount,
 			currency: price.currency
 		})
 		.run();

@@ -1,10 +1,11 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { packages } from '../../credits/packages';
-import { getLedgerFor, requireLedgerOk } from '../credits';
+import { getLedgerFor, requireLedgerOk } from '../app-ledger';
 import type { Db } from '../db';
 import { purchases, type Purchase, type PurchaseStatus } from '../db/schema';
-import { findPurchase, findPurchaseBy, markPurchase } from '../purchases';
-import type { CheckoutSessionFields, PaymentIntentFields } from './objects';
+import { findPurchase, findPurchaseOf, markPurchase } from '../purchases';
+import { idOf, type CheckoutSessionFields, type PaymentIntentFields } from './objects';
+import { dayMs } from '../../time';
 
 export type FulfilResult =
 	| { status: 'credited' | 'already_credited'; purchaseId: string; credits: number }
@@ -17,7 +18,7 @@ type PaymentEvidence = {
 	purchase: Purchase | undefined;
 	paid: boolean;
 	awaitingPayment: boolean;
-	amount: number | null;
+	amountMinor: number | null;
 	currency: string | null;
 	paymentIntentId: string | null;
 };
@@ -32,28 +33,22 @@ export const creditedStates: PurchaseStatus[] = [
 const creditableStates: PurchaseStatus[] = ['pending', 'processing', 'failed', 'expired'];
 
 export function fulfilCheckout(db: Db, session: CheckoutSessionFields): FulfilResult {
-	const purchaseId = session.metadata?.purchase_id;
 	return fulfilPurchase(db, {
-		purchase: purchaseId
-			? findPurchase(db, purchaseId)
-			: findPurchaseBy(db, 'checkoutSessionId', session.id),
+		purchase: findPurchaseOf(db, session.metadata, 'checkoutSessionId', session.id),
 		paid: session.status === 'complete' && session.payment_status === 'paid',
 		awaitingPayment: session.status === 'complete' && session.payment_status === 'unpaid',
-		amount: session.amount_total,
+		amountMinor: session.amount_total,
 		currency: session.currency,
 		paymentIntentId: idOf(session.payment_intent)
 	});
 }
 
 export function fulfilPaymentIntent(db: Db, intent: PaymentIntentFields): FulfilResult {
-	const purchaseId = intent.metadata.purchase_id;
 	return fulfilPurchase(db, {
-		purchase: purchaseId
-			? findPurchase(db, purchaseId)
-			: findPurchaseBy(db, 'paymentIntentId', intent.id),
+		purchase: findPurchaseOf(db, intent.metadata, 'paymentIntentId', intent.id),
 		paid: intent.status === 'succeeded',
 		awaitingPayment: intent.status === 'processing',
-		amount: intent.amount_received,
+		amountMinor: intent.amount_received,
 		currency: intent.currency,
 		paymentIntentId: intent.id
 	});
@@ -74,13 +69,13 @@ function fulfilPurchase(db: Db, evidence: PaymentEvidence): FulfilResult {
 		markPurchase(db, purchaseId, ['pending'], 'processing');
 		return { status: 'processing', purchaseId };
 	}
-	if (evidence.amount !== purchase.amount || evidence.currency !== purchase.currency) {
-		const reason = `Paid ${evidence.amount ?? 'no amount'} ${evidence.currency ?? ''} but the purchase costs ${purchase.amount} ${purchase.currency}`;
+	if (evidence.amountMinor !== purchase.amountMinor || evidence.currency !== purchase.currency) {
+		const reason = `Paid ${evidence.amountMinor ?? 'no amount'} ${evidence.currency ?? ''} but the purchase costs ${purchase.amountMinor} ${purchase.currency}`;
 		db.update(purchases)
 			.set({
 				status: 'mismatch',
 				failureReason: reason,
-				amountPaid: evidence.amount,
+				amountPaidMinor: evidence.amountMinor,
 				currencyPaid: evidence.currency,
 				paymentIntentId: evidence.paymentIntentId ?? purchase.paymentIntentId,
 				updatedAt: new Date()
@@ -167,9 +162,5 @@ export function creditPurchase(db: Db, purchase: Purchase, credit: Credit): bool
 
 function lotExpiry(packageId: string, now: Date): Date | undefined {
 	const days = packages.find((pkg) => pkg.id === packageId)?.expiresInDays;
-	return days ? new Date(now.getTime() + days * 24 * 60 * 60 * 1000) : undefined;
-}
-
-export function idOf(value: string | { id: string } | null): string | null {
-	return typeof value === 'string' ? value : (value?.id ?? null);
+	return days ? new Date(now.getTime() + days * dayMs) : undefined;
 }

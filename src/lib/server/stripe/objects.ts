@@ -49,6 +49,11 @@ export const disputeFields = z.object({
 	status: z.string()
 });
 
+/** The id of an expandable field, whether Stripe sent the id or the expanded object. */
+export function idOf(value: string | { id: string } | null): string | null {
+	return typeof value === 'string' ? value : (value?.id ?? null);
+}
+
 export type CheckoutSessionFields = z.infer<typeof checkoutSessionFields>;
 export type SessionMetadataFields = z.infer<typeof sessionMetadataFields>;
 export type PaymentIntentFields = z.infer<typeof paymentIntentFields>;

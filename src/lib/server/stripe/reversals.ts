@@ -1,27 +1,18 @@
 import { and, eq } from 'drizzle-orm';
-import { getLedgerFor, requireLedgerOk } from '../credits';
+import { getLedgerFor, requireLedgerOk } from '../app-ledger';
 import type { Db } from '../db';
 import { purchases, type Purchase, type PurchaseStatus } from '../db/schema';
-import { findPurchase, findPurchaseBy, markPurchase } from '../purchases';
-import { creditedStates, idOf } from './fulfil';
-import type { ChargeFields, DisputeFields } from './objects';
+import { findPurchaseOf, markPurchase } from '../purchases';
+import { creditedStates } from './fulfil';
+import { idOf, type ChargeFields, type DisputeFields } from './objects';
 import type { HandlerOutcome } from './webhook';
 
 const settledStates: PurchaseStatus[] = ['paid', 'partially_refunded'];
 
-/** Credits bought with `refunded` of the purchase's money: all of them once it is fully refunded. */
-function creditsCoveredBy(purchase: Purchase, refunded: number): number {
-	if (refunded >= purchase.amount) return purchase.credits;
-	return Math.floor((purchase.credits * refunded) / purchase.amount);
-}
-
-function purchaseOf(
-	db: Db,
-	metadata: Record<string, string> | null,
-	paymentIntent: string | null
-): Purchase | undefined {
-	if (metadata?.purchase_id) return findPurchase(db, metadata.purchase_id);
-	return paymentIntent ? findPurchaseBy(db, 'paymentIntentId', paymentIntent) : undefined;
+/** Credits bought with `refundedMinor` of the purchase's money: all of them once it is fully refunded. */
+function creditsCoveredBy(purchase: Purchase, refundedMinor: number): number {
+	if (refundedMinor >= purchase.amountMinor) return purchase.credits;
+	return Math.floor((purchase.credits * refundedMinor) / purchase.amountMinor);
 }
 
 /** The credited purchase a refund or dispute takes credits back from, or the outcome when there is none. */
@@ -30,7 +21,12 @@ function reversibleOf(
 	object: ChargeFields | DisputeFields,
 	what: 'refund' | 'dispute'
 ): Purchase | HandlerOutcome {
-	const purchase = purchaseOf(db, object.metadata, idOf(object.payment_intent));
+	const purchase = findPurchaseOf(
+		db,
+		object.metadata,
+		'paymentIntentId',
+		idOf(object.payment_intent)
+	);
 	if (!purchase) return { outcome: 'ignored', note: `No purchase of Credits matches this ${what}` };
 	// Thrown so the webhook answers 500 and Stripe retries once the payment events have been handled.
 	if (purchase.status === 'pending' || purchase.status === 'processing')
@@ -47,25 +43,28 @@ function reversibleOf(
 export function clawBackRefund(db: Db, charge: ChargeFields): HandlerOutcome {
 	const purchase = reversibleOf(db, charge, 'refund');
 	if ('outcome' in purchase) return purchase;
-	if (charge.amount_refunded <= purchase.amountRefunded)
+	if (charge.amount_refunded <= purchase.amountRefundedMinor)
 		return { outcome: 'processed', note: 'refund already applied' };
 
 	const credits =
 		creditsCoveredBy(purchase, charge.amount_refunded) -
-		creditsCoveredBy(purchase, purchase.amountRefunded);
-	const fully = charge.amount_refunded >= purchase.amount;
+		creditsCoveredBy(purchase, purchase.amountRefundedMinor);
+	const fully = charge.amount_refunded >= purchase.amountMinor;
 	db.$client
 		.transaction(() => {
 			db.update(purchases)
 				.set({
-					amountRefunded: charge.amount_refunded,
+					amountRefundedMinor: charge.amount_refunded,
 					chargeId: charge.id,
 					status:
 						purchase.status === 'disputed' ? 'disputed' : fully ? 'refunded' : 'partially_refunded',
 					updatedAt: new Date()
 				})
 				.where(
-					and(eq(purchases.id, purchase.id), eq(purchases.amountRefunded, purchase.amountRefunded))
+					and(
+						eq(purchases.id, purchase.id),
+						eq(purchases.amountRefundedMinor, purchase.amountRefundedMinor)
+					)
 				)
 				.run();
 			if (credits > 0) {
@@ -75,7 +74,7 @@ export function clawBackRefund(db: Db, charge: ChargeFields): HandlerOutcome {
 						amount: credits,
 						code: 'refund',
 						fromLotReference: purchase.id,
-						reason: `Refund of ${charge.amount_refunded - purchase.amountRefunded} ${charge.currency} on ${charge.id}`,
+						reason: `Refund of ${charge.amount_refunded - purchase.amountRefundedMinor} ${charge.currency} on ${charge.id}`,
 						actor: 'system:stripe',
 						reference: purchase.id,
 						idempotencyKey: `refund:${charge.id}:${charge.amount_refunded}`
@@ -92,7 +91,7 @@ export function clawBackRefund(db: Db, charge: ChargeFields): HandlerOutcome {
 export function clawBackDispute(db: Db, dispute: DisputeFields): HandlerOutcome {
 	const purchase = reversibleOf(db, dispute, 'dispute');
 	if ('outcome' in purchase) return purchase;
-	const credits = purchase.credits - creditsCoveredBy(purchase, purchase.amountRefunded);
+	const credits = purchase.credits - creditsCoveredBy(purchase, purchase.amountRefundedMinor);
 	const applied = moveWithCredits(db, purchase.id, settledStates, 'disputed', credits, () =>
 		getLedgerFor(db).clawback({
 			userId: purchase.userId,
@@ -117,8 +116,8 @@ export function reinstateDispute(db: Db, dispute: DisputeFields): HandlerOutcome
 	if ('outcome' in purchase) return purchase;
 	if (dispute.status !== 'won')
 		return { outcome: 'processed', note: `dispute ${dispute.status}: credits stay clawed back` };
-	const credits = purchase.credits - creditsCoveredBy(purchase, purchase.amountRefunded);
-	const restored: PurchaseStatus = purchase.amountRefunded > 0 ? 'partially_refunded' : 'paid';
+	const credits = purchase.credits - creditsCoveredBy(purchase, purchase.amountRefundedMinor);
+	const restored: PurchaseStatus = purchase.amountRefundedMinor > 0 ? 'partially_refunded' : 'paid';
 	const applied = moveWithCredits(db, purchase.id, ['disputed'], restored, credits, () =>
 		getLedgerFor(db).grant({
 			userId: purchase.userId,

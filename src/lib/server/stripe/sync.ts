@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import type { CreditPackage } from '../../credits/catalogue';
-import { formatMoney } from '../../credits/catalogue';
+import { formatMoney } from '../../format';
 
 export type SyncedPrice = {
 	packageId: string;

@@ -120,7 +120,7 @@ describe('a handler that fails', () => {
 				userId: 'u1',
 				packageId: 'standard',
 				credits: 500,
-				amount: 3999,
+				amountMinor: 3999,
 				currency: 'usd'
 			})
 			.run();

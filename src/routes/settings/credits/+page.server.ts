@@ -2,7 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/auth/guard';
 import { z } from 'zod';
 import { activePackages } from '$lib/credits/packages';
-import { getLedger } from '$lib/server/credits';
+import { getLedger } from '$lib/server/app-ledger';
 import { getDb } from '$lib/server/db';
 import { readForm } from '$lib/server/http/form';
 import { listUserPurchases } from '$lib/server/purchases';

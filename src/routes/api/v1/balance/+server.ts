@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { apiError } from '$lib/server/api/errors';
-import { getLedger } from '$lib/server/credits';
+import { getLedger } from '$lib/server/app-ledger';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = ({ locals, url }) => {

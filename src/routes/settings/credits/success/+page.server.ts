@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/auth/guard';
-import { getLedger } from '$lib/server/credits';
+import { getLedger } from '$lib/server/app-ledger';
 import { getDb } from '$lib/server/db';
 import { confirmCheckout } from '$lib/server/stripe/confirm';
 import { getStripe } from '$lib/server/stripe/client';
