@@ -17,6 +17,16 @@ function errorOf(env: Record<string, string>) {
 }
 
 describe('parseConfig', () => {
+	it('accepts form posts from both loopback origins in demo mode, and from ORIGIN alone with a real key', () => {
+		expect(parse({ PORT: '4000' }).trustedOrigins).toEqual([
+			'http://localhost:4000',
+			'http://127.0.0.1:4000'
+		]);
+		expect(
+			parse({ STRIPE_SECRET_KEY: 'sk_live_abc', STRIPE_WEBHOOK_SECRET: 'whsec_123' }).trustedOrigins
+		).toEqual([]);
+	});
+
 	it('fills the defaults of an empty environment and runs in demo mode', () => {
 		const config = parse({});
 		expect(config.PORT).toBe(3000);
