@@ -23,16 +23,13 @@ function run(script: string, args: string[], env: Record<string, string | undefi
 		['--import', tsx, join(root, `scripts/${script}.ts`), ...args],
 		{
 			cwd,
+			// An empty variable still counts as set (and wins over `.env`); spawn leaves `undefined` ones out.
 			env: { ...process.env, ...env },
 			encoding: 'utf8'
 		}
 	);
 	return { status: result.status, stdout: result.stdout.trim(), stderr: result.stderr.trim() };
 }
-
-// An empty variable still counts as set (and wins over `.env`); `undefined` leaves it out.
-const withoutUnset = (env: Record<string, string | undefined>) =>
-	Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined));
 
 /**
  * Runs `npm start`'s script until it exits, or until its output matches `until` (then it and the

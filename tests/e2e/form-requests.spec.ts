@@ -247,11 +247,12 @@ test('a demo signs up at the other loopback address too (http://localhost as wel
 });
 
 test('a cross-site urlencoded form post is refused and creates no account', async ({ request }) => {
-	for (const headers of [
+	const forgeries: Record<string, string>[] = [
 		{ origin: 'https://evil.example' },
 		{ origin: 'null' },
 		{ 'sec-fetch-site': 'cross-site' }
-	]) {
+	];
+	for (const headers of forgeries) {
 		const email = uniqueEmail('forged');
 		const response = await request.post('/signup', {
 			data: new URLSearchParams({ email, password }).toString(),

@@ -64,6 +64,9 @@ const schema = z
 		}
 	});
 
+/** Every variable the app reads (`.env.example` and the README list them all). */
+export const configVariables = Object.keys(schema.shape);
+
 export type Config = z.infer<typeof schema> & {
 	/** No Stripe key: the bundled emulator stands in for Stripe and demo accounts exist. */
 	demoMode: boolean;
