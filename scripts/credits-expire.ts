@@ -4,7 +4,9 @@
  */
 import { openDatabase } from '../src/lib/server/db/index';
 import { createLedger } from '../src/lib/server/ledger/index';
+import { loadDotEnv } from './lib/env';
 
+loadDotEnv();
 const db = openDatabase(process.env.DATABASE_URL ?? 'data/credits.db');
 const ledger = createLedger(db);
 const { accounts, lots, holds, credits } = ledger.expire();

@@ -1,7 +1,9 @@
 /** Checks every ledger invariant on DATABASE_URL: prints `ok` (exit 0) or one line per violation (exit 1). */
 import { openDatabase } from '../src/lib/server/db/index';
 import { verifyLedger } from '../src/lib/server/ledger/index';
+import { loadDotEnv } from './lib/env';
 
+loadDotEnv();
 const db = openDatabase(process.env.DATABASE_URL ?? 'data/credits.db');
 const violations = verifyLedger(db.$client);
 db.$client.close();

@@ -1,17 +1,60 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { findUserByEmail } from '../src/lib/server/auth/accounts';
+import { findUserByEmail, signIn } from '../src/lib/server/auth/accounts';
+import { ensureDemoAccounts } from '../src/lib/server/demo';
+import {
+	findSyncedPrice,
+	saveSyncedPrices,
+	stripeAccountOf
+} from '../src/lib/server/stripe/prices';
+import { startEmulator } from '../tools/stripe-emulator/server';
 import { openDatabase } from '../src/lib/server/db';
 
-function run(script: string, args: string[], env: Record<string, string>) {
-	const result = spawnSync(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], {
-		env: { ...process.env, ...env },
-		encoding: 'utf8'
-	});
+const root = process.cwd();
+const tsx = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
+
+function run(script: string, args: string[], env: Record<string, string | undefined>, cwd = root) {
+	const result = spawnSync(
+		process.execPath,
+		['--import', tsx, join(root, `scripts/${script}.ts`), ...args],
+		{
+			cwd,
+			// An empty variable still counts as set (and wins over `.env`); spawn leaves `undefined` ones out.
+			env: { ...process.env, ...env },
+			encoding: 'utf8'
+		}
+	);
 	return { status: result.status, stdout: result.stdout.trim(), stderr: result.stderr.trim() };
+}
+
+/**
+ * Runs `npm start`'s script until it exits, or until its output matches `until` (then it and the
+ * server it started are stopped), for at most 60 s.
+ */
+function runStart(env: Record<string, string>, until?: RegExp) {
+	const child = spawn(process.execPath, ['--import', tsx, join(root, 'scripts/start.ts')], {
+		env: { ...process.env, PORT: '4679', STRIPE_EMULATOR_PORT: '12699', ...env },
+		detached: true
+	});
+	let stdout = '';
+	let stderr = '';
+	const stop = () => process.kill(-child.pid!, 'SIGKILL');
+	const timer = setTimeout(stop, 60_000);
+	child.stdout.on('data', (chunk) => {
+		stdout += chunk;
+		if (until?.test(stdout)) stop();
+	});
+	child.stderr.on('data', (chunk) => (stderr += chunk));
+	return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) =>
+		child.on('exit', (status) => {
+			clearTimeout(timer);
+			resolve({ status, stdout: stdout.trim(), stderr: stderr.trim() });
+		})
+	);
 }
 
 const freshDatabase = () => join(mkdtempSync(join(tmpdir(), 'credits-scripts-')), 'credits.db');
@@ -24,6 +67,88 @@ describe('npm scripts', () => {
 			'Invalid environment variable PORT: must be a port number (got "abc")'
 		);
 	});
+
+	it('read .env from the working directory, and the real environment wins over it', () => {
+		const folder = mkdtempSync(join(tmpdir(), 'credits-dotenv-'));
+		// Migrations are read from the working directory, as `npm run` gives the project folder.
+		symlinkSync(join(root, 'drizzle'), join(folder, 'drizzle'));
+		writeFileSync(
+			join(folder, '.env'),
+			'# a comment\nDATABASE_URL=from-file/credits.db\nPORT=4000 # the port\n'
+		);
+		const fromFile = run('migrate', [], { DATABASE_URL: undefined }, folder);
+		expect(fromFile).toMatchObject({ status: 0, stdout: 'Migrated from-file/credits.db' });
+		const fromEnvironment = run('migrate', [], { DATABASE_URL: 'real/credits.db' }, folder);
+		expect(fromEnvironment).toMatchObject({ status: 0, stdout: 'Migrated real/credits.db' });
+		writeFileSync(join(folder, '.env'), 'PORT=abc\n');
+		expect(run('migrate', [], { PORT: undefined }, folder).stderr).toBe(
+			'Invalid environment variable PORT: must be a port number (got "abc")'
+		);
+	});
+
+	it('npm start stops with one line when STRIPE_API_URL cannot be reached', async () => {
+		const result = await runStart(
+			{
+				DATABASE_URL: freshDatabase(),
+				STRIPE_API_URL: 'http://127.0.0.1:1',
+				STRIPE_SECRET_KEY: '',
+				STRIPE_WEBHOOK_SECRET: ''
+			},
+			/Credits is running/
+		);
+		expect(result.stderr).toMatch(
+			/^STRIPE_API_URL http:\/\/127\.0\.0\.1:1 cannot be reached: .*ECONNREFUSED/
+		);
+		expect(result.stderr.split('\n')).toHaveLength(1);
+		expect(result.status).toBe(1);
+	}, 70_000);
+
+	it('npm start with a real key sells only prices synced with it, and disables the demo accounts', async () => {
+		const file = freshDatabase();
+		const loginsFile = join(file, '../demo-logins.json');
+		const before = openDatabase(file);
+		const demoLogins = await ensureDemoAccounts(before, loginsFile);
+		const demoPrice = {
+			packageId: 'basic',
+			productId: 'p',
+			priceId: 'price_demo',
+			unitAmount: 1,
+			currency: 'usd',
+			credits: 1
+		};
+		saveSyncedPrices(
+			before,
+			[demoPrice],
+			stripeAccountOf({ stripeApiUrl: 'http://127.0.0.1:12111' })
+		);
+		before.$client.close();
+		// Real Stripe cannot be reached from here: a real-looking key against an emulator stands in for it.
+		const stripe = await startEmulator({ port: 0 });
+		const real = { STRIPE_SECRET_KEY: 'sk_test_real_account', stripeApiUrl: stripe.url };
+		try {
+			const result = await runStart(
+				{
+					DATABASE_URL: file,
+					STRIPE_SECRET_KEY: real.STRIPE_SECRET_KEY,
+					STRIPE_WEBHOOK_SECRET: 'whsec_real',
+					STRIPE_API_URL: stripe.url
+				},
+				/STRIPE_SECRET_KEY is set.*\n/
+			);
+			expect(result.stdout).toContain(
+				`A real STRIPE_SECRET_KEY is set: demo accounts admin@example.com, user@example.com disabled and ${loginsFile} deleted.`
+			);
+		} finally {
+			await stripe.close();
+		}
+		expect(existsSync(loginsFile)).toBe(false);
+		const after = openDatabase(file);
+		const synced = findSyncedPrice(after, 'basic', stripeAccountOf(real));
+		expect(synced?.priceId).toMatch(/^price_/);
+		expect(synced?.priceId).not.toBe('price_demo');
+		for (const login of demoLogins) expect((await signIn(after, login, '10.9.4.1')).ok).toBe(false);
+		after.$client.close();
+	}, 70_000);
 
 	it('db:migrate creates the database and its folder', () => {
 		const file = freshDatabase().replace('credits.db', 'nested/credits.db');

@@ -1,13 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
+import Stripe from 'stripe';
 import { openDatabase } from '../src/lib/server/db';
-import { ensureDemoAccounts, type DemoLogin } from '../src/lib/server/demo';
+import {
+	ensureDemoAccounts,
+	retireDemoAccounts,
+	type DemoLogin,
+	type RetiredDemo
+} from '../src/lib/server/demo';
 import { grantSignupBonus } from '../src/lib/server/signup-bonus';
 import { packages } from '../src/lib/credits/packages';
 import { createStripeClient, describeStripeError } from '../src/lib/server/stripe/client';
-import { saveSyncedPrices } from '../src/lib/server/stripe/prices';
+import { saveSyncedPrices, stripeAccountOf } from '../src/lib/server/stripe/prices';
 import { syncPackages } from '../src/lib/server/stripe/sync';
 import { startEmulator } from '../tools/stripe-emulator/server';
+import { formatBanner } from './lib/banner';
 import { buildIfStale } from './lib/build';
 import { exitOnConfigError } from './lib/config';
 import { waitForHealthy } from './lib/wait';
@@ -30,8 +37,6 @@ const env: NodeJS.ProcessEnv = {
 };
 
 const db = openDatabase(config.DATABASE_URL);
-if (!dev) buildIfStale();
-
 const cleanups: (() => Promise<void> | void)[] = [];
 // With STRIPE_API_URL set, some other Stripe-compatible server (e.g. `npm run stripe:emulator`) is already up.
 if (config.demoMode && !config.STRIPE_API_URL) {
@@ -44,18 +49,22 @@ if (config.demoMode && !config.STRIPE_API_URL) {
 	});
 	cleanups.push(() => emulator.close());
 	env.STRIPE_API_URL = emulator.url;
-	console.log(`Stripe emulator: ${emulator.url} (no STRIPE_SECRET_KEY set, so no real payments)`);
 }
+const stripeConfig = { ...config, stripeApiUrl: env.STRIPE_API_URL ?? config.stripeApiUrl };
 
 await syncCatalogue();
 
-const logins: DemoLogin[] = config.demoMode
-	? await ensureDemoAccounts(db, join(dataDir, 'demo-logins.json'), (user) =>
-			grantSignupBonus(db, user.id)
-		)
-	: [];
+const loginsFile = join(dataDir, 'demo-logins.json');
+let logins: DemoLogin[] = [];
+if (config.demoMode) {
+	logins = await ensureDemoAccounts(db, loginsFile, (user) => grantSignupBonus(db, user.id));
+} else {
+	const retired = describeRetired(retireDemoAccounts(db, loginsFile));
+	if (retired) console.log(retired);
+}
 db.$client.close();
 
+if (!dev) buildIfStale();
 const server: ChildProcess = dev
 	? spawn(
 			'npx',
@@ -74,22 +83,32 @@ cleanups.push(() => void server.kill('SIGTERM'));
 
 async function syncCatalogue() {
 	try {
-		const stripe = createStripeClient({
-			...config,
-			stripeApiUrl: env.STRIPE_API_URL ?? config.stripeApiUrl
-		});
-		const { changes, prices } = await syncPackages(stripe, packages);
-		saveSyncedPrices(db, prices);
+		const { changes, prices } = await syncPackages(createStripeClient(stripeConfig), packages);
+		saveSyncedPrices(db, prices, stripeAccountOf(stripeConfig));
 		console.log(
 			changes.length
 				? `Synced packages to Stripe:\n${changes.map((c) => `  - ${c}`).join('\n')}`
 				: 'Packages are in sync with Stripe.'
 		);
 	} catch (error) {
+		// A Stripe-compatible server named by hand and not there is a mistake, not an outage to ride out.
+		if (config.STRIPE_API_URL && error instanceof Stripe.errors.StripeConnectionError) {
+			const reason = error.detail instanceof Error ? error.detail.message : error.message;
+			console.error(`STRIPE_API_URL ${config.STRIPE_API_URL} cannot be reached: ${reason}`);
+			await shutDown(1);
+		}
 		console.warn(
-			`Warning: packages could not be synced to Stripe (${describeStripeError(error)}); buying uses the last synced prices.`
+			`Warning: packages could not be synced to Stripe (${describeStripeError(error)}); buying uses the last prices synced with this Stripe account.`
 		);
 	}
+}
+
+function describeRetired({ disabled, deletedFile }: RetiredDemo): string | undefined {
+	const done = [
+		...(disabled.length ? [`demo accounts ${disabled.join(', ')} disabled`] : []),
+		...(deletedFile ? [`${loginsFile} deleted`] : [])
+	];
+	return done.length ? `A real STRIPE_SECRET_KEY is set: ${done.join(' and ')}.` : undefined;
 }
 
 async function shutDown(code: number) {
@@ -105,6 +124,5 @@ const listening =
 	config.HOST || !host
 		? `on ${host ?? 'every interface'}`
 		: `on ${host} only; HOST=0.0.0.0 opens it to your network`;
-console.log(`\nCredits is running at ${appUrl} (listening ${listening})`);
-for (const login of logins)
-	console.log(`  demo ${login.role.padEnd(5)}  ${login.email}  password: ${login.password}`);
+const emulatorUrl = config.demoMode ? stripeConfig.stripeApiUrl : undefined;
+console.log(`\n${formatBanner({ appUrl, listening, emulatorUrl, logins })}`);

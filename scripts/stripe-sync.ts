@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { packages } from '../src/lib/credits/packages';
 import { openDatabase } from '../src/lib/server/db';
 import { createStripeClient, describeStripeError } from '../src/lib/server/stripe/client';
-import { saveSyncedPrices } from '../src/lib/server/stripe/prices';
+import { saveSyncedPrices, stripeAccountOf } from '../src/lib/server/stripe/prices';
 import { syncPackages } from '../src/lib/server/stripe/sync';
 import { exitOnConfigError } from './lib/config';
 
@@ -13,7 +13,8 @@ const dryRun = values['dry-run'];
 try {
 	const result = await syncPackages(createStripeClient(config), packages, { dryRun });
 	for (const change of result.changes) console.log(`- ${change}`);
-	if (!dryRun) saveSyncedPrices(openDatabase(config.DATABASE_URL), result.prices);
+	if (!dryRun)
+		saveSyncedPrices(openDatabase(config.DATABASE_URL), result.prices, stripeAccountOf(config));
 	console.log(
 		result.changes.length === 0
 			? 'Stripe is up to date.'

@@ -60,7 +60,7 @@ const guardRoutes: Handle = ({ event, resolve }) => {
 const refuseCrossSiteWrites: Handle = ({ event, resolve }) => {
 	if (
 		event.route.id !== '/api/webhooks/stripe' &&
-		isCrossSiteWrite(event.request, event.url.origin)
+		isCrossSiteWrite(event.request, event.url.origin, getConfig().trustedOrigins)
 	) {
 		return new Response('Cross-site requests that change anything are refused.', { status: 403 });
 	}

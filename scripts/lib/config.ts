@@ -1,7 +1,9 @@
 import { ConfigError, loadConfig, type Config } from '../../src/lib/server/config';
+import { loadDotEnv } from './env';
 
-/** Parses the environment, or prints the one-line reason and exits 1. */
+/** Parses the environment (with `.env`), or prints the one-line reason and exits 1. */
 export function exitOnConfigError(): Config {
+	loadDotEnv();
 	try {
 		return loadConfig();
 	} catch (error) {

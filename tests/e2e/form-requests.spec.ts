@@ -6,6 +6,7 @@ import {
 	type Page
 } from '@playwright/test';
 import { password, signInAsListedAdmin, uniqueEmail } from './helpers';
+import { readE2eDb } from './raw-http';
 
 type Fields = Record<string, string>;
 type Route = {
@@ -230,4 +231,40 @@ test('a form body over the size limit is still answered 413', async ({ request, 
 		contentType: urlencoded
 	});
 	expect(response.status()).toBe(413);
+});
+
+test('a demo signs up at the other loopback address too (http://localhost as well as 127.0.0.1)', async ({
+	page,
+	baseURL
+}) => {
+	const other = baseURL!.replace('127.0.0.1', 'localhost');
+	await page.goto(`${other}/signup`);
+	await page.getByLabel('Email').fill(uniqueEmail('localhost'));
+	await page.getByLabel('Password').fill(password);
+	await page.getByRole('button', { name: 'Create account' }).click();
+	await expect(page.getByRole('button', { name: 'Account menu' })).toBeVisible();
+	expect(new URL(page.url()).origin).toBe(new URL(other).origin);
+});
+
+test('a cross-site urlencoded form post is refused and creates no account', async ({ request }) => {
+	const forgeries: Record<string, string>[] = [
+		{ origin: 'https://evil.example' },
+		{ origin: 'null' },
+		{ 'sec-fetch-site': 'cross-site' }
+	];
+	for (const headers of forgeries) {
+		const email = uniqueEmail('forged');
+		const response = await request.post('/signup', {
+			data: new URLSearchParams({ email, password }).toString(),
+			maxRedirects: 0,
+			headers: { 'content-type': urlencoded, accept: 'text/html', ...headers }
+		});
+		const what = JSON.stringify(headers);
+		expect(response.status(), what).toBe(403);
+		expectNoSession(response, what);
+		const accounts = readE2eDb((db) =>
+			db.prepare('select count(*) from users where email = ?').pluck().get(email)
+		);
+		expect(accounts, what).toBe(0);
+	}
 });

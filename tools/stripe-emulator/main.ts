@@ -1,4 +1,8 @@
+import { existsSync } from 'node:fs';
 import { startEmulator } from './server';
+
+// Like the app's scripts (which this program does not import): `.env` fills what the environment leaves unset.
+if (existsSync('.env')) process.loadEnvFile('.env');
 
 const port = Number(process.env.STRIPE_EMULATOR_PORT ?? 12111);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from './config';
+import { parseEnv } from 'node:util';
+import { ConfigError, configVariables, parseConfig } from './config';
 
 const installSecret = 'whsec_this_install';
 const parse = (env: Record<string, string>) => parseConfig(env, () => installSecret);
@@ -17,6 +18,16 @@ function errorOf(env: Record<string, string>) {
 }
 
 describe('parseConfig', () => {
+	it('accepts form posts from both loopback origins in demo mode, and from ORIGIN alone with a real key', () => {
+		expect(parse({ PORT: '4000' }).trustedOrigins).toEqual([
+			'http://localhost:4000',
+			'http://127.0.0.1:4000'
+		]);
+		expect(
+			parse({ STRIPE_SECRET_KEY: 'sk_live_abc', STRIPE_WEBHOOK_SECRET: 'whsec_123' }).trustedOrigins
+		).toEqual([]);
+	});
+
 	it('fills the defaults of an empty environment and runs in demo mode', () => {
 		const config = parse({});
 		expect(config.PORT).toBe(3000);
@@ -109,5 +120,15 @@ describe('the source', () => {
 			(file) => readFileSync(file, 'utf8').match(/['"`]whsec_\w+/g) ?? []
 		);
 		expect(literals).toEqual([]);
+	});
+
+	it('.env.example names every variable with its default, and the README too', () => {
+		const example = parseEnv(readFileSync('.env.example', 'utf8')) as Record<string, string>;
+		const readme = readFileSync('README.md', 'utf8');
+		expect(Object.keys(example).sort()).toEqual([...configVariables].sort());
+		for (const name of configVariables) expect(readme, name).toContain(`\`${name}\``);
+		const { stripeSecretKey: _exampleKey, ...fromExample } = parse(example);
+		const { stripeSecretKey: _defaultKey, ...defaults } = parse({});
+		expect(fromExample).toEqual(defaults);
 	});
 });

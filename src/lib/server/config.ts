@@ -64,6 +64,9 @@ const schema = z
 		}
 	});
 
+/** Every variable the app reads (`.env.example` and the README list them all). */
+export const configVariables = Object.keys(schema.shape);
+
 export type Config = z.infer<typeof schema> & {
 	/** No Stripe key: the bundled emulator stands in for Stripe and demo accounts exist. */
 	demoMode: boolean;
@@ -71,6 +74,8 @@ export type Config = z.infer<typeof schema> & {
 	stripeWebhookSecret: string;
 	/** Where the Stripe client sends requests: STRIPE_API_URL, else the emulator in demo mode, else Stripe itself. */
 	stripeApiUrl: string | undefined;
+	/** Origins besides the server's own (ORIGIN) whose form posts are accepted. */
+	trustedOrigins: string[];
 };
 
 export class ConfigError extends Error {}
@@ -104,7 +109,11 @@ export function parseConfig(
 		stripeWebhookSecret: config.STRIPE_WEBHOOK_SECRET ?? demoWebhookSecret(config.DATABASE_URL),
 		stripeApiUrl:
 			config.STRIPE_API_URL ??
-			(demoMode ? `http://127.0.0.1:${config.STRIPE_EMULATOR_PORT}` : undefined)
+			(demoMode ? `http://127.0.0.1:${config.STRIPE_EMULATOR_PORT}` : undefined),
+		// A demo is opened at whichever loopback name the visitor types; ORIGIN can name only one.
+		trustedOrigins: demoMode
+			? [`http://localhost:${config.PORT}`, `http://127.0.0.1:${config.PORT}`]
+			: []
 	};
 }
 

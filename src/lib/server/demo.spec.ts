@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { signIn } from './auth/accounts';
+import { findUserByEmail, signIn } from './auth/accounts';
+import { createSession, validateSessionToken } from './auth/session';
 import { openDatabase } from './db';
-import { ensureDemoAccounts } from './demo';
+import { ensureDemoAccounts, retireDemoAccounts } from './demo';
 
 describe('demo accounts', () => {
 	it('are created once with printed logins that work, and reused on the next start', async () => {
@@ -33,5 +34,41 @@ describe('demo accounts', () => {
 		const second = await ensureDemoAccounts(db, file);
 		expect(second[0].password).not.toBe(first[0].password);
 		expect((await signIn(db, second[0], '10.9.1.1')).ok).toBe(true);
+	});
+});
+
+describe('retiring the demo accounts (first start with a real Stripe key)', () => {
+	it('signs them out, makes their password useless, deletes the logins file, once', async () => {
+		const db = openDatabase(':memory:');
+		const file = join(mkdtempSync(join(tmpdir(), 'credits-demo-')), 'demo-logins.json');
+		const logins = await ensureDemoAccounts(db, file);
+		const admin = findUserByEmail(db, 'admin@example.com')!;
+		const { token } = createSession(db, admin.id);
+
+		expect(retireDemoAccounts(db, file)).toEqual({
+			disabled: ['admin@example.com', 'user@example.com'],
+			deletedFile: true
+		});
+		expect(existsSync(file)).toBe(false);
+		expect(validateSessionToken(db, token).session).toBeNull();
+		for (const login of logins)
+			expect((await signIn(db, login, `10.9.2.${login.role.length}`)).ok).toBe(false);
+		expect(findUserByEmail(db, 'user@example.com')).toBeDefined();
+		expect(retireDemoAccounts(db, file)).toEqual({ disabled: [], deletedFile: false });
+	});
+
+	it('leave a database without demo accounts alone', () => {
+		const db = openDatabase(':memory:');
+		const file = join(mkdtempSync(join(tmpdir(), 'credits-demo-')), 'demo-logins.json');
+		expect(retireDemoAccounts(db, file)).toEqual({ disabled: [], deletedFile: false });
+	});
+
+	it('come back with new logins when the demo starts again', async () => {
+		const db = openDatabase(':memory:');
+		const file = join(mkdtempSync(join(tmpdir(), 'credits-demo-')), 'demo-logins.json');
+		await ensureDemoAccounts(db, file);
+		retireDemoAccounts(db, file);
+		const again = await ensureDemoAccounts(db, file);
+		expect((await signIn(db, again[1], '10.9.3.1')).ok).toBe(true);
 	});
 });

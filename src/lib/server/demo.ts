@@ -1,8 +1,9 @@
 import { eq } from 'drizzle-orm';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { createUser, findUserByEmail } from './auth/accounts';
 import { hashPassword } from './auth/password';
+import { invalidateUserSessions } from './auth/session';
 import { generateSecureRandomString } from './random';
 import type { Db } from './db';
 import { users, type User } from './db/schema';
@@ -13,6 +14,9 @@ const demoAccounts = [
 	{ role: 'admin', email: 'admin@example.com' },
 	{ role: 'user', email: 'user@example.com' }
 ] as const;
+
+// Not an argon2 hash, so no password matches it; a later demo start gives the account a new password.
+const disabledPasswordHash = 'disabled: demo account under a real Stripe key';
 
 const loginsFile = z.array(
 	z.object({ role: z.enum(['user', 'admin']), email: z.string(), password: z.string() })
@@ -53,4 +57,30 @@ export async function ensureDemoAccounts(
 	}
 	writeFileSync(file, JSON.stringify(logins, null, '\t'), { mode: 0o600 });
 	return logins;
+}
+
+export type RetiredDemo = { disabled: string[]; deletedFile: boolean };
+
+/**
+ * With a real Stripe key the demo's published logins must stop working: signs the demo accounts out
+ * and gives them an unusable password (their purchases and ledger stay), and deletes the logins file.
+ */
+export function retireDemoAccounts(db: Db, file: string): RetiredDemo {
+	const disabled: string[] = [];
+	for (const { email } of demoAccounts) {
+		const user = findUserByEmail(db, email);
+		if (!user || user.passwordHash === disabledPasswordHash) continue;
+		// One connection, so both statements are in the transaction and no session outlives the password.
+		db.transaction(() => {
+			db.update(users)
+				.set({ passwordHash: disabledPasswordHash })
+				.where(eq(users.id, user.id))
+				.run();
+			invalidateUserSessions(db, user.id);
+		});
+		disabled.push(email);
+	}
+	const deletedFile = existsSync(file);
+	rmSync(file, { force: true });
+	return { disabled, deletedFile };
 }

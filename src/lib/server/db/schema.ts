@@ -38,6 +38,8 @@ export const sessions = sqliteTable(
 /** The catalogue as last synced to Stripe: what a purchase copies its price from. */
 export const stripePrices = sqliteTable('stripe_prices', {
 	packageId: text('package_id').primaryKey(),
+	/** `stripeAccountOf` the Stripe the price was synced against. */
+	stripeAccount: text('stripe_account').notNull(),
 	productId: text('product_id').notNull(),
 	priceId: text('price_id').notNull(),
 	unitAmount: integer('unit_amount').notNull(),

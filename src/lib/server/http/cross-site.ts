@@ -1,9 +1,9 @@
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * A state-changing request that a browser says comes from another site. SvelteKit's own check covers
- * only form content types; a bodiless or JSON POST (a cross-site `fetch('/logout', { method: 'POST' })`)
- * would otherwise carry the victim's cookie. Clients that send no `Origin` (curl, servers) cannot carry
+ * A state-changing request that a browser says comes from another site. This is the app's one origin
+ * check (SvelteKit's is off in svelte.config.js): it covers forms and also a bodiless or JSON POST (a
+ * cross-site `fetch('/logout', { method: 'POST' })`), which SvelteKit's never did. Clients that send no `Origin` (curl, servers) cannot carry
  * a browser's cookies, so they pass.
  */
 export function isCrossSiteWrite(

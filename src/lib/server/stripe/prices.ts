@@ -1,29 +1,48 @@
-import { eq, notInArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { getConfig, type Config } from '../config';
 import type { Db } from '../db';
 import { stripePrices, type StripePrice } from '../db/schema';
 import type { SyncedPrice } from './sync';
 
-/** Records the result of a sync: the price each package is sold at now. */
-export function saveSyncedPrices(db: Db, prices: SyncedPrice[], now = new Date()) {
+/**
+ * Which Stripe a price id belongs to: the API's origin and the secret key's mode and digest (a Stripe
+ * key does not say which account it is, so a new key re-syncs). The emulator's random demo key is left
+ * out: it changes on every start while the emulator behind the URL stays the same.
+ */
+export function stripeAccountOf(config: Pick<Config, 'STRIPE_SECRET_KEY' | 'stripeApiUrl'>) {
+	const api = new URL(config.stripeApiUrl ?? 'https://api.stripe.com').origin;
+	const key = config.STRIPE_SECRET_KEY;
+	if (!key) return `${api} emulator`;
+	const mode = key.includes('_live_') ? 'live' : 'test';
+	return `${api} ${mode} ${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
+}
+
+/** Records the result of a sync against `account`: the price each package is sold at now, and no other. */
+export function saveSyncedPrices(
+	db: Db,
+	prices: SyncedPrice[],
+	account = stripeAccountOf(getConfig()),
+	now = new Date()
+) {
 	db.transaction((tx) => {
-		tx.delete(stripePrices)
-			.where(
-				notInArray(
-					stripePrices.packageId,
-					prices.map((price) => price.packageId)
-				)
-			)
-			.run();
-		for (const price of prices) {
-			const row = { ...price, syncedAt: now };
+		tx.delete(stripePrices).run();
+		for (const price of prices)
 			tx.insert(stripePrices)
-				.values(row)
-				.onConflictDoUpdate({ target: stripePrices.packageId, set: row })
+				.values({ ...price, stripeAccount: account, syncedAt: now })
 				.run();
-		}
 	});
 }
 
-export function findSyncedPrice(db: Db, packageId: string): StripePrice | undefined {
-	return db.select().from(stripePrices).where(eq(stripePrices.packageId, packageId)).get();
+/** The package's price, only if it was synced against the Stripe in use: another account has no such price. */
+export function findSyncedPrice(
+	db: Db,
+	packageId: string,
+	account = stripeAccountOf(getConfig())
+): StripePrice | undefined {
+	return db
+		.select()
+		.from(stripePrices)
+		.where(and(eq(stripePrices.packageId, packageId), eq(stripePrices.stripeAccount, account)))
+		.get();
 }
