@@ -1,9 +1,86 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, or, type SQL } from 'drizzle-orm';
 import type { MismatchView } from '../../types';
+import { getLedgerFor } from '../app-ledger';
 import type { Db } from '../db';
-import { purchases, users } from '../db/schema';
+import { purchases, stripeEvents, users, type PurchaseStatus } from '../db/schema';
 import { findPurchase, markPurchase } from '../purchases';
 import { creditPurchase } from '../stripe/fulfil';
+import { olderThan, pageOf, parseCursor } from './cursor';
+
+export type PurchaseFilter = {
+	status?: PurchaseStatus;
+	packageId?: string;
+	email?: string;
+	/** created at or after */
+	from?: Date;
+	/** created before */
+	to?: Date;
+	/** nextCursor of the previous page */
+	before?: string;
+	limit?: number;
+};
+
+/** Newest first, keyset-paginated on (created at, id). */
+export function listPurchases(db: Db, filter: PurchaseFilter = {}) {
+	const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
+	const cursor = parseCursor(filter.before);
+	const conditions: SQL[] = [];
+	if (filter.status) conditions.push(eq(purchases.status, filter.status));
+	if (filter.packageId) conditions.push(eq(purchases.packageId, filter.packageId));
+	if (filter.email) conditions.push(eq(users.email, filter.email.toLowerCase()));
+	if (filter.from) conditions.push(gte(purchases.createdAt, filter.from));
+	if (filter.to) conditions.push(lt(purchases.createdAt, filter.to));
+	if (cursor) conditions.push(olderThan(purchases.createdAt, purchases.id, cursor));
+	const rows = db
+		.select({
+			id: purchases.id,
+			email: users.email,
+			userId: purchases.userId,
+			packageId: purchases.packageId,
+			credits: purchases.credits,
+			amount: purchases.amountMinor,
+			amountRefundedMinor: purchases.amountRefundedMinor,
+			currency: purchases.currency,
+			status: purchases.status,
+			createdAt: purchases.createdAt
+		})
+		.from(purchases)
+		.innerJoin(users, eq(users.id, purchases.userId))
+		.where(and(...conditions))
+		.orderBy(desc(purchases.createdAt), desc(purchases.id))
+		.limit(limit + 1)
+		.all();
+	return pageOf(rows, limit);
+}
+
+/** Everything known here about one purchase: the row, its buyer, its webhook events and its ledger transfers. */
+export function purchaseStory(db: Db, purchaseId: string) {
+	const purchase = findPurchase(db, purchaseId);
+	if (!purchase) return null;
+	const buyer = db
+		.select({ id: users.id, email: users.email })
+		.from(users)
+		.where(eq(users.id, purchase.userId))
+		.get();
+	const linked = [eq(stripeEvents.purchaseId, purchase.id)];
+	if (purchase.paymentIntentId)
+		linked.push(eq(stripeEvents.paymentIntentId, purchase.paymentIntentId));
+	const events = db
+		.select({
+			id: stripeEvents.id,
+			type: stripeEvents.type,
+			outcome: stripeEvents.outcome,
+			error: stripeEvents.error,
+			createdAt: stripeEvents.createdAt
+		})
+		.from(stripeEvents)
+		.where(or(...linked))
+		.orderBy(asc(stripeEvents.createdAt), asc(stripeEvents.id))
+		.limit(200)
+		.all();
+	const transfers = getLedgerFor(db).transfers({ reference: purchase.id, limit: 200 }).items;
+	return { purchase, buyer, events, transfers };
+}
 
 /** Purchases whose payment did not match their price: nothing credits them until an admin decides. */
 export function listMismatchedPurchases(db: Db, limit = 50): MismatchView[] {

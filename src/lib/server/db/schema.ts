@@ -75,7 +75,8 @@ export const purchases = sqliteTable(
 	(t) => [
 		index('purchases_user_id_idx').on(t.userId, t.createdAt),
 		index('purchases_payment_intent_idx').on(t.paymentIntentId),
-		index('purchases_charge_idx').on(t.chargeId)
+		index('purchases_charge_idx').on(t.chargeId),
+		index('purchases_created_idx').on(t.createdAt, t.id)
 	]
 );
 
@@ -91,10 +92,17 @@ export const stripeEvents = sqliteTable(
 		error: text('error'),
 		attempts: integer('attempts').notNull().default(1),
 		payload: text('payload').notNull(),
+		/** What links the event to a purchase, copied from `data.object` so a purchase finds its events. */
+		purchaseId: text('purchase_id'),
+		paymentIntentId: text('payment_intent_id'),
 		createdAt: createdAt(),
 		processedAt: integer('processed_at', { mode: 'timestamp_ms' })
 	},
-	(t) => [index('stripe_events_created_idx').on(t.createdAt)]
+	(t) => [
+		index('stripe_events_created_idx').on(t.createdAt),
+		index('stripe_events_purchase_idx').on(t.purchaseId),
+		index('stripe_events_payment_intent_idx').on(t.paymentIntentId)
+	]
 );
 
 export const auditActions = [

@@ -99,6 +99,26 @@ describe('transfers', () => {
 		expect(t.ledger.transfers({ code: 'grant' }).items).toHaveLength(2);
 		expect(t.ledger.transfers({ userId: 'nobody' })).toEqual({ items: [], nextCursor: null });
 	});
+
+	it('filters by reference, with or without a user', () => {
+		const t = setup();
+		const bought = (userId: string, reference: string) =>
+			t.ledger.grant({
+				userId,
+				amount: 7,
+				category: 'paid',
+				reference,
+				actor: 'system',
+				idempotencyKey: t.key()
+			});
+		bought('ann', 'purchase_a');
+		bought('bob', 'purchase_b');
+		t.grant(3, null);
+		expect(t.ledger.transfers({ reference: 'purchase_a' }).items.map((i) => i.reference)).toEqual([
+			'purchase_a'
+		]);
+		expect(t.ledger.transfers({ userId: 'ann', reference: 'purchase_b' }).items).toEqual([]);
+	});
 });
 
 describe('lots', () => {

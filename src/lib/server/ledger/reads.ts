@@ -44,6 +44,8 @@ export function readBalance(ctx: Context, userId: string): BalanceSummary {
 export type TransferFilter = {
 	userId?: string;
 	code?: TransferCode | TransferCode[];
+	/** what the transfers are about, e.g. a purchase id */
+	reference?: string;
 	/** created at or after */
 	from?: Date;
 	/** created before */
@@ -63,6 +65,7 @@ export function listTransfers(ctx: Context, db: Db, filter: TransferFilter = {})
 	const cursor = filter.cursor ? parseCursor(filter.cursor) : null;
 	const conditions: SQL[] = [];
 	if (filter.code !== undefined) conditions.push(inArray(transfers.code, [filter.code].flat()));
+	if (filter.reference !== undefined) conditions.push(eq(transfers.reference, filter.reference));
 	if (filter.from) conditions.push(gte(transfers.createdAt, filter.from));
 	if (filter.to) conditions.push(lt(transfers.createdAt, filter.to));
 	if (cursor !== null) conditions.push(lt(transfers.id, cursor));

@@ -45,6 +45,33 @@ export function receiveWebhook(
 		};
 	}
 
+	return processEvent(db, payload, body, handle);
+}
+
+/**
+ * Runs a stored event again through the path a delivery takes, minus the signature (checked when it
+ * arrived): one that failed runs again, any other answers as a duplicate and changes nothing.
+ */
+export function processStoredEvent(
+	db: Db,
+	id: string,
+	handle: EventHandler
+): WebhookResponse | null {
+	const stored = db
+		.select({ payload: stripeEvents.payload })
+		.from(stripeEvents)
+		.where(eq(stripeEvents.id, id))
+		.get();
+	// Only payloads that parsed as JSON were ever stored.
+	return stored ? processEvent(db, stored.payload, JSON.parse(stored.payload), handle) : null;
+}
+
+function processEvent(
+	db: Db,
+	payload: string,
+	body: unknown,
+	handle: EventHandler
+): WebhookResponse {
 	// Without an id there is nothing to record the event under.
 	const identified = eventId.safeParse(body);
 	if (!identified.success) return malformed(describeIssue(identified.error));
@@ -64,7 +91,8 @@ export function receiveWebhook(
 			id,
 			type: event.success ? event.data.type : '(invalid)',
 			outcome: 'processing',
-			payload
+			payload,
+			...linksOf(body)
 		})
 		.onConflictDoUpdate({
 			target: stripeEvents.id,
@@ -83,6 +111,36 @@ export function receiveWebhook(
 		finish(db, id, 'failed', message);
 		return { status: 500, body: { error: { code: 'processing_failed', message } } };
 	}
+}
+
+// Lenient on purpose: these only link an event to its purchase for people; handlers check what they read.
+const linkedObject = z.object({
+	data: z.object({
+		object: z.object({
+			object: z.unknown().optional(),
+			id: z.unknown().optional(),
+			metadata: z.record(z.string(), z.unknown()).nullish(),
+			payment_intent: z.unknown().optional()
+		})
+	})
+});
+
+/** The purchase id in the object's metadata and the payment intent it belongs to (or is). */
+function linksOf(body: unknown): { purchaseId: string | null; paymentIntentId: string | null } {
+	const parsed = linkedObject.safeParse(body);
+	if (!parsed.success) return { purchaseId: null, paymentIntentId: null };
+	const object = parsed.data.data.object;
+	const intent = object.object === 'payment_intent' ? object.id : object.payment_intent;
+	const intentId =
+		typeof intent === 'object' && intent !== null && 'id' in intent ? intent.id : intent;
+	return {
+		purchaseId: textOrNull(object.metadata?.purchase_id),
+		paymentIntentId: textOrNull(intentId)
+	};
+}
+
+function textOrNull(value: unknown): string | null {
+	return typeof value === 'string' && value !== '' ? value : null;
 }
 
 /** The first problem zod found, named by its path in the event, e.g. `data.object.metadata: …`. */

@@ -1,0 +1,23 @@
+import { error } from '@sveltejs/kit';
+import { findEvent, replayEvent } from '$lib/server/admin/events';
+import { requireAdmin } from '$lib/server/auth/guard';
+import { getDb } from '$lib/server/db';
+import { readForm } from '$lib/server/http/form';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = (event) => {
+	requireAdmin(event);
+	const stored = findEvent(getDb(), event.params.id);
+	if (!stored) error(404, 'No event has that id.');
+	return { event: stored };
+};
+
+export const actions: Actions = {
+	replay: async (event) => {
+		const admin = requireAdmin(event);
+		await readForm(event.request);
+		const result = replayEvent(getDb(), admin, event.params.id);
+		if (!result.ok) error(404, result.message);
+		return { replay: result };
+	}
+};

@@ -1,0 +1,113 @@
+import type Stripe from 'stripe';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { listAudit } from '../../src/lib/server/admin/audit';
+import { findEvent, listEvents, replayEvent } from '../../src/lib/server/admin/events';
+import { eventually, openShop, type Shop } from './purchase-fixture';
+
+let shop: Shop;
+beforeAll(async () => {
+	shop = await openShop();
+});
+afterAll(() => shop.close());
+afterEach(async () => {
+	await shop.control('webhooks/resume');
+	expect(shop.violations()).toEqual([]);
+});
+
+const admin = { id: 'admin_1', email: 'admin@example.com' };
+
+/** A `charge.refunded` for a purchase that is paid at Stripe but not yet credited here: it fails. */
+async function failedRefundEvent() {
+	const userId = await shop.signUp();
+	const { purchaseId, url } = await shop.buy(userId);
+	await shop.control('webhooks/pause');
+	expect((await shop.pay(url)).status).toBe(303);
+	const event = {
+		id: `evt_early_refund_${purchaseId}`,
+		object: 'event',
+		type: 'charge.refunded',
+		data: {
+			object: {
+				id: `ch_${purchaseId}`,
+				object: 'charge',
+				metadata: { purchase_id: purchaseId },
+				payment_intent: null,
+				amount_refunded_minor: 3999,
+				currency: 'usd'
+			}
+		}
+	} as unknown as Stripe.Event;
+	expect(shop.deliver(event).status).toBe(500);
+	return { userId, purchaseId, eventId: event.id };
+}
+
+describe('replaying a stored webhook event', () => {
+	it('runs a failed event again once its cause is gone, and a second replay changes nothing', async () => {
+		const { userId, purchaseId, eventId } = await failedRefundEvent();
+		expect(findEvent(shop.db, eventId)).toMatchObject({ outcome: 'failed', attempts: 1 });
+
+		await shop.control('webhooks/resume');
+		await eventually(() => shop.purchase(purchaseId).status === 'paid');
+		expect(shop.balanceOf(userId)).toBe(500);
+
+		const replayed = replayEvent(shop.db, admin, eventId);
+		expect(replayed).toEqual({
+			ok: true,
+			rerun: true,
+			outcome: 'processed',
+			message: 'Replayed: the event was processed (clawed back 500 credits).'
+		});
+		expect(shop.balanceOf(userId)).toBe(0);
+		expect(shop.purchase(purchaseId).status).toBe('refunded');
+		expect(findEvent(shop.db, eventId)).toMatchObject({ outcome: 'processed', attempts: 2 });
+
+		const again = replayEvent(shop.db, admin, eventId);
+		expect(again).toEqual({
+			ok: true,
+			rerun: false,
+			outcome: 'processed',
+			message: 'Nothing changed: the event was already processed, so it was not run again.'
+		});
+		expect(shop.balanceOf(userId)).toBe(0);
+		expect(findEvent(shop.db, eventId)).toMatchObject({ attempts: 2 });
+		expect(
+			listAudit(shop.db, { target: `event:${eventId}` }).entries.map((e) => [e.action, e.outcome])
+		).toEqual([
+			['replay', 'ok'],
+			['replay', 'ok']
+		]);
+	});
+
+	it('records a replay that fails again as failed', async () => {
+		const { eventId } = await failedRefundEvent();
+		expect(replayEvent(shop.db, admin, eventId)).toMatchObject({ rerun: true, outcome: 'failed' });
+		expect(listAudit(shop.db, { target: `event:${eventId}` }).entries).toMatchObject([
+			{ action: 'replay', outcome: 'failed' }
+		]);
+	});
+
+	it('answers an unknown event id without writing anything', () => {
+		expect(replayEvent(shop.db, admin, 'evt_nobody')).toMatchObject({
+			ok: false,
+			code: 'event_not_found'
+		});
+		expect(listAudit(shop.db, { target: 'event:evt_nobody' }).entries).toEqual([]);
+	});
+
+	it('lists events newest first, filtered by type and outcome, a page at a time', async () => {
+		await failedRefundEvent();
+		const failed = listEvents(shop.db, { outcome: 'failed', type: 'charge.refunded', limit: 1 });
+		expect(failed.items).toHaveLength(1);
+		expect(failed.items[0]).toMatchObject({ type: 'charge.refunded', outcome: 'failed' });
+		const next = listEvents(shop.db, {
+			outcome: 'failed',
+			type: 'charge.refunded',
+			limit: 1,
+			before: failed.nextCursor!
+		});
+		expect(next.items.map((e) => e.id)).not.toContain(failed.items[0].id);
+		const all = listEvents(shop.db, { limit: 200 }).items;
+		const times = all.map((e) => e.createdAt.getTime());
+		expect(times).toEqual([...times].sort((a, b) => b - a));
+	});
+});
