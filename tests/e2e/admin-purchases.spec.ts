@@ -66,7 +66,7 @@ function earlyRefund(id: string, purchaseId: string) {
 				object: 'charge',
 				metadata: { purchase_id: purchaseId },
 				payment_intent: null,
-				amount_refunded_minor: 3999,
+				amount_refunded: 3999,
 				currency: 'usd'
 			}
 		}

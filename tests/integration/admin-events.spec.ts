@@ -32,7 +32,7 @@ async function failedRefundEvent() {
 				object: 'charge',
 				metadata: { purchase_id: purchaseId },
 				payment_intent: null,
-				amount_refunded_minor: 3999,
+				amount_refunded: 3999,
 				currency: 'usd'
 			}
 		}
