@@ -3,7 +3,15 @@ import type { Db } from '../db/index';
 import { availableOf, debtOf, findAccount, reloadAccount } from './accounts';
 import type { Context } from './context';
 import { expireIfDue } from './expire';
-import { accounts, lots, transfers, type Transfer, type TransferCode } from './schema';
+import {
+	accounts,
+	holds,
+	lots,
+	transfers,
+	type Hold,
+	type Transfer,
+	type TransferCode
+} from './schema';
 import { expiringSoonMs } from './time';
 import { effectOf, ruleOf } from './transfer-codes';
 
@@ -130,4 +138,45 @@ export function listLots(ctx: Context, db: Db, userId: string, options: { open?:
 		.orderBy(lots.id)
 		.all()
 		.map(({ lot, remaining, code, reference }) => ({ ...lot, remaining, code, reference }));
+}
+
+/** The user's holds, newest first; only the pending ones on request. */
+export function listHolds(
+	ctx: Context,
+	db: Db,
+	userId: string,
+	options: { pending?: boolean } = {}
+): Hold[] {
+	const account = findAccount(ctx, userId);
+	if (!account) return [];
+	return db
+		.select()
+		.from(holds)
+		.where(
+			and(
+				eq(holds.accountId, account.id),
+				options.pending ? eq(holds.status, 'pending') : undefined
+			)
+		)
+		.orderBy(desc(holds.id))
+		.all();
+}
+
+/**
+ * Every user account's balance, credits on hold and the time of its newest transfer, as a subquery
+ * to join on `userId`: lists of users sort and page on it in one query. Read from the account rows,
+ * which every write keeps current; credits past their expiry count until the sweep expires them.
+ */
+export function userBalances(db: Db) {
+	return db
+		.select({
+			userId: sql<string>`${accounts.userId}`.as('balance_user_id'),
+			balance: sql<number>`${accounts.creditsPosted} - ${accounts.debitsPosted}`.as('balance'),
+			onHold: sql<number>`${accounts.debitsPending}`.as('on_hold'),
+			lastTransferAt: sql<number | null>`${transfers.createdAt}`.as('last_transfer_at')
+		})
+		.from(accounts)
+		.leftJoin(transfers, eq(transfers.id, accounts.lastTransferId))
+		.where(eq(accounts.kind, 'user'))
+		.as('balances');
 }
