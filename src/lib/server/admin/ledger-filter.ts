@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { transferCodes, type TransferCode } from '../db/schema';
+import { readQuery } from '../http/query';
 
 const dayMs = 24 * 60 * 60 * 1000;
 const day = (field: string) =>
@@ -13,8 +14,6 @@ const startOf = (value: string) => {
 	const at = Date.parse(`${value}T00:00:00Z`);
 	return Number.isNaN(at) ? null : new Date(at);
 };
-const blankAsMissing = (value: string | null) =>
-	value === '' || value === null ? undefined : value;
 
 const ledgerQuery = z
 	.object({
@@ -44,12 +43,7 @@ export type LedgerFilterResult =
 
 /** `?code=&from=&to=&cursor=`, dates inclusive whole UTC days; blank fields mean no filter. */
 export function parseLedgerFilter(params: URLSearchParams): LedgerFilterResult {
-	const parsed = ledgerQuery.safeParse({
-		code: blankAsMissing(params.get('code')),
-		from: blankAsMissing(params.get('from')),
-		to: blankAsMissing(params.get('to')),
-		cursor: blankAsMissing(params.get('cursor'))
-	});
+	const parsed = ledgerQuery.safeParse(readQuery(params, ['code', 'from', 'to', 'cursor']));
 	if (!parsed.success) return { ok: false, message: parsed.error.issues[0].message };
 	const { code, from, to, cursor } = parsed.data;
 	return {
