@@ -54,6 +54,7 @@ test('an admin finds a user, reads their balance and ledger, filters, pages and 
 	page,
 	baseURL
 }) => {
+	test.slow(); // four full-page screenshots at the end
 	const { email, userId } = await signUpRaw(baseURL!);
 	seedLedger(userId, 60);
 	const balance = readE2eDb(
@@ -101,6 +102,7 @@ test('an admin finds a user, reads their balance and ledger, filters, pages and 
 	expect(all.headers()['content-type']).toContain('text/csv');
 	expect((await all.text()).trim().split('\r\n')).toHaveLength(1 + 62);
 
+	await page.goto(`/admin/users/${userId}`);
 	for (const scheme of ['light', 'dark'] as const) {
 		await page.emulateMedia({ colorScheme: scheme });
 		for (const width of [1280, 360]) {
@@ -203,7 +205,7 @@ for (const who of ['signed out', 'a signed-in user'] as const) {
 	}) => {
 		const victim = await signUpRaw(baseURL!);
 		const cookie = who === 'signed out' ? '' : (await signUpRaw(baseURL!)).cookie;
-		const headers = cookie ? { cookie } : {};
+		const headers: Record<string, string> = cookie ? { cookie } : {};
 		const before = { sessions: sessionsOf(victim.userId), audit: auditCount() };
 		const base = `/admin/users/${victim.userId}`;
 		for (const path of [

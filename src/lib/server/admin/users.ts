@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db';
 import { users } from '../db/schema';
-import { userBalances } from '../ledger';
+import { joinUserBalances, userBalanceColumns as balances } from '../ledger';
 
 export const userSorts = ['balance', 'created', 'activity'] as const;
 export type UserSort = (typeof userSorts)[number];
@@ -38,9 +38,8 @@ export type UserPage = { users: UserRow[]; after: string | null; before: string 
 export function listUsers(db: Db, query: UserQuery = {}): UserPage {
 	const { sort = 'created', dir = 'desc' } = query;
 	const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
-	const balances = userBalances(db);
 	const keys: Record<UserSort, SQL<number>> = {
-		balance: sql<number>`coalesce(${balances.balance}, 0)`,
+		balance: balances.balance,
 		created: sql<number>`${users.createdAt}`,
 		activity: sql<number>`coalesce(${balances.lastTransferAt}, 0)`
 	};
@@ -50,7 +49,7 @@ export function listUsers(db: Db, query: UserQuery = {}): UserPage {
 	// Walking backwards reads the rows before the cursor in reverse order, then turns them round.
 	const ascending = (dir === 'asc') !== backwards;
 	const beyond = ascending ? gt : lt;
-	const rows = db
+	const selection = db
 		.select({
 			id: users.id,
 			email: users.email,
@@ -61,7 +60,8 @@ export function listUsers(db: Db, query: UserQuery = {}): UserPage {
 			key
 		})
 		.from(users)
-		.leftJoin(balances, eq(balances.userId, users.id))
+		.$dynamic();
+	const rows = joinUserBalances(selection, users.id)
 		.where(
 			and(
 				query.q ? emailContains(query.q) : undefined,

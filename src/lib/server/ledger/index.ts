@@ -60,7 +60,7 @@ export type { CaptureInput, CaptureResult, HoldInput, HoldResult, ReleaseInput }
 export type { BalanceSummary, TransferEntry, TransferFilter, TransferPage } from './reads';
 export type { Posted } from './results';
 export type { SpendInput } from './spend';
-export { userBalances } from './reads';
+export { joinUserBalances, userBalanceColumns } from './reads';
 export type { Hold, HoldStatus, Lot, LotCategory, Transfer, TransferCode } from './schema';
 export type { GrantCode } from './transfer-codes';
 export { verifyLedger } from './verify';

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
+import { sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { describe, expect, it } from 'vitest';
-import { userBalances } from './reads';
+import { joinUserBalances, userBalanceColumns } from './reads';
 import { createTestLedger, dayMs } from './testing/ledger';
 
 function setup() {
@@ -145,7 +146,7 @@ describe('holds', () => {
 });
 
 describe('userBalances', () => {
-	it('gives each user account its balance, credits on hold and newest transfer time', () => {
+	it('gives each user its balance, credits on hold and newest transfer time, in one join', () => {
 		const t = setup();
 		t.grant(10, null);
 		t.advance(dayMs);
@@ -158,17 +159,23 @@ describe('userBalances', () => {
 			idempotencyKey: t.key()
 		});
 		t.grant(7, null, 'bob');
-		const balances = userBalances(t.db);
-		const row = (userId: string) =>
-			t.db.select().from(balances).where(eq(balances.userId, userId)).get();
-		expect(row('ann')).toEqual({
-			userId: 'ann',
-			balance: 6,
-			onHold: 1,
-			lastTransferAt: t.clock.now
-		});
-		expect(row('bob')).toMatchObject({ balance: 7 });
-		expect(t.db.select().from(balances).all()).toHaveLength(2);
+		t.db.$client.exec('CREATE TABLE people (id TEXT PRIMARY KEY)');
+		t.db.$client.exec("INSERT INTO people VALUES ('ann'), ('bob'), ('cy')");
+		const people = sqliteTable('people', { id: text('id').primaryKey() });
+		// A dynamic query is changed in place by each join: one per read.
+		const row = (id: string) =>
+			joinUserBalances(
+				t.db
+					.select({ id: people.id, ...userBalanceColumns })
+					.from(people)
+					.$dynamic(),
+				people.id
+			)
+				.where(eq(people.id, id))
+				.get();
+		expect(row('ann')).toEqual({ id: 'ann', balance: 6, onHold: 1, lastTransferAt: t.clock.now });
+		expect(row('bob')).toMatchObject({ balance: 7, onHold: 0 });
+		expect(row('cy')).toEqual({ id: 'cy', balance: 0, onHold: 0, lastTransferAt: null });
 	});
 });
 

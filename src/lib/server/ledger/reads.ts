@@ -1,4 +1,5 @@
 import { and, desc, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn, SQLiteSelect } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/index';
 import { availableOf, debtOf, findAccount, reloadAccount } from './accounts';
 import type { Context } from './context';
@@ -163,20 +164,20 @@ export function listHolds(
 }
 
 /**
- * Every user account's balance, credits on hold and the time of its newest transfer, as a subquery
- * to join on `userId`: lists of users sort and page on it in one query. Read from the account rows,
- * which every write keeps current; credits past their expiry count until the sweep expires them.
+ * A user's balance, credits on hold and the time of their newest transfer, as columns for a query of
+ * users that `joinUserBalances` has joined: lists of users sort and page on them in one query. Read
+ * from the account rows, which every write keeps current; credits past their expiry count until the
+ * sweep expires them. A user without an account has 0 and no transfer.
  */
-export function userBalances(db: Db) {
-	return db
-		.select({
-			userId: sql<string>`${accounts.userId}`.as('balance_user_id'),
-			balance: sql<number>`${accounts.creditsPosted} - ${accounts.debitsPosted}`.as('balance'),
-			onHold: sql<number>`${accounts.debitsPending}`.as('on_hold'),
-			lastTransferAt: sql<number | null>`${transfers.createdAt}`.as('last_transfer_at')
-		})
-		.from(accounts)
-		.leftJoin(transfers, eq(transfers.id, accounts.lastTransferId))
-		.where(eq(accounts.kind, 'user'))
-		.as('balances');
+export const userBalanceColumns = {
+	balance: sql<number>`coalesce(${accounts.creditsPosted} - ${accounts.debitsPosted}, 0)`,
+	onHold: sql<number>`coalesce(${accounts.debitsPending}, 0)`,
+	lastTransferAt: sql<number | null>`${transfers.createdAt}`
+};
+
+/** Joins each row's user account, by the unique user id, and the head of its history, by primary key. */
+export function joinUserBalances<T extends SQLiteSelect>(query: T, userId: SQLiteColumn) {
+	return query
+		.leftJoin(accounts, eq(accounts.userId, userId))
+		.leftJoin(transfers, eq(transfers.id, accounts.lastTransferId));
 }
