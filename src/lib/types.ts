@@ -19,6 +19,7 @@ export type AccountView = { email: string; role: 'user' | 'admin' };
 /** A buyer's own purchase in their history. */
 export type PurchaseView = {
 	id: string;
+	packageId: string;
 	credits: number;
 	amountMinor: number;
 	currency: string;

@@ -36,6 +36,7 @@ export function listUserPurchases(db: Db, userId: string, limit = 20): PurchaseV
 	return db
 		.select({
 			id: purchases.id,
+			packageId: purchases.packageId,
 			credits: purchases.credits,
 			amountMinor: purchases.amountMinor,
 			currency: purchases.currency,

@@ -10,7 +10,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = (event) => {
 	requireAdmin(event);
 	const db = getDb();
-	return { users: listUsers(db), mismatches: listMismatchedPurchases(db) };
+	return { users: listUsers(db).users, mismatches: listMismatchedPurchases(db) };
 };
 
 const promoteForm = z.object({ userId: z.string().min(1) });

@@ -1,14 +1,109 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db';
 import { users } from '../db/schema';
+import { joinUserBalances, userBalanceColumns as balances } from '../ledger';
 
-export function listUsers(db: Db, limit = 50) {
-	return db
-		.select({ id: users.id, email: users.email, role: users.role, createdAt: users.createdAt })
+export const userSorts = ['balance', 'created', 'activity'] as const;
+export type UserSort = (typeof userSorts)[number];
+export type SortDirection = 'asc' | 'desc';
+/** `<sort key>.<user id>`: the row a page starts after (or ends before). */
+export const userCursorPattern = /^-?\d{1,16}\.[A-Za-z0-9_-]{1,64}$/;
+
+export type UserQuery = {
+	/** part of the email, any case */
+	q?: string;
+	sort?: UserSort;
+	dir?: SortDirection;
+	/** the next page starts after this row */
+	after?: string;
+	/** the previous page ends before this row */
+	before?: string;
+	limit?: number;
+};
+export type UserRow = {
+	id: string;
+	email: string;
+	role: 'user' | 'admin';
+	createdAt: Date;
+	balance: number;
+	/** the user's newest ledger transfer; null when there is none */
+	lastActivityAt: Date | null;
+};
+export type UserPage = { users: UserRow[]; after: string | null; before: string | null };
+
+/**
+ * One page of accounts with their balances, in one query: keyset-paginated on (sort key, id) in either
+ * direction, so every page is as fast as the first and a link to it keeps meaning the same rows.
+ */
+export function listUsers(db: Db, query: UserQuery = {}): UserPage {
+	const { sort = 'created', dir = 'desc' } = query;
+	const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
+	const keys: Record<UserSort, SQL<number>> = {
+		balance: balances.balance,
+		created: sql<number>`${users.createdAt}`,
+		activity: sql<number>`coalesce(${balances.lastTransferAt}, 0)`
+	};
+	const key = keys[sort];
+	const backwards = query.before !== undefined;
+	const cursor = parseCursor(query.before ?? query.after);
+	// Walking backwards reads the rows before the cursor in reverse order, then turns them round.
+	const ascending = (dir === 'asc') !== backwards;
+	const beyond = ascending ? gt : lt;
+	const selection = db
+		.select({
+			id: users.id,
+			email: users.email,
+			role: users.role,
+			createdAt: users.createdAt,
+			balance: keys.balance,
+			lastActivityAt: balances.lastTransferAt,
+			key
+		})
 		.from(users)
-		.orderBy(desc(users.createdAt))
-		.limit(limit)
+		.$dynamic();
+	const rows = joinUserBalances(selection, users.id)
+		.where(
+			and(
+				query.q ? emailContains(query.q) : undefined,
+				cursor
+					? or(beyond(key, cursor.key), and(eq(key, cursor.key), beyond(users.id, cursor.id)))
+					: undefined
+			)
+		)
+		.orderBy(...(ascending ? [asc(key), asc(users.id)] : [desc(key), desc(users.id)]))
+		.limit(limit + 1)
 		.all();
+	const more = rows.length > limit;
+	const page = rows.slice(0, limit);
+	if (backwards) page.reverse();
+	const first = page[0];
+	const last = page[page.length - 1];
+	const hasBefore = backwards ? more : query.after !== undefined;
+	const hasAfter = backwards || more;
+	return {
+		users: page.map(({ key: _key, lastActivityAt, ...row }) => ({
+			...row,
+			lastActivityAt: lastActivityAt === null ? null : new Date(lastActivityAt)
+		})),
+		after: hasAfter && last ? cursorOf(last) : null,
+		before: hasBefore && first ? cursorOf(first) : null
+	};
+}
+
+function emailContains(text: string) {
+	const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+	return sql`lower(${users.email}) like ${pattern} escape '\\'`;
+}
+
+function cursorOf(row: { key: number; id: string }) {
+	return `${row.key}.${row.id}`;
+}
+
+function parseCursor(cursor: string | undefined) {
+	if (cursor === undefined) return null;
+	if (!userCursorPattern.test(cursor)) throw new RangeError(`invalid users cursor "${cursor}"`);
+	const dot = cursor.indexOf('.');
+	return { key: Number(cursor.slice(0, dot)), id: cursor.slice(dot + 1) };
 }
 
 /** Makes an existing account an admin; returns false when no account has that id. */

@@ -2,7 +2,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../db';
 import { sessions } from '../db/schema';
 import { createUser } from './accounts';
-import { createSession, validateSessionToken } from './session';
+import {
+	createSession,
+	invalidateUserSessions,
+	listActiveSessions,
+	validateSessionToken
+} from './session';
 
 const hour = 60 * 60 * 1000;
 const day = 24 * hour;
@@ -64,5 +69,26 @@ describe('session tokens', () => {
 		expect(
 			validateSessionToken(db, token, new Date(start.getTime() + 40 * day)).session
 		).not.toBeNull();
+	});
+});
+
+describe("a user's sessions", () => {
+	it('lists the ones still active, and signing out everywhere ends them all', async () => {
+		const start = new Date('2026-01-01T00:00:00Z');
+		const old = createSession(db, userId, start);
+		const phone = createSession(db, userId, new Date(start.getTime() + 20 * day));
+		const laptop = createSession(db, userId, new Date(start.getTime() + 21 * day));
+		const otherId = (await createUser(db, { email: 'bob@example.com', password: 'long enough' }))!
+			.id;
+		const other = createSession(db, otherId, start);
+		const now = new Date(start.getTime() + 31 * day);
+		expect(listActiveSessions(db, userId, now).map((s) => s.expiresAt)).toEqual([
+			laptop.expiresAt,
+			phone.expiresAt
+		]);
+		expect(invalidateUserSessions(db, userId)).toBe(3);
+		for (const { token } of [old, phone, laptop])
+			expect(validateSessionToken(db, token, now).session).toBeNull();
+		expect(validateSessionToken(db, other.token, start).session).not.toBeNull();
 	});
 });

@@ -1,6 +1,6 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
-import { eq } from 'drizzle-orm';
+import { and, desc, eq, gt } from 'drizzle-orm';
 import type { Db } from '../db';
 import { sessions, users, type User } from '../db/schema';
 import { generateSecureRandomString } from '../random';
@@ -74,6 +74,21 @@ export function invalidateSession(db: Db, sessionId: string) {
 	db.delete(sessions).where(eq(sessions.id, sessionId)).run();
 }
 
-export function invalidateUserSessions(db: Db, userId: string) {
-	db.delete(sessions).where(eq(sessions.userId, userId)).run();
+/** Signs the user out everywhere; returns how many sessions ended. */
+export function invalidateUserSessions(db: Db, userId: string): number {
+	return db.delete(sessions).where(eq(sessions.userId, userId)).run().changes;
+}
+
+/** The user's sessions that have not expired, newest first, without anything a cookie is made of. */
+export function listActiveSessions(db: Db, userId: string, now = new Date()) {
+	return db
+		.select({
+			createdAt: sessions.createdAt,
+			lastVerifiedAt: sessions.lastVerifiedAt,
+			expiresAt: sessions.expiresAt
+		})
+		.from(sessions)
+		.where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, now)))
+		.orderBy(desc(sessions.createdAt))
+		.all();
 }

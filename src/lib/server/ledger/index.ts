@@ -11,7 +11,7 @@ import {
 	type HoldInput,
 	type ReleaseInput
 } from './holds';
-import { listLots, listTransfers, readBalance, type TransferFilter } from './reads';
+import { listHolds, listLots, listTransfers, readBalance, type TransferFilter } from './reads';
 import { rollUp } from './rollup';
 import { spend, type SpendInput } from './spend';
 import { verifyLedger } from './verify';
@@ -43,6 +43,7 @@ export function createLedger(db: Db, options: LedgerOptions = {}) {
 		balance: (userId: string) => readBalance(ctx, userId),
 		transfers: (filter?: TransferFilter) => listTransfers(ctx, db, filter),
 		lots: (userId: string, options?: { open?: boolean }) => listLots(ctx, db, userId, options),
+		holds: (userId: string, options?: { pending?: boolean }) => listHolds(ctx, db, userId, options),
 		/** Every violated invariant, one line each; empty when the ledger is sound. */
 		verify: () => verifyLedger(db.$client)
 	};
@@ -59,6 +60,7 @@ export type { CaptureInput, CaptureResult, HoldInput, HoldResult, ReleaseInput }
 export type { BalanceSummary, TransferEntry, TransferFilter, TransferPage } from './reads';
 export type { Posted } from './results';
 export type { SpendInput } from './spend';
-export type { Lot, LotCategory, Transfer, TransferCode } from './schema';
+export { joinUserBalances, userBalanceColumns } from './reads';
+export type { Hold, HoldStatus, Lot, LotCategory, Transfer, TransferCode } from './schema';
 export type { GrantCode } from './transfer-codes';
 export { verifyLedger } from './verify';

@@ -1,4 +1,7 @@
+import { eq } from 'drizzle-orm';
+import { sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { describe, expect, it } from 'vitest';
+import { joinUserBalances, userBalanceColumns } from './reads';
 import { createTestLedger, dayMs } from './testing/ledger';
 
 function setup() {
@@ -132,6 +135,67 @@ describe('lots', () => {
 			[5, 0, 'grant']
 		]);
 		expect(t.ledger.lots('ann', { open: true })).toHaveLength(1);
+	});
+});
+
+describe('holds', () => {
+	it("lists the user's holds newest first, and only pending ones on request", () => {
+		const t = setup();
+		t.grant(10, null);
+		t.grant(10, null, 'bob');
+		const hold = (userId: string, amount: number) =>
+			t.ledger.hold({
+				userId,
+				amount,
+				expiresAt: t.at(dayMs),
+				actor: 'x',
+				idempotencyKey: t.key()
+			});
+		const first = hold('ann', 2);
+		hold('ann', 3);
+		hold('bob', 4);
+		if (!first.ok) throw new Error('hold refused');
+		t.ledger.release({ holdId: first.holdId, actor: 'x', idempotencyKey: t.key() });
+		expect(t.ledger.holds('ann').map((h) => [h.amount, h.status])).toEqual([
+			[3, 'pending'],
+			[2, 'released']
+		]);
+		expect(t.ledger.holds('ann', { pending: true }).map((h) => h.amount)).toEqual([3]);
+		expect(t.ledger.holds('nobody')).toEqual([]);
+	});
+});
+
+describe('userBalances', () => {
+	it('gives each user its balance, credits on hold and newest transfer time, in one join', () => {
+		const t = setup();
+		t.grant(10, null);
+		t.advance(dayMs);
+		t.spend(4);
+		t.ledger.hold({
+			userId: 'ann',
+			amount: 1,
+			expiresAt: t.at(dayMs),
+			actor: 'x',
+			idempotencyKey: t.key()
+		});
+		t.grant(7, null, 'bob');
+		t.db.$client.exec('CREATE TABLE people (id TEXT PRIMARY KEY)');
+		t.db.$client.exec("INSERT INTO people VALUES ('ann'), ('bob'), ('cy')");
+		const people = sqliteTable('people', { id: text('id').primaryKey() });
+		// A dynamic query is changed in place by each join: one per read.
+		const row = (id: string) =>
+			joinUserBalances(
+				t.db
+					.select({ id: people.id, ...userBalanceColumns })
+					.from(people)
+					.$dynamic(),
+				people.id
+			)
+				.where(eq(people.id, id))
+				.get();
+		expect(row('ann')).toEqual({ id: 'ann', balance: 6, onHold: 1, lastTransferAt: t.clock.now });
+		expect(row('bob')).toMatchObject({ balance: 7, onHold: 0 });
+		expect(row('cy')).toEqual({ id: 'cy', balance: 0, onHold: 0, lastTransferAt: null });
 	});
 });
 

@@ -1,9 +1,18 @@
 import { and, desc, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn, SQLiteSelect } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/index';
 import { availableOf, debtOf, findAccount, reloadAccount } from './accounts';
 import type { Context } from './context';
 import { expireIfDue } from './expire';
-import { accounts, lots, transfers, type Transfer, type TransferCode } from './schema';
+import {
+	accounts,
+	holds,
+	lots,
+	transfers,
+	type Hold,
+	type Transfer,
+	type TransferCode
+} from './schema';
 import { expiringSoonMs } from './time';
 import { effectOf, ruleOf } from './transfer-codes';
 
@@ -133,4 +142,45 @@ export function listLots(ctx: Context, db: Db, userId: string, options: { open?:
 		.orderBy(lots.id)
 		.all()
 		.map(({ lot, remaining, code, reference }) => ({ ...lot, remaining, code, reference }));
+}
+
+/** The user's holds, newest first; only the pending ones on request. */
+export function listHolds(
+	ctx: Context,
+	db: Db,
+	userId: string,
+	options: { pending?: boolean } = {}
+): Hold[] {
+	const account = findAccount(ctx, userId);
+	if (!account) return [];
+	return db
+		.select()
+		.from(holds)
+		.where(
+			and(
+				eq(holds.accountId, account.id),
+				options.pending ? eq(holds.status, 'pending') : undefined
+			)
+		)
+		.orderBy(desc(holds.id))
+		.all();
+}
+
+/**
+ * A user's balance, credits on hold and the time of their newest transfer, as columns for a query of
+ * users that `joinUserBalances` has joined: lists of users sort and page on them in one query. Read
+ * from the account rows, which every write keeps current; credits past their expiry count until the
+ * sweep expires them. A user without an account has 0 and no transfer.
+ */
+export const userBalanceColumns = {
+	balance: sql<number>`coalesce(${accounts.creditsPosted} - ${accounts.debitsPosted}, 0)`,
+	onHold: sql<number>`coalesce(${accounts.debitsPending}, 0)`,
+	lastTransferAt: sql<number | null>`${transfers.createdAt}`
+};
+
+/** Joins each row's user account, by the unique user id, and the head of its history, by primary key. */
+export function joinUserBalances<T extends SQLiteSelect>(query: T, userId: SQLiteColumn) {
+	return query
+		.leftJoin(accounts, eq(accounts.userId, userId))
+		.leftJoin(transfers, eq(transfers.id, accounts.lastTransferId));
 }

@@ -1,0 +1,53 @@
+import { eq } from 'drizzle-orm';
+import { listActiveSessions } from '../auth/session';
+import type { Db } from '../db';
+import { users } from '../db/schema';
+import type { Ledger } from '../ledger';
+import { listUserPurchases } from '../purchases';
+import type { LedgerFilter } from './ledger-filter';
+
+export function findUser(db: Db, userId: string) {
+	return db
+		.select({ id: users.id, email: users.email, role: users.role, createdAt: users.createdAt })
+		.from(users)
+		.where(eq(users.id, userId))
+		.get();
+}
+
+/** Everything the admin's user page shows; null when no account has this id. */
+export function userDetail(db: Db, ledger: Ledger, userId: string, filter: LedgerFilter) {
+	const user = findUser(db, userId);
+	if (!user) return null;
+	const page = ledger.transfers({ userId, ...filter, limit: 50 });
+	return {
+		user,
+		balance: ledger.balance(userId),
+		lots: ledger
+			.lots(userId, { open: true })
+			.map(({ id, category, amount, remaining, expiresAt, createdAt, code }) => ({
+				id,
+				category,
+				amount,
+				remaining,
+				expiresAt,
+				createdAt,
+				code
+			})),
+		holds: ledger.holds(userId, { pending: true }),
+		purchases: listUserPurchases(db, userId),
+		sessions: listActiveSessions(db, userId),
+		transfers: page.items.map((item) => ({
+			id: item.id,
+			createdAt: item.createdAt,
+			code: item.code,
+			credits: item.balanceDelta,
+			balanceAfter: item.balanceAfter,
+			reason: item.reason,
+			actor: item.actor,
+			reference: item.reference
+		})),
+		nextCursor: page.nextCursor
+	};
+}
+
+export type UserDetail = NonNullable<ReturnType<typeof userDetail>>;
