@@ -46,6 +46,7 @@ describe('starting a checkout', () => {
 		expect(listed).toEqual([
 			{
 				id: purchaseId,
+				packageId: 'basic',
 				credits: 100,
 				amountMinor: 999,
 				currency: 'usd',
