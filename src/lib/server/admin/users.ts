@@ -30,3 +30,11 @@ export function promoteListedAdmins(db: Db, emails: string[]): string[] {
 		.all()
 		.map(({ email }) => email);
 }
+
+export function findUserById(db: Db, id: string) {
+	return db
+		.select({ id: users.id, email: users.email, role: users.role, createdAt: users.createdAt })
+		.from(users)
+		.where(eq(users.id, id))
+		.get();
+}
