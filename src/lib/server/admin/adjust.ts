@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { formatCount } from '$lib/format';
 import { getLedgerFor } from '../credits';
 import type { Db } from '../db';
-import type { Ledger, LedgerErrorCode } from '../ledger';
+import type { Ledger, LedgerErrorCode, Posted, Result } from '../ledger';
 import { recordAudit, type Actor } from './audit';
 import { parseFields } from './form-fields';
 import { captureWrites, type Writes } from './ledger-capture';
@@ -114,7 +114,12 @@ export function adjustmentKey(request: Pick<AdjustmentRequest, 'kind' | 'idempot
 	return `admin-${request.kind}:${request.idempotencyKey}`;
 }
 
-function operationOf(ledger: Ledger, admin: Actor, userId: string, request: AdjustmentRequest) {
+function operationOf(
+	ledger: Ledger,
+	admin: Actor,
+	userId: string,
+	request: AdjustmentRequest
+): () => Result<Posted> {
 	const common = {
 		userId,
 		amount: request.amount,
