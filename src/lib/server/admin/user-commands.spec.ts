@@ -3,7 +3,7 @@ import { createSession, validateSessionToken } from '../auth/session';
 import { openDatabase } from '../db';
 import { auditLog, users } from '../db/schema';
 import { changeRole, signOutEverywhere } from './user-commands';
-import { findUser } from './user-detail';
+import { findUserById } from './users';
 
 function setup(roles: Record<string, 'user' | 'admin'>) {
 	const db = openDatabase(':memory:');
@@ -24,9 +24,9 @@ describe('changeRole', () => {
 	it('promotes and demotes, logging each', () => {
 		const { db, audit, actor } = setup({ root: 'admin', ada: 'user' });
 		expect(changeRole(db, actor, 'ada', 'admin')).toEqual({ ok: true, changed: true });
-		expect(findUser(db, 'ada')?.role).toBe('admin');
+		expect(findUserById(db, 'ada')?.role).toBe('admin');
 		expect(changeRole(db, actor, 'ada', 'user')).toEqual({ ok: true, changed: true });
-		expect(findUser(db, 'ada')?.role).toBe('user');
+		expect(findUserById(db, 'ada')?.role).toBe('user');
 		expect(audit()).toEqual([
 			['promote', 'user:ada', 'ok'],
 			['demote', 'user:ada', 'ok']
@@ -40,7 +40,7 @@ describe('changeRole', () => {
 			code: 'last_admin',
 			message: 'root@example.com is the only admin; promote someone else first.'
 		});
-		expect(findUser(db, 'root')?.role).toBe('admin');
+		expect(findUserById(db, 'root')?.role).toBe('admin');
 		expect(audit()).toEqual([['demote', 'user:root', 'refused']]);
 	});
 

@@ -3,7 +3,7 @@ import { invalidateUserSessions } from '../auth/session';
 import type { Db } from '../db';
 import { users } from '../db/schema';
 import { recordAudit, type Actor } from './audit';
-import { findUser } from './user-detail';
+import { findUserById } from './users';
 
 export type Role = 'user' | 'admin';
 export type CommandError = { code: 'user_not_found' | 'last_admin'; message: string };
@@ -33,7 +33,7 @@ export function changeRole(db: Db, actor: Actor, userId: string, role: Role): Ro
 }
 
 function applyRole(db: Db, userId: string, role: Role): RoleChange {
-	const user = findUser(db, userId);
+	const user = findUserById(db, userId);
 	if (!user) return { ok: false, code: 'user_not_found', message: 'No such account.' };
 	if (user.role === role) return { ok: true, changed: false };
 	if (role === 'user' && countAdmins(db) <= 1)
@@ -59,7 +59,7 @@ export type SignOutResult = { ok: true; sessions: number } | ({ ok: false } & Co
 /** Ends every session of the user, wherever they signed in, and logs it. */
 export function signOutEverywhere(db: Db, actor: Actor, userId: string): SignOutResult {
 	const target = `user:${userId}`;
-	if (!findUser(db, userId)) {
+	if (!findUserById(db, userId)) {
 		const message = 'No such account.';
 		recordAudit(db, actor, {
 			action: 'sign_out_everywhere',

@@ -1,22 +1,13 @@
-import { eq } from 'drizzle-orm';
 import { listActiveSessions } from '../auth/session';
 import type { Db } from '../db';
-import { users } from '../db/schema';
 import type { Ledger } from '../ledger';
 import { listUserPurchases } from '../purchases';
 import type { LedgerFilter } from './ledger-filter';
-
-export function findUser(db: Db, userId: string) {
-	return db
-		.select({ id: users.id, email: users.email, role: users.role, createdAt: users.createdAt })
-		.from(users)
-		.where(eq(users.id, userId))
-		.get();
-}
+import { findUserById } from './users';
 
 /** Everything the admin's user page shows; null when no account has this id. */
 export function userDetail(db: Db, ledger: Ledger, userId: string, filter: LedgerFilter) {
-	const user = findUser(db, userId);
+	const user = findUserById(db, userId);
 	if (!user) return null;
 	const page = ledger.transfers({ userId, ...filter, limit: 50 });
 	return {

@@ -125,3 +125,27 @@ export function promoteListedAdmins(db: Db, emails: string[]): string[] {
 		.all()
 		.map(({ email }) => email);
 }
+
+export function findUserById(db: Db, id: string) {
+	return db
+		.select({ id: users.id, email: users.email, role: users.role, createdAt: users.createdAt })
+		.from(users)
+		.where(eq(users.id, id))
+		.get();
+}
+
+/** The ids of the accounts with these emails, by email; emails without an account are absent. */
+export function findUserIdsByEmail(db: Db, emails: string[]): Map<string, string> {
+	const found = new Map<string, string>();
+	const unique = [...new Set(emails)];
+	// Well under SQLite's limit on bound parameters per statement.
+	for (let i = 0; i < unique.length; i += 500) {
+		const rows = db
+			.select({ id: users.id, email: users.email })
+			.from(users)
+			.where(inArray(users.email, unique.slice(i, i + 500)))
+			.all();
+		for (const { id, email } of rows) found.set(email, id);
+	}
+	return found;
+}

@@ -1,4 +1,6 @@
 import { error, fail } from '@sveltejs/kit';
+import { randomUUID } from 'node:crypto';
+import { deductAction, grantAction } from '$lib/server/admin/adjust-actions';
 import { parseLedgerFilter } from '$lib/server/admin/ledger-filter';
 import { changeRole, signOutEverywhere, type Role } from '$lib/server/admin/user-commands';
 import { userDetail } from '$lib/server/admin/user-detail';
@@ -19,7 +21,9 @@ export const load: PageServerLoad = (event) => {
 		...detail,
 		filter: parsed.query,
 		codes: transferCodes,
-		isSelf: detail.user.id === admin.id
+		isSelf: detail.user.id === admin.id,
+		// Made per render: the grant and deduct forms send it back, so a resubmitted form writes once.
+		idempotencyKey: randomUUID()
 	};
 };
 
@@ -43,6 +47,8 @@ function roleAction(role: Role, preview: string) {
 }
 
 export const actions: Actions = {
+	grant: grantAction,
+	deduct: deductAction,
 	promote: roleAction(
 		'admin',
 		'Promote this account to admin? They will see and change every account.'

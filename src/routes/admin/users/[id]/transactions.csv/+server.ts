@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { parseLedgerFilter } from '$lib/server/admin/ledger-filter';
-import { findUser } from '$lib/server/admin/user-detail';
+import { findUserById } from '$lib/server/admin/users';
 import { requireAdmin } from '$lib/server/auth/guard';
 import { getLedger } from '$lib/server/app-ledger';
 import { getDb } from '$lib/server/db';
@@ -11,7 +11,7 @@ export const GET: RequestHandler = (event) => {
 	requireAdmin(event);
 	const parsed = parseLedgerFilter(event.url.searchParams);
 	if (!parsed.ok) error(400, parsed.message);
-	const user = findUser(getDb(), event.params.id);
+	const user = findUserById(getDb(), event.params.id);
 	if (!user) error(404, 'No such account.');
 	const { code, from, to } = parsed.filter;
 	return new Response(transactionsCsv(getLedger(), { userId: user.id, code, from, to }), {
