@@ -4,9 +4,7 @@ import { utcDayOf } from '../db/day';
 import { purchases } from '../db/schema';
 import { getLedgerFor } from '../credits';
 import { dayMs } from '../ledger/time';
-
-export const dashboardDays = [30, 90] as const;
-export type DashboardDays = (typeof dashboardDays)[number];
+import type { DashboardDays } from '../../dashboard-days';
 
 /** The UTC days a chart covers, oldest first, ending today. */
 export type DayWindow = { from: Date; days: string[] };

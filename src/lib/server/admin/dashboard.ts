@@ -3,10 +3,9 @@ import type { Db } from '../db';
 import { holds, purchases, users } from '../db/schema';
 import { getLedgerFor } from '../credits';
 import type { AccountCounters } from '../ledger';
-import { creditsByDay, revenueByDay, windowOf, type DashboardDays } from './dashboard-daily';
+import type { DashboardDays } from '../../dashboard-days';
+import { creditsByDay, revenueByDay, windowOf } from './dashboard-daily';
 import { listMismatchedPurchases } from './purchases';
-
-export { dashboardDays, type DashboardDays } from './dashboard-daily';
 
 /** Money taken per currency, in minor units: every purchase that was paid, less what was refunded. */
 export function revenueByCurrency(db: Db) {
