@@ -1,6 +1,6 @@
 import { and, gte, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../db';
-import { utcDayOf } from '../db/day';
+import { isoDayOf, utcDayNumberOf } from '../db/day';
 import { purchases } from '../db/schema';
 import { getLedgerFor } from '../credits';
 import { dayMs } from '../ledger/time';
@@ -20,7 +20,7 @@ export function windowOf(length: DashboardDays, now: Date): DayWindow {
 
 /** Money taken per day, one series per currency sold in the window (days without sales are 0). */
 export function revenueByDay(db: Db, window: DayWindow) {
-	const day = utcDayOf(purchases.paidAt);
+	const day = utcDayNumberOf(purchases.paidAt);
 	const rows = db
 		.select({
 			day,
@@ -34,7 +34,9 @@ export function revenueByDay(db: Db, window: DayWindow) {
 	const currencies = [...new Set(rows.map((row) => row.currency))].sort();
 	return currencies.map((currency) => {
 		const byDay = new Map(
-			rows.filter((row) => row.currency === currency).map((row) => [row.day, row.grossMinor])
+			rows
+				.filter((row) => row.currency === currency)
+				.map((row) => [isoDayOf(row.day), row.grossMinor])
 		);
 		return {
 			currency,

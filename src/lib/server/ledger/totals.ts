@@ -1,6 +1,6 @@
 import { and, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/index';
-import { utcDayOf } from '../db/day';
+import { isoDayOf, utcDayNumberOf } from '../db/day';
 import type { Context } from './context';
 import { transfers, type SystemAccountKind, type TransferCode } from './schema';
 
@@ -31,7 +31,7 @@ export type DailyTotal = { day: string; code: TransferCode; amount: number };
 
 /** Sums of transfer amounts per UTC day and code, oldest day first. */
 export function dailyTotals(db: Db, filter: DailyTotalsFilter): DailyTotal[] {
-	const day = utcDayOf(transfers.createdAt);
+	const day = utcDayNumberOf(transfers.createdAt);
 	return db
 		.select({ day, code: transfers.code, amount: sql<number>`sum(${transfers.amount})` })
 		.from(transfers)
@@ -44,5 +44,6 @@ export function dailyTotals(db: Db, filter: DailyTotalsFilter): DailyTotal[] {
 		)
 		.groupBy(day, transfers.code)
 		.orderBy(day, transfers.code)
-		.all();
+		.all()
+		.map((row) => ({ ...row, day: isoDayOf(row.day) }));
 }
