@@ -1,19 +1,20 @@
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
-import { listMismatchedPurchases, resolveMismatch } from '$lib/server/admin/purchases';
-import { listUsers, promoteToAdmin } from '$lib/server/admin/users';
+import { dashboardDays } from '$lib/dashboard-days';
+import { loadDashboard } from '$lib/server/admin/dashboard';
+import { reviewMismatch } from '$lib/server/admin/mismatch-review';
 import { requireAdmin } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db';
 import { readForm } from '$lib/server/http/form';
 import type { Actions, PageServerLoad } from './$types';
 
+// Any other ?days= shows the default range rather than an error: it is a view, not an input to act on.
+const daysQuery = z.coerce.number().pipe(z.literal(dashboardDays)).catch(30);
+
 export const load: PageServerLoad = (event) => {
 	requireAdmin(event);
-	const db = getDb();
-	return { users: listUsers(db).users, mismatches: listMismatchedPurchases(db) };
+	return loadDashboard(getDb(), daysQuery.parse(event.url.searchParams.get('days')));
 };
-
-const promoteForm = z.object({ userId: z.string().min(1) });
 
 const resolveForm = z.object({
 	purchaseId: z.string({ error: 'Choose a purchase.' }).trim().min(1, 'Choose a purchase.'),
@@ -26,15 +27,6 @@ const resolveForm = z.object({
 });
 
 export const actions: Actions = {
-	promote: async (event) => {
-		requireAdmin(event);
-		const parsed = promoteForm.safeParse(Object.fromEntries(await readForm(event.request)));
-		if (!parsed.success)
-			return fail(400, { promote: { message: 'Choose an account to promote.' } });
-		if (!promoteToAdmin(getDb(), parsed.data.userId))
-			return fail(404, { promote: { message: 'No such account.' } });
-		return { promote: { message: 'Account promoted to admin.' } };
-	},
 	resolveMismatch: async (event) => {
 		const admin = requireAdmin(event);
 		const form = Object.fromEntries(await readForm(event.request));
@@ -46,11 +38,7 @@ export const actions: Actions = {
 			});
 
 		const { decision, reason } = parsed.data;
-		const result = resolveMismatch(getDb(), parsed.data.purchaseId, {
-			decision,
-			reason,
-			adminId: admin.id
-		});
+		const result = reviewMismatch(getDb(), admin, parsed.data.purchaseId, { decision, reason });
 		if (!result.ok)
 			return fail(result.code === 'purchase_not_found' ? 404 : 409, {
 				resolveMismatch: { purchaseId, message: result.message }

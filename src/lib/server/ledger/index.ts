@@ -14,6 +14,7 @@ import {
 import { listHolds, listLots, listTransfers, readBalance, type TransferFilter } from './reads';
 import { rollUp } from './rollup';
 import { spend, type SpendInput } from './spend';
+import { dailyTotals, systemTotals, type DailyTotalsFilter } from './totals';
 import { verifyLedger } from './verify';
 
 export type LedgerOptions = {
@@ -40,6 +41,10 @@ export function createLedger(db: Db, options: LedgerOptions = {}) {
 		expire: () => sweepExpired(ctx),
 		/** Brings the system accounts' counters up to date (a spend writes only the user's account). */
 		rollUp: () => rollUp(ctx),
+		/** The system accounts' counters, by kind: current after rollUp(). */
+		systemTotals: () => systemTotals(ctx),
+		/** Credits moved per UTC day and transfer code. */
+		dailyTotals: (filter: DailyTotalsFilter) => dailyTotals(db, filter),
 		balance: (userId: string) => readBalance(ctx, userId),
 		transfers: (filter?: TransferFilter) => listTransfers(ctx, db, filter),
 		lots: (userId: string, options?: { open?: boolean }) => listLots(ctx, db, userId, options),
@@ -61,6 +66,7 @@ export type { BalanceSummary, TransferEntry, TransferFilter, TransferPage } from
 export type { Posted } from './results';
 export type { SpendInput } from './spend';
 export { joinUserBalances, userBalanceColumns } from './reads';
+export type { AccountCounters, DailyTotal, DailyTotalsFilter } from './totals';
 export type { Hold, HoldStatus, Lot, LotCategory, Transfer, TransferCode } from './schema';
 export type { GrantCode } from './transfer-codes';
 export { verifyLedger } from './verify';

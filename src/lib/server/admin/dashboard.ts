@@ -1,0 +1,110 @@
+import { and, asc, count, eq, gt, isNotNull, sql } from 'drizzle-orm';
+import type { Db } from '../db';
+import { holds, purchases, users } from '../db/schema';
+import { getLedgerFor } from '../app-ledger';
+import type { AccountCounters } from '../ledger';
+import type { DashboardDays } from '../../dashboard-days';
+import { creditsByDay, revenueByDay, windowOf } from './dashboard-daily';
+import { listMismatchedPurchases } from './purchases';
+
+/** Money taken per currency, in minor units: every purchase that was paid, less what was refunded. */
+export function revenueByCurrency(db: Db) {
+	return db
+		.select({
+			currency: purchases.currency,
+			grossMinor: sql<number>`sum(${purchases.amountMinor})`,
+			refundedMinor: sql<number>`sum(${purchases.amountRefundedMinor})`
+		})
+		.from(purchases)
+		.where(isNotNull(purchases.paidAt))
+		.groupBy(purchases.currency)
+		.orderBy(purchases.currency)
+		.all()
+		.map((row) => ({ ...row, netMinor: row.grossMinor - row.refundedMinor }));
+}
+
+export type CreditFigures = {
+	sold: number;
+	granted: number;
+	spent: number;
+	expired: number;
+	/** net of credits reinstated after a won dispute */
+	clawedBack: number;
+	/** taken by admins' deductions */
+	deducted: number;
+	/** what users hold now: issued less everything that left */
+	outstanding: number;
+};
+
+/** From the ledger's system accounts, rolled up first so the figures include the latest spends. */
+export function creditFigures(db: Db): CreditFigures {
+	const ledger = getLedgerFor(db);
+	ledger.rollUp();
+	const totals = ledger.systemTotals();
+	const into = ({ creditsPosted, debitsPosted }: AccountCounters) => creditsPosted - debitsPosted;
+	const figures = {
+		sold: -into(totals.issued_purchase),
+		granted: -into(totals.issued_grant),
+		spent: into(totals.spent),
+		expired: into(totals.expired),
+		clawedBack: into(totals.clawed_back),
+		deducted: into(totals.adjusted)
+	};
+	// Every transfer has a user on one side, so what users hold is what the system accounts gave out.
+	const outstanding = -Object.values(totals).reduce((sum, account) => sum + into(account), 0);
+	return { ...figures, outstanding };
+}
+
+export function activeHolds(db: Db, now = new Date()) {
+	return db
+		.select({ count: count(), credits: sql<number>`coalesce(sum(${holds.amount}), 0)` })
+		.from(holds)
+		.where(and(eq(holds.status, 'pending'), gt(holds.expiresAt, now)))
+		.get()!;
+}
+
+export function purchasesByStatus(db: Db) {
+	return db
+		.select({ status: purchases.status, count: count() })
+		.from(purchases)
+		.groupBy(purchases.status)
+		.orderBy(purchases.status)
+		.all();
+}
+
+export function listDisputedPurchases(db: Db, limit = 50) {
+	return db
+		.select({
+			id: purchases.id,
+			email: users.email,
+			packageId: purchases.packageId,
+			credits: purchases.credits,
+			amount: purchases.amountMinor,
+			currency: purchases.currency,
+			updatedAt: purchases.updatedAt
+		})
+		.from(purchases)
+		.innerJoin(users, eq(users.id, purchases.userId))
+		.where(eq(purchases.status, 'disputed'))
+		.orderBy(asc(purchases.updatedAt))
+		.limit(limit)
+		.all();
+}
+
+/** Everything the dashboard shows, over the last `days` UTC days for the charts. */
+export function loadDashboard(db: Db, days: DashboardDays, now = new Date()) {
+	const window = windowOf(days, now);
+	return {
+		days,
+		revenue: revenueByCurrency(db),
+		credits: creditFigures(db),
+		holds: activeHolds(db, now),
+		statuses: purchasesByStatus(db),
+		disputes: listDisputedPurchases(db),
+		mismatches: listMismatchedPurchases(db),
+		revenueByDay: revenueByDay(db, window),
+		creditsByDay: creditsByDay(db, window)
+	};
+}
+
+export type Dashboard = ReturnType<typeof loadDashboard>;

@@ -1,0 +1,37 @@
+import type { Db } from '../db';
+import { recordAudit, type Actor } from './audit';
+import { resolveMismatch, type MismatchDecision, type MismatchResolution } from './purchases';
+
+/**
+ * An admin's decision on a mismatched purchase, and its audit entry, committed together. A purchase id
+ * that names nothing writes nothing; one no longer awaiting review is logged as refused.
+ */
+export function reviewMismatch(
+	db: Db,
+	actor: Actor,
+	purchaseId: string,
+	{ decision, reason }: Omit<MismatchDecision, 'adminId'>
+): MismatchResolution {
+	return db.$client
+		.transaction(() => {
+			const result = resolveMismatch(db, purchaseId, { decision, reason, adminId: actor.id });
+			if (!result.ok && result.code === 'purchase_not_found') return result;
+			recordAudit(db, actor, {
+				action: 'resolve_mismatch',
+				outcome: result.ok ? 'ok' : 'refused',
+				target: `purchase:${purchaseId}`,
+				amount: result.ok && result.status === 'paid' ? result.credits : undefined,
+				reason,
+				detail: detailOf(result)
+			});
+			return result;
+		})
+		.immediate();
+}
+
+function detailOf(result: MismatchResolution) {
+	if (!result.ok) return result.message;
+	return result.status === 'paid'
+		? `Credited ${result.credits} credits`
+		: 'Rejected; no credits added';
+}
