@@ -26,10 +26,17 @@ const routes: Route[] = [
 		fields: () => ({ packageId: 'basic' })
 	},
 	{
-		name: 'promote',
-		path: '/admin?/promote',
+		name: 'grant',
+		// The grant checks its form before it looks the account up; half of this body lacks a reason.
+		path: '/admin/users/nobody?/grant',
 		session: 'admin',
-		fields: () => ({ userId: 'anyone' })
+		fields: () => ({
+			confirm: 'yes',
+			idempotencyKey: 'form-requests',
+			amount: '100',
+			category: 'free',
+			reason: 'a reason long enough to be cut off'
+		})
 	}
 ];
 

@@ -14,10 +14,10 @@ function adjustAction<K extends AdjustmentKind>(kind: K) {
 	return async (event: UserEvent) => {
 		const admin = requireAdmin(event);
 		const db = getDb();
-		const user = findUserById(db, event.params.id);
-		if (!user) error(404, 'No such user.');
 		const parsed = parseAdjustment(kind, await readForm(event.request));
 		if (!parsed.ok) return fail(400, under({ values: parsed.values, errors: parsed.errors }));
+		const user = findUserById(db, event.params.id);
+		if (!user) error(404, 'No such user.');
 		const outcome = adjustBalance(db, admin, user.id, parsed.data);
 		const reply = { values: parsed.values, outcome };
 		if (outcome.status !== 'refused') return under(reply);
