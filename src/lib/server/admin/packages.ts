@@ -7,15 +7,10 @@ import { describeStripeError } from '../stripe/client';
 import { getConfig } from '../config';
 import { saveSyncedPrices, stripeAccountOf } from '../stripe/prices';
 import { lookupKeyOf, syncPackages } from '../stripe/sync';
+import type { PackageDrift } from '../../types';
 import { recordAudit, type Actor } from './audit';
 
-export type PackageDrift =
-	| 'in_sync'
-	| 'amount_differs'
-	| 'credits_differ'
-	| 'not_in_stripe'
-	| 'not_in_catalogue'
-	| 'inactive';
+export type { PackageDrift };
 
 export type PackageRow = {
 	packageId: string;

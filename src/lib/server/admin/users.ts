@@ -3,8 +3,9 @@ import type { Db } from '../db';
 import { users } from '../db/schema';
 import { joinUserBalances, userBalanceColumns as balances } from '../ledger';
 
-export const userSorts = ['balance', 'created', 'activity'] as const;
-export type UserSort = (typeof userSorts)[number];
+import { userSorts, type UserRowView, type UserSort } from '../../types';
+
+export { userSorts, type UserSort };
 export type SortDirection = 'asc' | 'desc';
 /** `<sort key>.<user id>`: the row a page starts after (or ends before). */
 export const userCursorPattern = /^-?\d{1,16}\.[A-Za-z0-9_-]{1,64}$/;
@@ -20,15 +21,7 @@ export type UserQuery = {
 	before?: string;
 	limit?: number;
 };
-export type UserRow = {
-	id: string;
-	email: string;
-	role: 'user' | 'admin';
-	createdAt: Date;
-	balance: number;
-	/** the user's newest ledger transfer; null when there is none */
-	lastActivityAt: Date | null;
-};
+export type UserRow = UserRowView;
 export type UserPage = { users: UserRow[]; after: string | null; before: string | null };
 
 /**
