@@ -2,10 +2,9 @@ import { and, asc, desc, eq, gt, inArray, lt, or, sql, type SQL } from 'drizzle-
 import type { Db } from '../db';
 import { users } from '../db/schema';
 import { joinUserBalances, userBalanceColumns as balances } from '../ledger';
-
 import { userSorts, type UserRowView, type UserSort } from '../../types';
 
-export { userSorts, type UserSort };
+export { userSorts };
 export type SortDirection = 'asc' | 'desc';
 /** `<sort key>.<user id>`: the row a page starts after (or ends before). */
 export const userCursorPattern = /^-?\d{1,16}\.[A-Za-z0-9_-]{1,64}$/;
@@ -21,8 +20,7 @@ export type UserQuery = {
 	before?: string;
 	limit?: number;
 };
-export type UserRow = UserRowView;
-export type UserPage = { users: UserRow[]; after: string | null; before: string | null };
+export type UserPage = { users: UserRowView[]; after: string | null; before: string | null };
 
 /**
  * One page of accounts with their balances, in one query: keyset-paginated on (sort key, id) in either
