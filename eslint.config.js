@@ -45,5 +45,22 @@ export default ts.config(
 				svelteConfig
 			}
 		}
+	},
+	{
+		files: ['src/lib/components/**', 'src/routes/**/*.svelte'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							group: ['$lib/server', '$lib/server/*'],
+							message:
+								'Components run in the browser: take a view type from $lib/types, so only the fields shown leave the server.'
+						}
+					]
+				}
+			]
+		}
 	}
 );

@@ -1,6 +1,7 @@
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
 import type { Db } from '../db';
 import { auditLog, type AuditAction, type AuditEntry } from '../db/schema';
+import type { AuditEntryView } from '../../types';
 
 export type Actor = { id: string; email: string };
 export type AuditRecord = {
@@ -30,7 +31,10 @@ export type AuditFilter = {
 };
 
 /** Newest first, keyset-paginated on the id. */
-export function listAudit(db: Db, filter: AuditFilter = {}) {
+export function listAudit(
+	db: Db,
+	filter: AuditFilter = {}
+): { entries: AuditEntryView[]; nextBefore: number | null } {
 	const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
 	const conditions: SQL[] = [];
 	if (filter.actorEmail) conditions.push(eq(auditLog.actorEmail, filter.actorEmail));
@@ -45,6 +49,8 @@ export function listAudit(db: Db, filter: AuditFilter = {}) {
 		.limit(limit + 1)
 		.all();
 	const more = rows.length > limit;
-	const entries = more ? rows.slice(0, limit) : rows;
-	return { entries, nextBefore: more ? entries[entries.length - 1].id : null };
+	const entries = (more ? rows.slice(0, limit) : rows).map(
+		({ actorId: _actorId, ...entry }) => entry
+	);
+	return { entries, nextBefore: more ? rows[limit - 1].id : null };
 }

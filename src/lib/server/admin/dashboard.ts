@@ -4,6 +4,7 @@ import { holds, purchases, users } from '../db/schema';
 import { getLedgerFor } from '../app-ledger';
 import type { AccountCounters } from '../ledger';
 import type { DashboardDays } from '../../dashboard-days';
+import type { CreditFiguresView, DashboardView, DisputeView } from '../../types';
 import { creditsByDay, revenueByDay, windowOf } from './dashboard-daily';
 import { listMismatchedPurchases } from './purchases';
 
@@ -23,21 +24,8 @@ export function revenueByCurrency(db: Db) {
 		.map((row) => ({ ...row, netMinor: row.grossMinor - row.refundedMinor }));
 }
 
-export type CreditFigures = {
-	sold: number;
-	granted: number;
-	spent: number;
-	expired: number;
-	/** net of credits reinstated after a won dispute */
-	clawedBack: number;
-	/** taken by admins' deductions */
-	deducted: number;
-	/** what users hold now: issued less everything that left */
-	outstanding: number;
-};
-
 /** From the ledger's system accounts, rolled up first so the figures include the latest spends. */
-export function creditFigures(db: Db): CreditFigures {
+export function creditFigures(db: Db): CreditFiguresView {
 	const ledger = getLedgerFor(db);
 	ledger.rollUp();
 	const totals = ledger.systemTotals();
@@ -72,16 +60,14 @@ export function purchasesByStatus(db: Db) {
 		.all();
 }
 
-export function listDisputedPurchases(db: Db, limit = 50) {
+export function listDisputedPurchases(db: Db, limit = 50): DisputeView[] {
 	return db
 		.select({
 			id: purchases.id,
 			email: users.email,
 			packageId: purchases.packageId,
-			credits: purchases.credits,
 			amount: purchases.amountMinor,
-			currency: purchases.currency,
-			updatedAt: purchases.updatedAt
+			currency: purchases.currency
 		})
 		.from(purchases)
 		.innerJoin(users, eq(users.id, purchases.userId))
@@ -92,7 +78,7 @@ export function listDisputedPurchases(db: Db, limit = 50) {
 }
 
 /** Everything the dashboard shows, over the last `days` UTC days for the charts. */
-export function loadDashboard(db: Db, days: DashboardDays, now = new Date()) {
+export function loadDashboard(db: Db, days: DashboardDays, now = new Date()): DashboardView {
 	const window = windowOf(days, now);
 	return {
 		days,
@@ -106,5 +92,3 @@ export function loadDashboard(db: Db, days: DashboardDays, now = new Date()) {
 		creditsByDay: creditsByDay(db, window)
 	};
 }
-
-export type Dashboard = ReturnType<typeof loadDashboard>;

@@ -7,31 +7,15 @@ import { describeStripeError } from '../stripe/client';
 import { getConfig } from '../config';
 import { saveSyncedPrices, stripeAccountOf } from '../stripe/prices';
 import { lookupKeyOf, syncPackages } from '../stripe/sync';
+import type { PackageDrift, PackageRowView } from '../../types';
 import { recordAudit, type Actor } from './audit';
-
-export type PackageDrift =
-	| 'in_sync'
-	| 'amount_differs'
-	| 'credits_differ'
-	| 'not_in_stripe'
-	| 'not_in_catalogue'
-	| 'inactive';
-
-export type PackageRow = {
-	packageId: string;
-	lookupKey: string;
-	catalogue: CreditPackage | null;
-	/** the price the last sync recorded: what checkouts are made with */
-	synced: StripePrice | null;
-	drift: PackageDrift;
-};
 
 /** The catalogue beside the prices the last sync recorded, one row per package either side knows. */
 export function listPackages(
 	db: Db,
 	catalogue: CreditPackage[],
 	account = stripeAccountOf(getConfig())
-): PackageRow[] {
+): PackageRowView[] {
 	// Prices synced against another Stripe cannot be sold here, so they count as not in Stripe.
 	const synced = new Map(
 		db
@@ -48,12 +32,28 @@ export function listPackages(
 	return rows;
 }
 
-function row(packageId: string, pkg: CreditPackage | null, synced: StripePrice | null): PackageRow {
+function row(
+	packageId: string,
+	pkg: CreditPackage | null,
+	synced: StripePrice | null
+): PackageRowView {
 	return {
 		packageId,
 		lookupKey: lookupKeyOf(packageId),
-		catalogue: pkg,
-		synced,
+		catalogue: pkg && {
+			name: pkg.name,
+			credits: pkg.credits,
+			unitAmount: pkg.unitAmount,
+			currency: pkg.currency
+		},
+		synced: synced && {
+			productId: synced.productId,
+			priceId: synced.priceId,
+			unitAmount: synced.unitAmount,
+			currency: synced.currency,
+			credits: synced.credits,
+			syncedAt: synced.syncedAt
+		},
 		drift: driftOf(pkg, synced)
 	};
 }

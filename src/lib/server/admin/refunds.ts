@@ -1,21 +1,13 @@
 import type Stripe from 'stripe';
 import { formatMoney } from '../../format';
+import type { RefundView } from '../../types';
 import type { Db } from '../db';
 import type { Purchase } from '../db/schema';
 import { findPurchase } from '../purchases';
 import { describeStripeError } from '../stripe/client';
 import { recordAudit, type Actor } from './audit';
 
-export type RefundSummary = {
-	id: string;
-	amount: number;
-	currency: string;
-	/** Stripe's status: pending, succeeded, failed, canceled, requires_action */
-	status: string;
-	createdAt: Date;
-	/** whether `charge.refunded` has arrived for it, so its credits are taken back */
-	clawedBack: boolean;
-};
+export type RefundSummary = RefundView;
 
 export type RefundRequest = { purchaseId: string; amount?: number; idempotencyKey: string };
 export type RefundRefusal =

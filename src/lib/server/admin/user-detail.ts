@@ -3,6 +3,7 @@ import type { Db } from '../db';
 import type { Ledger } from '../ledger';
 import { listUserPurchases } from '../purchases';
 import type { LedgerFilter } from './ledger-filter';
+import type { BalanceView, HoldView, LedgerRowView, LotView } from '../../types';
 import { findUserById } from './users';
 
 /** Everything the admin's user page shows; null when no account has this id. */
@@ -12,10 +13,10 @@ export function userDetail(db: Db, ledger: Ledger, userId: string, filter: Ledge
 	const page = ledger.transfers({ userId, ...filter, limit: 50 });
 	return {
 		user,
-		balance: ledger.balance(userId),
+		balance: ledger.balance(userId) satisfies BalanceView,
 		lots: ledger
 			.lots(userId, { open: true })
-			.map(({ id, category, amount, remaining, expiresAt, createdAt, code }) => ({
+			.map(({ id, category, amount, remaining, expiresAt, createdAt, code }): LotView => ({
 				id,
 				category,
 				amount,
@@ -24,10 +25,17 @@ export function userDetail(db: Db, ledger: Ledger, userId: string, filter: Ledge
 				createdAt,
 				code
 			})),
-		holds: ledger.holds(userId, { pending: true }),
+		holds: ledger
+			.holds(userId, { pending: true })
+			.map(({ id, amount, createdAt, expiresAt }): HoldView => ({
+				id,
+				amount,
+				createdAt,
+				expiresAt
+			})),
 		purchases: listUserPurchases(db, userId),
 		sessions: listActiveSessions(db, userId),
-		transfers: page.items.map((item) => ({
+		transfers: page.items.map((item): LedgerRowView => ({
 			id: item.id,
 			createdAt: item.createdAt,
 			code: item.code,

@@ -2,9 +2,9 @@ import { and, asc, desc, eq, gt, inArray, lt, or, sql, type SQL } from 'drizzle-
 import type { Db } from '../db';
 import { users } from '../db/schema';
 import { joinUserBalances, userBalanceColumns as balances } from '../ledger';
+import { userSorts, type UserRowView, type UserSort } from '../../types';
 
-export const userSorts = ['balance', 'created', 'activity'] as const;
-export type UserSort = (typeof userSorts)[number];
+export { userSorts };
 export type SortDirection = 'asc' | 'desc';
 /** `<sort key>.<user id>`: the row a page starts after (or ends before). */
 export const userCursorPattern = /^-?\d{1,16}\.[A-Za-z0-9_-]{1,64}$/;
@@ -20,16 +20,7 @@ export type UserQuery = {
 	before?: string;
 	limit?: number;
 };
-export type UserRow = {
-	id: string;
-	email: string;
-	role: 'user' | 'admin';
-	createdAt: Date;
-	balance: number;
-	/** the user's newest ledger transfer; null when there is none */
-	lastActivityAt: Date | null;
-};
-export type UserPage = { users: UserRow[]; after: string | null; before: string | null };
+export type UserPage = { users: UserRowView[]; after: string | null; before: string | null };
 
 /**
  * One page of accounts with their balances, in one query: keyset-paginated on (sort key, id) in either

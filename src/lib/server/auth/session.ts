@@ -5,6 +5,7 @@ import type { Db } from '../db';
 import { sessions, users, type User } from '../db/schema';
 import { generateSecureRandomString } from '../random';
 import { dayMs } from '../../time';
+import type { SessionView } from '../../types';
 
 export const sessionCookieName = 'credits_session';
 const inactivityTimeoutMs = 30 * dayMs;
@@ -80,7 +81,7 @@ export function invalidateUserSessions(db: Db, userId: string): number {
 }
 
 /** The user's sessions that have not expired, newest first, without anything a cookie is made of. */
-export function listActiveSessions(db: Db, userId: string, now = new Date()) {
+export function listActiveSessions(db: Db, userId: string, now = new Date()): SessionView[] {
 	return db
 		.select({
 			createdAt: sessions.createdAt,

@@ -1,0 +1,4 @@
+export * from './purchases';
+export * from './users';
+export * from './admin';
+export * from './dashboard';
