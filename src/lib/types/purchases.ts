@@ -58,16 +58,6 @@ export type PurchaseFactsView = {
 };
 
 /** A ledger transfer in a purchase's story. */
-export type TransferView = {
-	id: number;
-	code: string;
-	balanceDelta: number;
-	balanceAfter: number;
-	reason: string | null;
-	actor: string;
-	createdAt: Date;
-};
-
 export type RefundView = {
 	id: string;
 	amount: number;

@@ -6,6 +6,7 @@ import { purchases, stripeEvents, users, type PurchaseStatus } from '../db/schem
 import { findPurchase, markPurchase } from '../purchases';
 import { creditPurchase } from '../stripe/fulfil';
 import { olderThan, pageOf, parseCursor } from './cursor';
+import { toLedgerRow } from './user-detail';
 
 export type PurchaseFilter = {
 	status?: PurchaseStatus;
@@ -78,7 +79,9 @@ export function purchaseStory(db: Db, purchaseId: string) {
 		.orderBy(asc(stripeEvents.createdAt), asc(stripeEvents.id))
 		.limit(200)
 		.all();
-	const transfers = getLedgerFor(db).transfers({ reference: purchase.id, limit: 200 }).items;
+	const transfers = getLedgerFor(db)
+		.transfers({ reference: purchase.id, limit: 200 })
+		.items.map(toLedgerRow);
 	return { purchase, buyer, events, transfers };
 }
 

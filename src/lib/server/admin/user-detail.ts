@@ -1,6 +1,6 @@
 import { listActiveSessions } from '../auth/session';
 import type { Db } from '../db';
-import type { Ledger } from '../ledger';
+import type { Ledger, TransferEntry } from '../ledger';
 import { listUserPurchases } from '../purchases';
 import type { LedgerFilter } from './ledger-filter';
 import type { BalanceView, HoldView, LedgerRowView, LotView } from '../../types';
@@ -35,18 +35,23 @@ export function userDetail(db: Db, ledger: Ledger, userId: string, filter: Ledge
 			})),
 		purchases: listUserPurchases(db, userId),
 		sessions: listActiveSessions(db, userId),
-		transfers: page.items.map((item): LedgerRowView => ({
-			id: item.id,
-			createdAt: item.createdAt,
-			code: item.code,
-			credits: item.balanceDelta,
-			balanceAfter: item.balanceAfter,
-			reason: item.reason,
-			actor: item.actor,
-			reference: item.reference
-		})),
+		transfers: page.items.map(toLedgerRow),
 		nextCursor: page.nextCursor
 	};
 }
 
 export type UserDetail = NonNullable<ReturnType<typeof userDetail>>;
+
+/** A transfer as the admin's ledger tables show it: credits signed by their effect on the balance. */
+export function toLedgerRow(item: TransferEntry): LedgerRowView {
+	return {
+		id: item.id,
+		createdAt: item.createdAt,
+		code: item.code,
+		credits: item.balanceDelta,
+		balanceAfter: item.balanceAfter,
+		reason: item.reason,
+		actor: item.actor,
+		reference: item.reference
+	};
+}
