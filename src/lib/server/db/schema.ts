@@ -68,6 +68,8 @@ export const purchases = sqliteTable(
 		currencyPaid: text('currency_paid'),
 		amountRefundedMinor: integer('amount_refunded_minor').notNull().default(0),
 		failureReason: text('failure_reason'),
+		/** Stripe's receipt page for the charge, once a charge event or the session gave it. */
+		receiptUrl: text('receipt_url'),
 		createdAt: createdAt(),
 		updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
 		paidAt: integer('paid_at', { mode: 'timestamp_ms' })
