@@ -13,6 +13,8 @@ export default defineConfig({
 			'tests/integration/**/*.spec.ts'
 		],
 		environment: 'node',
+		// The server's JSON log lines would bury the test report; log.spec.ts tests the logger itself.
+		env: { LOG_LEVEL: 'silent' },
 		expect: { requireAssertions: true },
 		testTimeout: 30_000,
 		hookTimeout: 60_000

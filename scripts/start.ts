@@ -79,7 +79,6 @@ const server: ChildProcess = dev
 			{ env, stdio: 'inherit' }
 		)
 	: spawn(process.execPath, ['build'], { env, stdio: 'inherit' });
-cleanups.push(() => void server.kill('SIGTERM'));
 
 async function syncCatalogue() {
 	try {
@@ -115,8 +114,8 @@ async function shutDown(code: number) {
 	for (const cleanup of cleanups.reverse()) await cleanup();
 	process.exit(code);
 }
-process.on('SIGINT', () => shutDown(0));
-process.on('SIGTERM', () => shutDown(0));
+// Passed on, not acted on: the server drains its requests first, and the emulator must outlive them.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => server.kill(signal));
 server.on('exit', (code) => shutDown(code ?? 1));
 
 await waitForHealthy(`http://127.0.0.1:${config.PORT}/healthz`);

@@ -1,4 +1,4 @@
-import type { Handle, ServerInit } from '@sveltejs/kit';
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { deleteSessionCookie, setSessionCookie } from '$lib/server/auth/cookie';
 import { promoteListedAdmins } from '$lib/server/admin/users';
@@ -7,6 +7,8 @@ import { getConfig } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
 import { refuseInheritedActionNames } from '$lib/server/http/actions';
 import { startBackgroundJobs } from '$lib/server/jobs';
+import { inRequest, log, requestIdFrom } from '$lib/server/log';
+import { shutDownOnSignal } from '$lib/server/shutdown';
 import { requireAdmin, requireUser } from '$lib/server/auth/guard';
 import { isCrossSiteWrite } from '$lib/server/http/cross-site';
 import { isUnder, securityHeaders } from '$lib/server/http/headers';
@@ -14,22 +16,39 @@ import { checkoutOrigin } from '$lib/server/stripe/client';
 
 export const init: ServerInit = () => {
 	const promoted = promoteListedAdmins(getDb(), getConfig().ADMIN_EMAILS);
-	if (promoted.length > 0) console.log(`ADMIN_EMAILS: ${promoted.join(', ')} promoted to admin`);
+	if (promoted.length > 0) log.info({ promoted }, 'ADMIN_EMAILS promoted to admin');
 	startBackgroundJobs();
+	shutDownOnSignal();
 };
 
-const assignRequestId: Handle = async ({ event, resolve }) => {
-	event.locals.requestId = event.request.headers.get('x-request-id') ?? crypto.randomUUID();
-	const started = performance.now();
-	const response = await resolve(event);
-	response.headers.set('x-request-id', event.locals.requestId);
-	if (response.status >= 500) {
-		const ms = Math.round(performance.now() - started);
-		console.error(
-			`[${event.locals.requestId}] ${event.request.method} ${event.url.pathname} → ${response.status} (${ms} ms)`
-		);
-	}
-	return response;
+// The path without its query string: a query may carry what a log should not keep.
+const logRequest: Handle = ({ event, resolve }) => {
+	const requestId = requestIdFrom(event.request.headers);
+	event.locals.requestId = requestId;
+	return inRequest(requestId, async () => {
+		const started = performance.now();
+		const response = await resolve(event);
+		response.headers.set('x-request-id', requestId);
+		log[response.status >= 500 ? 'error' : 'info']({
+			method: event.request.method,
+			route: event.route.id,
+			path: event.url.pathname,
+			action: actionName(event.url),
+			status: response.status,
+			ms: Math.round(performance.now() - started)
+		});
+		return response;
+	});
+};
+
+function actionName(url: URL): string | undefined {
+	return url.search.startsWith('?/') ? url.search.slice(2).split('&')[0] : undefined;
+}
+
+export const handleError: HandleServerError = ({ error, event, status, message }) => {
+	// A 404 for an unknown path is already in its access line; only a failure needs its stack.
+	if (status >= 500) log.error({ err: error, status, route: event.route.id }, message);
+	return { message, requestId: event.locals.requestId };
 };
 
 const loadSession: Handle = ({ event, resolve }) => {
@@ -68,7 +87,7 @@ const refuseCrossSiteWrites: Handle = ({ event, resolve }) => {
 };
 
 export const handle = sequence(
-	assignRequestId,
+	logRequest,
 	securityHeaders(() => checkoutOrigin(getConfig())),
 	refuseCrossSiteWrites,
 	refuseInheritedActionNames,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { logLevels } from './log';
 import { ensureWebhookSecret } from './webhook-secret';
 
 const port = z.coerce
@@ -51,7 +52,10 @@ const schema = z
 			.number({ error: 'must be a whole number' })
 			.int('must be a whole number')
 			.min(1, 'must be at least 1')
-			.default(10)
+			.default(10),
+		LOG_LEVEL: z
+			.enum(logLevels, { error: `must be one of ${logLevels.join(', ')}` })
+			.default('info')
 	})
 	.superRefine((env, ctx) => {
 		if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {

@@ -32,6 +32,11 @@ afterEach(() => {
 	vi.restoreAllMocks();
 });
 
+// After resetModules the jobs module gets a fresh logger too: spy on that one.
+async function logger() {
+	return (await import('./log')).log;
+}
+
 async function startJobs() {
 	const { startBackgroundJobs } = await import('./jobs');
 	startBackgroundJobs();
@@ -39,15 +44,18 @@ async function startJobs() {
 
 describe('the background ledger sweep', () => {
 	it('expires due lots every minute and rolls the system accounts up', async () => {
-		const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+		const info = vi.spyOn(await logger(), 'info').mockImplementation(() => {});
 		await startJobs();
 		expect(expiredCredits()).toBe(0);
-		expect(log).not.toHaveBeenCalled();
+		expect(info).not.toHaveBeenCalled();
 
 		vi.advanceTimersByTime(minuteMs);
 		expect(expiredCredits()).toBe(40);
 		expect(ledger.balance('u1').balance).toBe(0);
-		expect(log).toHaveBeenCalledWith('Expired 40 credits in 1 lots and 0 holds');
+		expect(info).toHaveBeenCalledWith(
+			{ job: 'ledger-sweep', accounts: 1, lots: 1, holds: 0, credits: 40 },
+			'expired'
+		);
 		const { after, through } = ledger.rollUp();
 		expect(through).toBe(after);
 		expect(ledger.verify()).toEqual([]);
@@ -58,15 +66,27 @@ describe('the background ledger sweep', () => {
 		vi.spyOn(ledger, 'expire').mockImplementationOnce(() => {
 			throw failure;
 		});
-		const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
-		vi.spyOn(console, 'log').mockImplementation(() => {});
+		const errors = vi.spyOn(await logger(), 'error').mockImplementation(() => {});
+		vi.spyOn(await logger(), 'info').mockImplementation(() => {});
 		vi.setSystemTime(Date.now() + minuteMs);
 		await startJobs();
-		expect(errors).toHaveBeenCalledWith('Ledger sweep failed:', failure);
+		expect(errors).toHaveBeenCalledWith(
+			{ job: 'ledger-sweep', err: failure },
+			'ledger sweep failed'
+		);
 		expect(expiredCredits()).toBe(0);
 
 		vi.advanceTimersByTime(minuteMs);
 		expect(expiredCredits()).toBe(40);
 		expect(errors).toHaveBeenCalledTimes(1);
+	});
+
+	it('stops sweeping once stopped', async () => {
+		vi.spyOn(await logger(), 'info').mockImplementation(() => {});
+		const { startBackgroundJobs, stopBackgroundJobs } = await import('./jobs');
+		startBackgroundJobs();
+		stopBackgroundJobs();
+		vi.advanceTimersByTime(minuteMs);
+		expect(expiredCredits()).toBe(0);
 	});
 });

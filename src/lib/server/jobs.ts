@@ -1,4 +1,5 @@
 import { getLedger } from './app-ledger';
+import { log } from './log';
 
 const sweepEveryMs = 60_000;
 let timer: ReturnType<typeof setInterval> | undefined;
@@ -13,17 +14,18 @@ export function startBackgroundJobs() {
 	sweepLedger();
 }
 
+export function stopBackgroundJobs() {
+	clearInterval(timer);
+	timer = undefined;
+}
+
 function sweepLedger() {
 	try {
 		const ledger = getLedger();
 		const summary = ledger.expire();
-		if (summary.lots + summary.holds > 0) {
-			console.log(
-				`Expired ${summary.credits} credits in ${summary.lots} lots and ${summary.holds} holds`
-			);
-		}
+		if (summary.lots + summary.holds > 0) log.info({ job: 'ledger-sweep', ...summary }, 'expired');
 		ledger.rollUp();
 	} catch (error) {
-		console.error('Ledger sweep failed:', error);
+		log.error({ job: 'ledger-sweep', err: error }, 'ledger sweep failed');
 	}
 }

@@ -57,3 +57,9 @@ export function getDb(): Db {
 	shared ??= openDatabase(getConfig().DATABASE_URL);
 	return shared;
 }
+
+/** Closes the application's database; the last connection to close folds the WAL back into the file. */
+export function closeDb() {
+	shared?.$client.close();
+	shared = undefined;
+}

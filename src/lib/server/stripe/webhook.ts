@@ -3,6 +3,7 @@ import Stripe from 'stripe';
 import { z } from 'zod';
 import type { Db } from '../db';
 import { stripeEvents, type EventOutcome } from '../db/schema';
+import { log } from '../log';
 
 /** `malformed`: the object lacks a field the handler reads; recorded as `rejected` and answered 400. */
 export type HandlerOutcome =
@@ -101,14 +102,17 @@ function processEvent(
 		.run();
 	if (!event.success) return reject(db, id, describeIssue(event.error));
 
+	const { type } = event.data;
 	try {
 		const result = handle(event.data);
 		if (result.outcome === 'malformed') return reject(db, id, result.note);
 		finish(db, id, result.outcome, result.note ?? null);
+		log.info({ eventId: id, type, outcome: result.outcome }, 'stripe event');
 		return { status: 200, body: { received: true, outcome: result.outcome } };
 	} catch (error) {
 		const message = error instanceof Error ? error.message : String(error);
 		finish(db, id, 'failed', message);
+		log.error({ eventId: id, type, outcome: 'failed', err: error }, 'stripe event');
 		return { status: 500, body: { error: { code: 'processing_failed', message } } };
 	}
 }
@@ -158,6 +162,7 @@ function malformed(message: string): WebhookResponse {
 
 function reject(db: Db, id: string, reason: string): WebhookResponse {
 	finish(db, id, 'rejected', reason);
+	log.warn({ eventId: id, outcome: 'rejected', reason }, 'stripe event');
 	return malformed(reason);
 }
 
