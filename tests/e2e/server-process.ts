@@ -1,0 +1,89 @@
+import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { waitForHealthy } from '../../scripts/lib/wait';
+import { e2eEmulatorPort } from '../../playwright.config';
+
+export type DemoLogin = { role: 'user' | 'admin'; email: string; password: string };
+
+export type ServerProcess = {
+	url: string;
+	databaseUrl: string;
+	pid: number;
+	/** Everything `npm start` and the server printed so far. */
+	output: () => string;
+	/** The server's JSON log lines so far. */
+	logLines: () => Record<string, unknown>[];
+	/** `npm start`'s exit code, once it has exited. */
+	exited: Promise<number | null>;
+	demoLogin: (role: DemoLogin['role']) => DemoLogin;
+	webhookSecret: () => string;
+	read: <T>(query: (db: Database.Database) => T) => T;
+};
+
+/**
+ * Runs `npm start` (the built app, its emulator, a file database of its own) beside the shared e2e
+ * server, for tests that read its output or stop it. Ports: the e2e ones plus 1000 plus `slot`.
+ */
+export async function startServerProcess(name: string, slot: number): Promise<ServerProcess> {
+	const port = Number(process.env.E2E_PORT ?? 4173) + 1000 + slot;
+	const emulatorPort = e2eEmulatorPort + 1000 + slot;
+	const dataDir = resolve('tests/.tmp', name);
+	mkdirSync(dataDir, { recursive: true });
+	const databaseUrl = join(dataDir, 'credits.db');
+	const url = `http://127.0.0.1:${port}`;
+	const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+		env: {
+			...process.env,
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			ORIGIN: url,
+			DATABASE_URL: databaseUrl,
+			STRIPE_EMULATOR_PORT: String(emulatorPort),
+			SIGNUP_LIMIT_PER_IP: '100000',
+			LOG_LEVEL: 'info',
+			STRIPE_SECRET_KEY: '',
+			STRIPE_WEBHOOK_SECRET: '',
+			STRIPE_API_URL: '',
+			ADMIN_EMAILS: ''
+		},
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let output = '';
+	child.stdout.on('data', (chunk) => (output += chunk));
+	child.stderr.on('data', (chunk) => (output += chunk));
+	const exited = once(child, 'exit').then(([code]) => code as number | null);
+	await Promise.race([
+		waitForHealthy(`${url}/healthz`, 170_000),
+		exited.then((code) => {
+			throw new Error(`npm start exited with ${code}:\n${output}`);
+		})
+	]);
+	return {
+		url,
+		databaseUrl,
+		pid: child.pid!,
+		output: () => output,
+		logLines: () =>
+			output
+				.split('\n')
+				.filter((line) => line.startsWith('{'))
+				.map((line) => JSON.parse(line)),
+		exited,
+		demoLogin: (role) => {
+			const logins = JSON.parse(readFileSync(join(dataDir, 'demo-logins.json'), 'utf8'));
+			return (logins as DemoLogin[]).find((login) => login.role === role)!;
+		},
+		webhookSecret: () => readFileSync(join(dataDir, 'stripe-webhook-secret'), 'utf8').trim(),
+		read: (query) => {
+			const db = new Database(databaseUrl, { readonly: true, fileMustExist: true });
+			try {
+				return query(db);
+			} finally {
+				db.close();
+			}
+		}
+	};
+}
