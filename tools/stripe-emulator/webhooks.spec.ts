@@ -1,7 +1,14 @@
 import Stripe from 'stripe';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Delivery } from './webhooks';
-import type { RunningEmulator } from './server';
+import {
+	STRIPE_RETRY_DELAYS_MS,
+	deliveryFromEnv,
+	retryDelaysFor,
+	resolveDelivery,
+	seededRandom
+} from './delivery';
+import type { EmulatorOptions, RunningEmulator } from './server';
 import {
 	WEBHOOK_SECRET,
 	control,
@@ -18,11 +25,17 @@ const PAID_FLOW = ['charge.succeeded', 'payment_intent.succeeded', 'checkout.ses
 let emulator: RunningEmulator;
 let receiver: WebhookReceiver;
 
-async function setup(respond?: Parameters<typeof startWebhookReceiver>[0], timeoutMs?: number) {
+/** Orderly delivery with quick retries, unless the test asks for other options. */
+async function setup(
+	respond?: Parameters<typeof startWebhookReceiver>[0],
+	timeoutMs?: number,
+	options: EmulatorOptions = { delivery: { mode: 'orderly' }, retryDelaysMs: [50, 100] }
+) {
 	receiver = await startWebhookReceiver(respond);
 	const started = await startTestEmulator({
 		webhookUrl: receiver.url,
-		webhookTimeoutMs: timeoutMs
+		webhookTimeoutMs: timeoutMs,
+		...options
 	});
 	emulator = started.emulator;
 	return started.stripe;
@@ -196,5 +209,105 @@ describe('delivery controls', () => {
 			new Set(receiver.received.map(({ body }) => (JSON.parse(body) as Stripe.Event).id))
 		).toEqual(new Set([eventId]));
 		expect((await control(emulator, 'events/evt_missing/resend')).status).toBe(404);
+	});
+});
+
+describe('realistic delivery', () => {
+	const eventIds = (received: WebhookReceiver['received']) =>
+		received.map(({ body }) => (JSON.parse(body) as Stripe.Event).id);
+
+	async function createdOrder(stripe: Stripe) {
+		return (await stripe.events.list({ limit: 100 })).data.map((event) => event.id).reverse();
+	}
+
+	it('delivers every event, concurrently and out of creation order, for a fixed seed', async () => {
+		let open = 0;
+		let mostOpen = 0;
+		const stripe = await setup(
+			async () => {
+				mostOpen = Math.max(mostOpen, ++open);
+				await new Promise((resolve) => setTimeout(resolve, 100));
+				open--;
+				return 200;
+			},
+			undefined,
+			{ delivery: { mode: 'realistic', seed: 7, duplicateRate: 0 } }
+		);
+		for (let i = 0; i < 3; i++) await payOnce(stripe);
+		const events = await createdOrder(stripe);
+		await waitForDeliveries(events.length);
+		const order = eventIds(receiver.received);
+		expect([...order].sort()).toEqual([...events].sort());
+		expect(order).not.toEqual(events);
+		expect(mostOpen).toBeGreaterThan(1);
+	});
+
+	it('sends an event twice now and then, with the same id', async () => {
+		const stripe = await setup(undefined, undefined, {
+			delivery: { mode: 'realistic', seed: 1, duplicateRate: 1 }
+		});
+		await payOnce(stripe);
+		await waitForDeliveries(6);
+		const counts = new Map<string, number>();
+		for (const id of eventIds(receiver.received)) counts.set(id, (counts.get(id) ?? 0) + 1);
+		expect([...counts.values()]).toEqual([2, 2, 2]);
+	});
+
+	it('retries a failing endpoint on Stripe’s test-mode schedule, compressed by the time scale', async () => {
+		const timeScale = 6000;
+		const stripe = await setup(() => 500, undefined, {
+			delivery: { mode: 'realistic', seed: 3, duplicateRate: 0, timeScale }
+		});
+		const session = await createSession(stripe, await createPrice(stripe));
+		await stripe.checkout.sessions.expire(session.id);
+		await waitForDeliveries(4, 10_000);
+		const times = (await deliveries()).map((delivery) => Date.parse(delivery.at));
+		const gaps = times.slice(1).map((at, i) => at - times[i]);
+		const expected = STRIPE_RETRY_DELAYS_MS.test.map((delay) => delay / timeScale);
+		expect(expected).toEqual([50, 600, 1800]);
+		gaps.forEach((gap, i) => {
+			expect(gap).toBeGreaterThanOrEqual(expected[i] - 5);
+			expect(gap).toBeLessThan(expected[i] + 400);
+		});
+	});
+});
+
+describe('delivery settings', () => {
+	it('replays the same shuffle from the same seed', () => {
+		const draw = (seed: number) => Array.from({ length: 5 }, seededRandom(seed));
+		expect(draw(42)).toEqual(draw(42));
+		expect(draw(42)).not.toEqual(draw(43));
+	});
+
+	it('keeps live-mode retries within Stripe’s three days, each wait twice the last', () => {
+		const live = STRIPE_RETRY_DELAYS_MS.live;
+		expect(live.reduce((sum, delay) => sum + delay, 0)).toBeLessThanOrEqual(72 * 3_600_000);
+		live.slice(1).forEach((delay, i) => expect(delay).toBe(live[i] * 2));
+		const test = STRIPE_RETRY_DELAYS_MS.test;
+		expect(test).toHaveLength(3);
+	});
+
+	it('defaults to realistic delivery whose first retry comes within a second or two', () => {
+		const settings = resolveDelivery({});
+		expect(settings.mode).toBe('realistic');
+		expect(retryDelaysFor(settings)[0]).toBeLessThanOrEqual(2000);
+	});
+
+	it('reads the environment and names a bad variable', () => {
+		expect(
+			deliveryFromEnv({
+				STRIPE_EMULATOR_DELIVERY: 'orderly',
+				STRIPE_EMULATOR_SEED: '123',
+				STRIPE_EMULATOR_TIME_SCALE: '60',
+				STRIPE_EMULATOR_RETRY_SCHEDULE: 'live'
+			})
+		).toEqual({ mode: 'orderly', seed: 123, timeScale: 60, retrySchedule: 'live' });
+		expect(() => deliveryFromEnv({ STRIPE_EMULATOR_DELIVERY: 'fast' })).toThrow(
+			/STRIPE_EMULATOR_DELIVERY must be one of orderly, realistic/
+		);
+		expect(() => deliveryFromEnv({ STRIPE_EMULATOR_TIME_SCALE: '0' })).toThrow(
+			/STRIPE_EMULATOR_TIME_SCALE/
+		);
+		expect(() => deliveryFromEnv({ STRIPE_EMULATOR_SEED: 'abc' })).toThrow(/STRIPE_EMULATOR_SEED/);
 	});
 });
