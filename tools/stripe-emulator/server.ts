@@ -16,6 +16,7 @@ import {
 	type DeliverySettings
 } from './delivery';
 import { createSaver, loadStore } from './persistence';
+import { showReceipt } from './receipt';
 import { checkoutSessionRoutes } from './resources/checkout-sessions';
 import { customerRoutes } from './resources/customers';
 import { eventRoutes } from './resources/events';
@@ -147,6 +148,8 @@ async function handle(
 		return handleApiRequest(emulator, API_ROUTES, request, response, url);
 	const checkout = url.pathname.match(/^\/checkout\/pay\/([^/]+)(\/cancel)?$/);
 	if (checkout) return handlePage(emulator, request, response, checkout[1], Boolean(checkout[2]));
+	const receipt = url.pathname.match(/^\/receipts\/payment\/([^/]+)$/);
+	if (receipt && method === 'GET') return sendPage(response, showReceipt(emulator, receipt[1]));
 	const control = matchRoute(controlRoutes, method, url.pathname);
 	if (control) {
 		if (method === 'POST') refuseForeignControl(request.headers, ownOrigins);
@@ -182,6 +185,10 @@ async function handlePage(
 	else if (request.method === 'POST')
 		reply = submitCheckout(emulator, sessionId, parseBody(await readBody(request), undefined));
 	else throw new ApiError(405, 'invalid_request_error', 'Method not allowed.');
+	sendPage(response, reply);
+}
+
+function sendPage(response: ServerResponse, reply: PageReply): void {
 	if ('redirect' in reply) redirect(response, reply.redirect);
 	else send(response, reply.status, reply.html, PAGE_HEADERS);
 }

@@ -20,7 +20,13 @@ import {
 	type WebhookReceiver
 } from './testing';
 
-const PAID_FLOW = ['charge.succeeded', 'payment_intent.succeeded', 'checkout.session.completed'];
+const PAID_FLOW = [
+	'payment_intent.created',
+	'charge.succeeded',
+	'payment_intent.succeeded',
+	'checkout.session.completed',
+	'charge.updated'
+];
 
 let emulator: RunningEmulator;
 let receiver: WebhookReceiver;
@@ -84,7 +90,7 @@ describe('webhook delivery', () => {
 	it('sends a paid session’s events in order, signed so constructEvent accepts them', async () => {
 		const stripe = await setup();
 		const session = await payOnce(stripe);
-		await waitForDeliveries(3);
+		await waitForDeliveries(5);
 		expect(receiver.types()).toEqual(PAID_FLOW);
 		for (const { headers, body } of receiver.received) {
 			const event = stripe.webhooks.constructEvent(
@@ -100,7 +106,7 @@ describe('webhook delivery', () => {
 			});
 			expect(event.id).toMatch(/^evt_/);
 		}
-		const completed = JSON.parse(receiver.received[2].body) as Stripe.CheckoutSessionCompletedEvent;
+		const completed = JSON.parse(receiver.received[3].body) as Stripe.CheckoutSessionCompletedEvent;
 		expect(completed.data.object).toMatchObject({
 			id: session.id,
 			status: 'complete',
@@ -122,9 +128,9 @@ describe('webhook delivery', () => {
 	it('retries after a 500 with backoff and logs every attempt', async () => {
 		const stripe = await setup((_body, index) => (index === 0 ? 500 : 200));
 		await payOnce(stripe);
-		await waitForDeliveries(4);
+		await waitForDeliveries(6);
 		const log = await deliveries();
-		const first = log.filter((delivery) => delivery.type === 'charge.succeeded');
+		const first = log.filter((delivery) => delivery.type === 'payment_intent.created');
 		expect(first.map(({ attempt, status }) => ({ attempt, status }))).toEqual([
 			{ attempt: 1, status: 500 },
 			{ attempt: 2, status: 200 }
@@ -158,12 +164,16 @@ describe('webhook delivery', () => {
 		});
 		const failing = await payOnce(stripe, { delayed: '1' });
 		await control(emulator, `checkout/sessions/${failing.id}/async_payment`, { result: 'failed' });
-		await waitForDeliveries(9);
+		await waitForDeliveries(12);
 		expect(receiver.types()).toEqual([
+			'payment_intent.created',
 			'payment_intent.processing',
 			'checkout.session.completed',
-			...PAID_FLOW.slice(0, 2),
+			'charge.succeeded',
+			'payment_intent.succeeded',
 			'checkout.session.async_payment_succeeded',
+			'charge.updated',
+			'payment_intent.created',
 			'payment_intent.processing',
 			'checkout.session.completed',
 			'payment_intent.payment_failed',
@@ -183,7 +193,7 @@ describe('delivery controls', () => {
 			.reverse();
 		const response = await control(emulator, 'webhooks/resume', { shuffle: 'true' });
 		const body = (await response.json()) as { deliveries: Delivery[]; webhooks: { idle: boolean } };
-		expect(body.deliveries).toHaveLength(12);
+		expect(body.deliveries).toHaveLength(20);
 		const order = receiver.received.map(({ body }) => (JSON.parse(body) as Stripe.Event).id);
 		expect([...order].sort()).toEqual([...events].sort());
 		expect(order).not.toEqual(events);
@@ -247,10 +257,10 @@ describe('realistic delivery', () => {
 			delivery: { mode: 'realistic', seed: 1, duplicateRate: 1 }
 		});
 		await payOnce(stripe);
-		await waitForDeliveries(6);
+		await waitForDeliveries(10);
 		const counts = new Map<string, number>();
 		for (const id of eventIds(receiver.received)) counts.set(id, (counts.get(id) ?? 0) + 1);
-		expect([...counts.values()]).toEqual([2, 2, 2]);
+		expect([...counts.values()]).toEqual([2, 2, 2, 2, 2]);
 	});
 
 	it('retries a failing endpoint on Stripe’s test-mode schedule, compressed by the time scale', async () => {
