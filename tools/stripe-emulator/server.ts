@@ -91,6 +91,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 		retryDelaysMs: options.retryDelaysMs ?? retryDelaysFor(delivery),
 		timeoutMs: options.webhookTimeoutMs ?? 10_000,
 		random: seededRandom(delivery.seed),
+		seed: delivery.seed,
 		duplicateRate: delivery.duplicateRate,
 		onDelivered(eventId) {
 			const event = store.events.get(eventId);

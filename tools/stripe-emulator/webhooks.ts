@@ -20,8 +20,9 @@ export interface WebhookOptions {
 	/** Real milliseconds before each retry of a failed delivery. */
 	retryDelaysMs: number[];
 	timeoutMs: number;
-	/** Realistic mode: the seeded source of delays and duplicates. */
+	/** Realistic mode: the seeded source of delays and duplicates, and its seed. */
 	random: () => number;
+	seed: number;
 	duplicateRate: number;
 	onDelivered(eventId: string): void;
 }
@@ -54,6 +55,7 @@ export class WebhookDispatcher {
 		return {
 			url: this.options.url ?? null,
 			mode: this.options.mode,
+			seed: this.options.seed,
 			paused,
 			queued: queue.length,
 			scheduled: scheduled.size,
