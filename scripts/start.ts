@@ -13,6 +13,7 @@ import { packages } from '../src/lib/credits/packages';
 import { createStripeClient, describeStripeError } from '../src/lib/server/stripe/client';
 import { saveSyncedPrices, stripeAccountOf } from '../src/lib/server/stripe/prices';
 import { syncPackages } from '../src/lib/server/stripe/sync';
+import { describeDelivery } from '../tools/stripe-emulator/delivery';
 import { startEmulator } from '../tools/stripe-emulator/server';
 import { formatBanner } from './lib/banner';
 import { buildIfStale } from './lib/build';
@@ -45,8 +46,13 @@ if (config.demoMode && !config.STRIPE_API_URL) {
 		webhookUrl:
 			config.STRIPE_EMULATOR_WEBHOOK_URL ?? `http://127.0.0.1:${config.PORT}/api/webhooks/stripe`,
 		webhookSecret: config.stripeWebhookSecret,
+		secretKeys: [config.stripeSecretKey],
 		stateFile: join(dataDir, 'stripe-emulator.json')
+	}).catch((error: unknown) => {
+		console.error(`The Stripe emulator did not start: ${describeStripeError(error)}`);
+		process.exit(1);
 	});
+	console.log(`Stripe emulator ${describeDelivery(emulator.delivery)}`);
 	cleanups.push(() => emulator.close());
 	env.STRIPE_API_URL = emulator.url;
 }

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { e2eEmulatorPort } from '../../playwright.config';
 import { signInAsListedAdmin, signOut, signUp } from './helpers';
-import { rawRequest, readE2eDb, signUpRaw } from './raw-http';
+import { e2eStripeKey, rawRequest, readE2eDb, signUpRaw } from './raw-http';
 
 const emulator = `http://127.0.0.1:${e2eEmulatorPort}`;
 
@@ -128,7 +128,7 @@ test('the packages page shows the catalogue beside Stripe and syncs after a prev
 				.get() as string
 	);
 	const archived = await request.post(`${emulator}/v1/prices/${priceId}`, {
-		headers: { authorization: 'Bearer sk_test_e2e' },
+		headers: { authorization: `Bearer ${e2eStripeKey()}` },
 		form: { active: 'false' }
 	});
 	expect(archived.ok()).toBe(true);
@@ -152,7 +152,7 @@ test('the packages page shows the catalogue beside Stripe and syncs after a prev
 		(
 			await (
 				await request.get(`${emulator}/v1/prices/${priceId}`, {
-					headers: { authorization: 'Bearer sk_test_e2e' }
+					headers: { authorization: `Bearer ${e2eStripeKey()}` }
 				})
 			).json()
 		).active

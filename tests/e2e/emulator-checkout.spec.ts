@@ -1,14 +1,19 @@
 import { expect, test } from '@playwright/test';
 import type Stripe from 'stripe';
 import { startEmulator, type RunningEmulator } from '../../tools/stripe-emulator/server';
-import { connectStripe, createPrice, createSession } from '../../tools/stripe-emulator/testing';
+import {
+	SECRET_KEY,
+	connectStripe,
+	createPrice,
+	createSession
+} from '../../tools/stripe-emulator/testing';
 
 let emulator: RunningEmulator;
 let stripe: Stripe;
 let price: Stripe.Price;
 
 test.beforeAll(async () => {
-	emulator = await startEmulator({ port: 0 });
+	emulator = await startEmulator({ port: 0, secretKeys: [SECRET_KEY] });
 	stripe = connectStripe(emulator);
 	price = await createPrice(stripe, 999, 'usd', '100 credits');
 });

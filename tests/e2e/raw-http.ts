@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
+import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { demoSecretKey } from '../../src/lib/server/config';
 import { password, uniqueEmail } from './helpers';
 
 export type RawResponse = {
@@ -76,6 +78,11 @@ export async function signUpRaw(
 			(db) => db.prepare('select id from users where email = ?').pluck().get(email) as string
 		)
 	};
+}
+
+/** The e2e demo's API key: its emulator accepts this one and no other. */
+export function e2eStripeKey(): string {
+	return demoSecretKey(readFileSync('tests/.tmp/stripe-webhook-secret', 'utf8').trim());
 }
 
 /** Reads the e2e server's database (WAL lets a reader in beside the running server). */

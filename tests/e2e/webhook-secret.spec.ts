@@ -3,21 +3,25 @@ import { expect, test, type Page } from '@playwright/test';
 import Stripe from 'stripe';
 import { e2eEmulatorPort } from '../../playwright.config';
 import { signUp } from './helpers';
+import { e2eStripeKey } from './raw-http';
 
 // What the demo signed with before each install had its own secret; anyone could read it in the source.
 const formerConstantSecret = 'whsec_credits_emulator_local';
-const stripe = new Stripe('sk_test_anyone', {
-	host: '127.0.0.1',
-	port: e2eEmulatorPort,
-	protocol: 'http'
-});
+// Made on first use: the demo's key exists only once the e2e server has started.
+let client: Stripe | undefined;
+const emulatorStripe = () =>
+	(client ??= new Stripe(e2eStripeKey(), {
+		host: '127.0.0.1',
+		port: e2eEmulatorPort,
+		protocol: 'http'
+	}));
 
 /** A `checkout.session.completed` saying the signed-in buyer's open session was paid, as an attacker would write it. */
 async function forgePaidCheckout(page: Page) {
 	await page.getByRole('button', { name: 'Buy Standard' }).click();
 	await expect(page).toHaveURL(/\/checkout\/pay\/cs_test_/);
 	const sessionId = new URL(page.url()).pathname.split('/').pop() ?? '';
-	const session = await stripe.checkout.sessions.retrieve(sessionId);
+	const session = await emulatorStripe().checkout.sessions.retrieve(sessionId);
 	return JSON.stringify({
 		id: `evt_forged_${sessionId}`,
 		object: 'event',
@@ -32,7 +36,7 @@ async function forgePaidCheckout(page: Page) {
 }
 
 function deliver(page: Page, payload: string, secret: string) {
-	const signature = stripe.webhooks.generateTestHeaderString({ payload, secret });
+	const signature = emulatorStripe().webhooks.generateTestHeaderString({ payload, secret });
 	return page.request.post('/api/webhooks/stripe', {
 		data: payload,
 		headers: { 'content-type': 'application/json', 'stripe-signature': signature }

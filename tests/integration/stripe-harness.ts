@@ -1,4 +1,5 @@
 import Stripe from 'stripe';
+import { describeDelivery } from '../../tools/stripe-emulator/delivery';
 import { startEmulator, type RunningEmulator } from '../../tools/stripe-emulator/server';
 import { createStripeClient } from '../../src/lib/server/stripe/client';
 
@@ -8,15 +9,18 @@ export type Harness = {
 	control(path: string, body?: Record<string, string | number | boolean>): Promise<unknown>;
 };
 
-/** An emulator on a free port and a real `stripe` client pointed at it. */
+const secretKey = 'sk_test_integration';
+
+/**
+ * An emulator on a free port, delivering as Stripe does (realistic mode, its seed printed so a
+ * failure can be replayed with STRIPE_EMULATOR_SEED), and a real `stripe` client with its key.
+ */
 export async function startStripe(
 	options: { webhookUrl?: string; webhookSecret?: string } = {}
 ): Promise<Harness> {
-	const emulator = await startEmulator({ port: 0, retryDelaysMs: [50, 100, 200], ...options });
-	const stripe = createStripeClient({
-		stripeSecretKey: 'sk_test_integration',
-		stripeApiUrl: emulator.url
-	});
+	const emulator = await startEmulator({ port: 0, secretKeys: [secretKey], ...options });
+	if (options.webhookUrl) console.info(describeDelivery(emulator.delivery));
+	const stripe = createStripeClient({ stripeSecretKey: secretKey, stripeApiUrl: emulator.url });
 	async function control(path: string, body: Record<string, string | number | boolean> = {}) {
 		const response = await fetch(`${emulator.url}/_emulator/${path}`, {
 			method: 'POST',

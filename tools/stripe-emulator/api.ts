@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHash } from 'node:crypto';
 import { API_VERSION, type Emulator, type Origin } from './emulator';
 import { ApiError } from './errors';
-import type { FormObject } from './form';
+import { parseForm, type FormObject, type FormValue } from './form';
 import { parseBody, readBody } from './http';
 import { createId } from './ids';
 import { matchRoute, type Route } from './router';
@@ -19,6 +19,8 @@ export type ApiRoute = Route<ApiHandler>;
 
 /** Stripe forgets idempotency keys after 24 hours. */
 const KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
+/** "Idempotency keys are up to 255 characters long." (Stripe's API reference) */
+const MAX_KEY_LENGTH = 255;
 
 interface ApiResult {
 	status: number;
@@ -54,7 +56,7 @@ export async function handleApiRequest(
 		key: method === 'POST' && typeof header === 'string' ? header : null,
 		request
 	};
-	const denied = authenticate(request.headers.authorization);
+	const denied = authenticate(request.headers.authorization, emulator.secretKeys);
 	const result = denied
 		? errorResult(denied, createId('req', 14))
 		: runIdempotently(emulator, call, () => run(emulator, routes, call));
@@ -73,8 +75,9 @@ export async function handleApiRequest(
 function runIdempotently(emulator: Emulator, call: ApiCall, execute: () => ApiResult): ApiResult {
 	const { key } = call;
 	if (!key) return execute();
+	if (key.length > MAX_KEY_LENGTH) return errorResult(keyTooLong(key), createId('req', 14));
 	const fingerprint = createHash('sha256')
-		.update(`${call.method} ${call.path}\n${call.raw}`)
+		.update(`${call.method} ${call.path}\n${canonicalParams(call.raw)}`)
 		.digest('hex');
 	const found = emulator.store.idempotency.get(key);
 	const saved = found && Date.now() - found.savedAt < KEY_LIFETIME_MS ? found : undefined;
@@ -127,8 +130,12 @@ function errorResult(error: ApiError, requestId: string): ApiResult {
 	};
 }
 
-/** Test-mode secret keys only; Bearer (what the client sends) or Basic (what `curl -u` sends). */
-function authenticate(header: string | undefined): ApiError | null {
+/**
+ * The account's own keys only (`secretKeys`), or any test-mode key when none are configured; Bearer
+ * (what the client sends) or Basic (what `curl -u` sends). Stripe answers a wrong key with 401
+ * `invalid_request_error`, no code, and the key masked but for its prefix and last four characters.
+ */
+function authenticate(header: string | undefined, secretKeys: ReadonlySet<string> | null) {
 	const [scheme, credentials] = (header ?? '').split(' ');
 	const key =
 		scheme === 'Basic'
@@ -145,14 +152,39 @@ function authenticate(header: string | undefined): ApiError | null {
 			"You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY')."
 		);
 	}
-	if (!/^(sk|rk)_test_\w+$/.test(key)) {
-		return new ApiError(
-			401,
-			'invalid_request_error',
-			`Invalid API Key provided: ${key.slice(0, 8)}****${key.slice(-4)}`
-		);
-	}
+	const accepted = secretKeys ? secretKeys.has(key) : /^(sk|rk)_test_\w+$/.test(key);
+	if (!accepted)
+		return new ApiError(401, 'invalid_request_error', `Invalid API Key provided: ${maskKey(key)}`);
 	return null;
+}
+
+/** `sk_test_51Abc…wxyz` → `sk_test_****…wxyz`, as Stripe prints a key it refused. */
+function maskKey(key: string): string {
+	const prefix = key.match(/^[a-z]+_(test|live)_/)?.[0] ?? '';
+	const hidden = Math.max(key.length - prefix.length - 4, 0);
+	return `${prefix}${'*'.repeat(hidden)}${key.slice(prefix.length + hidden)}`;
+}
+
+/**
+ * Parameters in a canonical order, so the same request written with its fields in another order
+ * is a replay, as on Stripe, which compares the parsed parameters.
+ */
+function canonicalParams(raw: string): string {
+	try {
+		return JSON.stringify(sortKeys(parseForm(raw)));
+	} catch {
+		return raw;
+	}
+}
+
+function sortKeys(value: FormValue): FormValue {
+	if (typeof value === 'string') return value;
+	if (Array.isArray(value)) return value.map(sortKeys);
+	return Object.fromEntries(
+		Object.keys(value)
+			.sort()
+			.map((key) => [key, sortKeys(value[key])])
+	);
 }
 
 function unrecognizedUrl(method: string, path: string): ApiError {
@@ -168,5 +200,16 @@ function idempotencyMismatch(key: string): ApiError {
 		400,
 		'idempotency_error',
 		`Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`
+	);
+}
+
+function keyTooLong(key: string): ApiError {
+	return new ApiError(
+		400,
+		'invalid_request_error',
+		`Invalid Idempotency-Key: it is ${key.length} characters long, but keys can be at most ${MAX_KEY_LENGTH} characters.`,
+		undefined,
+		undefined,
+		true
 	);
 }

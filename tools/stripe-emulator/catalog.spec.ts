@@ -127,6 +127,19 @@ describe('prices', () => {
 		expect(price.product).toMatchObject({ id: product.id, name: 'Expand me' });
 	});
 
+	it('expands a product whose id the caller chose', async () => {
+		await stripe.products.create({ id: 'credits_basic', name: 'Basic' });
+		const price = await stripe.prices.create({
+			product: 'credits_basic',
+			unit_amount: 500,
+			currency: 'usd'
+		});
+		const expanded = await stripe.prices.retrieve(price.id, { expand: ['product'] });
+		expect(expanded.product).toMatchObject({ id: 'credits_basic', object: 'product' });
+		const listed = await stripe.prices.list({ product: 'credits_basic', expand: ['data.product'] });
+		expect(listed.data[0].product).toMatchObject({ id: 'credits_basic', name: 'Basic' });
+	});
+
 	it('names the missing product', async () => {
 		const error = await stripe.prices
 			.create({ product: 'prod_missing', unit_amount: 100, currency: 'usd' })

@@ -3,25 +3,41 @@ import type { CardFailure } from './cards';
 import type { Emulator, Origin } from './emulator';
 import { invalidRequest } from './errors';
 import { emitEvent } from './events';
+import { recordChargeFunds } from './funds';
 import { nowSeconds } from './ids';
 import { buildCustomerDetails } from './objects/checkout-session';
 import { buildCharge, type CardDetails } from './objects/charge';
 import { buildPaymentError, buildPaymentIntent } from './objects/payment-intent';
+import { buildPaymentMethod } from './objects/payment-method';
 import { buildCustomer } from './resources/customers';
 
 type Session = Stripe.Checkout.Session;
+
+/** Who pays on the hosted page: the email and the billing address Checkout collects. */
+export interface Payer {
+	email: string | null;
+	address: Stripe.Address;
+}
 
 /** A card payment on the hosted page: approved pays the session, declined leaves it open. */
 export function payByCard(
 	emulator: Emulator,
 	session: Session,
-	email: string | null,
+	payer: Payer,
 	card: CardDetails,
 	failure: CardFailure | null
 ): void {
-	const { store } = emulator;
-	const intent = openPaymentIntent(emulator, session, email, 'card');
-	const charge = store.charges.insert(buildCharge({ paymentIntent: intent, email, card, failure }));
+	const intent = openPaymentIntent(emulator, session, payer.email, 'card');
+	const method = savePaymentMethod(emulator, intent, payer, card);
+	const charge = emulator.store.charges.insert(
+		buildCharge({
+			paymentIntent: intent,
+			paymentMethod: method,
+			publicUrl: emulator.publicUrl,
+			card,
+			failure
+		})
+	);
 	intent.latest_charge = charge.id;
 	if (failure) {
 		intent.status = 'requires_payment_method';
@@ -36,23 +52,21 @@ export function payByCard(
 		emitEvent(emulator, null, 'payment_intent.payment_failed', intent);
 		return;
 	}
-	succeedPaymentIntent(intent);
-	completeSession(session, intent, email, 'paid');
+	succeedPaymentIntent(intent, method);
+	completeSession(session, intent, payer, 'paid');
 	emitEvent(emulator, null, 'charge.succeeded', charge);
 	emitEvent(emulator, null, 'payment_intent.succeeded', intent);
 	emitEvent(emulator, null, 'checkout.session.completed', session);
+	settleChargeFunds(emulator, charge);
 }
 
 /** A bank debit: the session completes unpaid and the money arrives (or not) later. */
-export function startDelayedPayment(
-	emulator: Emulator,
-	session: Session,
-	email: string | null
-): void {
-	const intent = openPaymentIntent(emulator, session, email, 'us_bank_account');
+export function startDelayedPayment(emulator: Emulator, session: Session, payer: Payer): void {
+	const intent = openPaymentIntent(emulator, session, payer.email, 'us_bank_account');
+	intent.payment_method = savePaymentMethod(emulator, intent, payer, null).id;
 	intent.status = 'processing';
 	intent.last_payment_error = null;
-	completeSession(session, intent, email, 'unpaid');
+	completeSession(session, intent, payer, 'unpaid');
 	emitEvent(emulator, null, 'payment_intent.processing', intent);
 	emitEvent(emulator, null, 'checkout.session.completed', session);
 }
@@ -62,9 +76,10 @@ export function settleDelayedPayment(
 	session: Session,
 	result: 'succeeded' | 'failed'
 ): void {
+	const { store } = emulator;
 	const intent =
 		typeof session.payment_intent === 'string'
-			? emulator.store.paymentIntents.get(session.payment_intent)
+			? store.paymentIntents.get(session.payment_intent)
 			: undefined;
 	if (
 		session.status !== 'complete' ||
@@ -79,6 +94,7 @@ export function settleDelayedPayment(
 	if (result === 'failed') {
 		const message = "The customer's bank account could not be debited.";
 		intent.status = 'requires_payment_method';
+		intent.payment_method = null;
 		intent.last_payment_error = buildPaymentError(
 			'invalid_request_error',
 			'payment_method_provider_decline',
@@ -90,18 +106,26 @@ export function settleDelayedPayment(
 		emitEvent(emulator, null, 'checkout.session.async_payment_failed', session);
 		return;
 	}
-	const email = session.customer_details?.email ?? null;
-	const charge = emulator.store.charges.insert(
-		buildCharge({ paymentIntent: intent, email, card: null, failure: null })
+	const method = store.paymentMethods.require(String(intent.payment_method), 'payment_method');
+	const charge = store.charges.insert(
+		buildCharge({
+			paymentIntent: intent,
+			paymentMethod: method,
+			publicUrl: emulator.publicUrl,
+			card: null,
+			failure: null
+		})
 	);
 	intent.latest_charge = charge.id;
-	succeedPaymentIntent(intent);
+	succeedPaymentIntent(intent, method);
 	session.payment_status = 'paid';
 	emitEvent(emulator, null, 'charge.succeeded', charge);
 	emitEvent(emulator, null, 'payment_intent.succeeded', intent);
 	emitEvent(emulator, null, 'checkout.session.async_payment_succeeded', session);
+	settleChargeFunds(emulator, charge);
 }
 
+/** Expiring a session also cancels the payment intent an unpaid attempt left behind. */
 export function expireSession(emulator: Emulator, session: Session, origin: Origin): void {
 	if (session.status !== 'open') {
 		throw invalidRequest(
@@ -111,6 +135,16 @@ export function expireSession(emulator: Emulator, session: Session, origin: Orig
 	}
 	session.status = 'expired';
 	session.url = null;
+	const intent =
+		typeof session.payment_intent === 'string'
+			? emulator.store.paymentIntents.get(session.payment_intent)
+			: undefined;
+	if (intent && intent.status === 'requires_payment_method') {
+		intent.status = 'canceled';
+		intent.canceled_at = nowSeconds();
+		intent.cancellation_reason = 'abandoned';
+		emitEvent(emulator, origin, 'payment_intent.canceled', intent);
+	}
 	emitEvent(emulator, origin, 'checkout.session.expired', session);
 }
 
@@ -149,24 +183,45 @@ function openPaymentIntent(
 		receiptEmail: email
 	});
 	session.payment_intent = store.paymentIntents.insert(intent).id;
+	emitEvent(emulator, null, 'payment_intent.created', intent);
 	return intent;
 }
 
-function succeedPaymentIntent(intent: Stripe.PaymentIntent): void {
+/** Each attempt on the hosted page creates a payment method, as Checkout does. */
+function savePaymentMethod(
+	emulator: Emulator,
+	intent: Stripe.PaymentIntent,
+	payer: Payer,
+	card: CardDetails | null
+): Stripe.PaymentMethod {
+	const customer = typeof intent.customer === 'string' ? intent.customer : null;
+	return emulator.store.paymentMethods.insert(
+		buildPaymentMethod({ card, email: payer.email, address: payer.address, customer })
+	);
+}
+
+/** The balance transaction lands on the charge just after it succeeds, announced by `charge.updated`. */
+function settleChargeFunds(emulator: Emulator, charge: Stripe.Charge): void {
+	recordChargeFunds(emulator, charge);
+	emitEvent(emulator, null, 'charge.updated', charge, { balance_transaction: null });
+}
+
+function succeedPaymentIntent(intent: Stripe.PaymentIntent, method: Stripe.PaymentMethod): void {
 	intent.status = 'succeeded';
 	intent.amount_received = intent.amount;
+	intent.payment_method = method.id;
 	intent.last_payment_error = null;
 }
 
 function completeSession(
 	session: Session,
 	intent: Stripe.PaymentIntent,
-	email: string | null,
+	payer: Payer,
 	paymentStatus: 'paid' | 'unpaid'
 ): void {
 	session.status = 'complete';
 	session.payment_status = paymentStatus;
 	session.payment_intent = intent.id;
-	session.customer_details = buildCustomerDetails(email);
+	session.customer_details = buildCustomerDetails(payer.email, payer.address);
 	session.url = null;
 }

@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import type { Emulator } from './emulator';
 import { invalidRequest } from './errors';
 import { emitEvent } from './events';
+import { recordDisputeFunds } from './funds';
 import { buildDispute } from './objects/dispute';
 
 const OPEN_STATUSES = new Set([
@@ -39,6 +40,8 @@ export function openDispute(
 	);
 	charge.disputed = true;
 	emitEvent(emulator, null, 'charge.dispute.created', dispute);
+	recordDisputeFunds(emulator, dispute, 'withdrawn');
+	emitEvent(emulator, null, 'charge.dispute.funds_withdrawn', dispute);
 	return dispute;
 }
 
@@ -51,5 +54,9 @@ export function closeDispute(
 		throw invalidRequest(`Dispute ${dispute.id} is already closed (${dispute.status}).`, 'dispute');
 	dispute.status = status;
 	emitEvent(emulator, null, 'charge.dispute.closed', dispute);
+	if (status === 'won') {
+		recordDisputeFunds(emulator, dispute, 'reinstated');
+		emitEvent(emulator, null, 'charge.dispute.funds_reinstated', dispute);
+	}
 	return dispute;
 }

@@ -7,6 +7,8 @@ export interface Emulator {
 	store: Store;
 	webhooks: WebhookDispatcher;
 	publicUrl: string;
+	/** The only API keys accepted; null accepts any test-mode key. */
+	secretKeys: ReadonlySet<string> | null;
 	/** Marks state as changed so it is saved to the state file. */
 	changed(): void;
 }

@@ -1,28 +1,33 @@
 import type Stripe from 'stripe';
 import { invalidRequest } from './errors';
-import { findObject, type Store } from './store';
+import { findObject, type CollectionKey, type Store } from './store';
 
 type Json = Record<string, unknown>;
 
-/** Fields that hold references (or lists) in the objects the emulator serves; `data` walks into lists. */
-const EXPANDABLE = new Set([
-	'balance_transaction',
-	'charge',
-	'customer',
-	'data',
-	'default_price',
-	'invoice',
-	'latest_charge',
-	'line_items',
-	'payment_intent',
-	'payment_link',
-	'payment_method',
-	'price',
-	'product',
-	'refunds',
-	'setup_intent',
-	'subscription'
-]);
+/**
+ * Fields that hold references (or lists) in the objects the emulator serves, with the collection a
+ * reference points into; `data` walks into lists. A product's id may be the caller's own
+ * (`credits_basic`), so ids are looked up by field rather than by prefix.
+ */
+const EXPANDABLE: Record<string, CollectionKey | null> = {
+	balance_transaction: 'balanceTransactions',
+	charge: 'charges',
+	customer: 'customers',
+	data: null,
+	default_price: 'prices',
+	invoice: null,
+	latest_charge: 'charges',
+	line_items: null,
+	payment_intent: 'paymentIntents',
+	payment_link: null,
+	payment_method: 'paymentMethods',
+	price: 'prices',
+	product: 'products',
+	refunds: null,
+	setup_intent: null,
+	source: null,
+	subscription: null
+};
 
 /**
  * Replaces ids with the objects they name along each dotted path, as `expand[]` does.
@@ -47,11 +52,17 @@ export function expandList<T extends object>(
 }
 
 function expandPath(store: Store, node: Json, [key, ...rest]: string[], path: string): void {
-	if (!EXPANDABLE.has(key)) throw cannotExpand(path);
+	if (!Object.hasOwn(EXPANDABLE, key)) throw cannotExpand(path);
 	const value = node[key] === undefined ? embeddedList(store, node, key) : node[key];
 	if (value === undefined) throw cannotExpand(path);
 	if (value === null) return;
-	const expanded = typeof value === 'string' ? findObject(store, value) : value;
+	const collection = EXPANDABLE[key];
+	const expanded =
+		typeof value !== 'string'
+			? value
+			: collection
+				? store[collection].get(value)
+				: findObject(store, value);
 	if (typeof expanded !== 'object' || expanded === null) throw cannotExpand(path);
 	const target = structuredClone(expanded) as Json | Json[];
 	node[key] = target;

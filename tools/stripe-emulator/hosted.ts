@@ -8,6 +8,12 @@ import { renderCheckoutPage, renderNotice } from './page';
 export type PageReply = { status: number; html: string } | { redirect: string };
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const COUNTRY = /^[A-Z]{2}$/;
+
+/** Checkout asks a card payer for the billing country (and a US postal code it does not keep here). */
+function billingAddress(country: string): Stripe.Address {
+	return { city: null, country, line1: null, line2: null, postal_code: null, state: null };
+}
 
 /** `GET /checkout/pay/:id`: the payment form, or the state a closed session is in. */
 export function showCheckout(emulator: Emulator, sessionId: string): PageReply {
@@ -16,7 +22,10 @@ export function showCheckout(emulator: Emulator, sessionId: string): PageReply {
 	return checkoutForm(emulator, session, 200, '', null);
 }
 
-/** `POST /checkout/pay/:id`: pays with `card_number` (or `delayed=1`) and redirects to the success URL. */
+/**
+ * `POST /checkout/pay/:id`: pays with `card_number` (or `delayed=1`), billed to `country` (default
+ * US), and redirects to the success URL.
+ */
 export function submitCheckout(emulator: Emulator, sessionId: string, form: FormObject): PageReply {
 	const { session, closed } = findOpenSession(emulator, sessionId);
 	if (!session) return closed;
@@ -24,15 +33,19 @@ export function submitCheckout(emulator: Emulator, sessionId: string, form: Form
 	const email = prefilledEmail(emulator, session) ?? (typedEmail || null);
 	if (email && !EMAIL.test(email))
 		return checkoutForm(emulator, session, 400, typedEmail, 'Your email address is invalid.');
+	const country = (field(form, 'country').trim() || 'US').toUpperCase();
+	if (!COUNTRY.test(country))
+		return checkoutForm(emulator, session, 400, typedEmail, 'Your country is invalid.');
+	const payer = { email, address: billingAddress(country) };
 	if (field(form, 'delayed') !== '') {
-		startDelayedPayment(emulator, session, email);
+		startDelayedPayment(emulator, session, payer);
 		return completed(session);
 	}
 	const outcome = authorizeCard(field(form, 'card_number'), field(form, 'expiry'));
 	if (outcome.kind === 'invalid')
 		return checkoutForm(emulator, session, 400, typedEmail, outcome.message);
 	const failure = outcome.kind === 'declined' ? outcome.failure : null;
-	payByCard(emulator, session, email, outcome.card, failure);
+	payByCard(emulator, session, payer, outcome.card, failure);
 	return failure
 		? checkoutForm(emulator, session, 402, typedEmail, failure.message)
 		: completed(session);

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { describeDelivery } from './delivery';
 import { startEmulator } from './server';
 
 // Like the app's scripts (which this program does not import): `.env` fills what the environment leaves unset.
@@ -17,13 +18,24 @@ if (webhookUrl && !webhookSecret) {
 	);
 }
 
+const secretKeys = process.env.STRIPE_EMULATOR_SECRET_KEYS?.split(',')
+	.map((key) => key.trim())
+	.filter(Boolean);
+
 const emulator = await startEmulator({
 	port,
 	webhookUrl,
 	webhookSecret,
+	secretKeys: secretKeys?.length ? secretKeys : undefined,
 	stateFile: process.env.STRIPE_EMULATOR_STATE_FILE || undefined
+}).catch((error: unknown) => {
+	console.error(error instanceof Error ? error.message : error);
+	process.exit(1);
 });
 console.log(`Stripe emulator listening on ${emulator.url}`);
+console.log(describeDelivery(emulator.delivery));
+if (!secretKeys?.length)
+	console.log('API keys: any sk_test_… is accepted (STRIPE_EMULATOR_SECRET_KEYS names yours)');
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 	process.once(signal, () => {

@@ -67,6 +67,7 @@ ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 <div class="field"><label for="card_number">Card number</label><input id="card_number" type="text" name="card_number" inputmode="numeric" autocomplete="cc-number" placeholder="1234 1234 1234 1234"></div>
 <div class="row"><div class="field"><label for="expiry">Expiration</label><input id="expiry" type="text" name="expiry" autocomplete="cc-exp" placeholder="MM / YY"></div>
 <div class="field"><label for="cvc">CVC</label><input id="cvc" type="text" name="cvc" inputmode="numeric" autocomplete="cc-csc" placeholder="123"></div></div>
+<div class="field"><label for="country">Country or region</label><input id="country" type="text" name="country" autocomplete="country" value="US" maxlength="2"></div>
 <div class="check"><input id="delayed" type="checkbox" name="delayed" value="1"><label for="delayed">Simulate a delayed payment (bank debit)</label></div>
 <button class="pay" type="submit">Pay</button>
 </form>

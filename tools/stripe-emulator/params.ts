@@ -16,16 +16,35 @@ export const boolean = z.enum(['true', 'false']).transform((value) => value === 
 export const text = z.string().min(1);
 
 const metadataPattern = (value: unknown): value is Record<string, string> | '' =>
-	value === '' ||
-	(typeof value === 'object' &&
-		value !== null &&
-		!Array.isArray(value) &&
-		Object.values(value).every((v) => typeof v === 'string'));
+	value === '' || (typeof value === 'object' && value !== null && !Array.isArray(value));
+
+/** Stripe's metadata limits, with the messages Stripe gives for each. */
+const MAX_METADATA_KEYS = 50;
+const MAX_METADATA_KEY_LENGTH = 40;
+const MAX_METADATA_VALUE_LENGTH = 500;
+
+function metadataProblem(metadata: Record<string, unknown>): string | null {
+	const entries = Object.entries(metadata);
+	if (entries.length > MAX_METADATA_KEYS)
+		return `Metadata can have up to ${MAX_METADATA_KEYS} keys, but you've set ${entries.length}.`;
+	for (const [key, value] of entries) {
+		if (key.length > MAX_METADATA_KEY_LENGTH)
+			return `Invalid key: ${key} must be a string under ${MAX_METADATA_KEY_LENGTH} characters`;
+		if (/[[\]]/.test(key))
+			return `Invalid key: ${key} must not contain square brackets ('[' or ']')`;
+		if (typeof value !== 'string' || value.length > MAX_METADATA_VALUE_LENGTH)
+			return `Invalid val: ${typeof value === 'string' ? value : JSON.stringify(value)} must be a string under ${MAX_METADATA_VALUE_LENGTH} characters`;
+	}
+	return null;
+}
 
 /** `metadata=` clears every key; `metadata[k]=` clears one key. */
-export const metadata = z.custom<Record<string, string> | ''>(metadataPattern, {
-	message: 'Invalid metadata'
-});
+export const metadata = z
+	.custom<Record<string, string> | ''>(metadataPattern, { message: 'Invalid metadata' })
+	.superRefine((value, context) => {
+		const problem = value === '' ? null : metadataProblem(value);
+		if (problem) context.addIssue({ code: 'custom', message: problem, params: { exact: true } });
+	});
 
 export const expand = z.array(z.string()).optional();
 
@@ -67,6 +86,7 @@ function toApiError(issue: z.core.$ZodIssue, input: FormObject): ApiError {
 			'parameter_invalid_empty'
 		);
 	}
+	if (issue.code === 'custom' && issue.params?.exact) return fail(issue.message);
 	if (issue.code === 'custom' && typeof issue.params?.code === 'string') {
 		return fail(`${issue.message}: ${String(value)}`, issue.params.code);
 	}

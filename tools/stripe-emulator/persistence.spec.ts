@@ -29,7 +29,7 @@ describe('state file', () => {
 		});
 		const paid = await again.checkout.sessions.retrieve(session.id, { expand: ['line_items'] });
 		expect(paid).toMatchObject({ payment_status: 'paid', line_items: { data: [{ quantity: 1 }] } });
-		expect((await again.events.list()).data).toHaveLength(3);
+		expect((await again.events.list()).data).toHaveLength(5);
 
 		expect((await control(second, 'reset')).status).toBe(200);
 		await expect(again.customers.retrieve(customer.id)).rejects.toMatchObject({ statusCode: 404 });

@@ -37,12 +37,12 @@ async function paidIntent(): Promise<Stripe.PaymentIntent> {
 	return paid.payment_intent as Stripe.PaymentIntent;
 }
 
+/** Each event once: realistic delivery sends them in no set order, and some twice. */
 function eventsFor(type: string, objectId: string): Stripe.Event[] {
-	return receiver.received
-		.map(({ body }) => JSON.parse(body) as Stripe.Event)
-		.filter(
-			(event) => event.type === type && (event.data.object as { id: string }).id === objectId
-		);
+	const received = receiver.received.map(({ body }) => JSON.parse(body) as Stripe.Event);
+	return [...new Map(received.map((event) => [event.id, event])).values()].filter(
+		(event) => event.type === type && (event.data.object as { id: string }).id === objectId
+	);
 }
 
 describe('refunds', () => {
@@ -81,7 +81,7 @@ describe('refunds', () => {
 		const refunded = eventsFor('charge.refunded', chargeId).map(
 			(event) => (event.data.object as Stripe.Charge).amount_refunded
 		);
-		expect(refunded).toEqual([300, 500, 1000]);
+		expect(refunded.sort((a, b) => a - b)).toEqual([300, 500, 1000]);
 		expect(eventsFor('refund.created', first.id)).toHaveLength(1);
 	});
 

@@ -8,7 +8,15 @@ import { ApiError } from './errors';
 import { cancelCheckout, showCheckout, submitCheckout, type PageReply } from './hosted';
 import { parseBody, readBody, redirect, send, sendJson } from './http';
 import { createId } from './ids';
+import {
+	deliveryFromEnv,
+	resolveDelivery,
+	retryDelaysFor,
+	seededRandom,
+	type DeliverySettings
+} from './delivery';
 import { createSaver, loadStore } from './persistence';
+import { showReceipt } from './receipt';
 import { checkoutSessionRoutes } from './resources/checkout-sessions';
 import { customerRoutes } from './resources/customers';
 import { eventRoutes } from './resources/events';
@@ -29,8 +37,16 @@ export interface EmulatorOptions {
 	webhookSecret?: string;
 	/** JSON file that keeps state across restarts. */
 	stateFile?: string;
-	/** Delay before each retry of a failed delivery. */
+	/**
+	 * How webhooks are delivered; unset fields come from the environment (`STRIPE_EMULATOR_DELIVERY`,
+	 * `STRIPE_EMULATOR_SEED`, `STRIPE_EMULATOR_TIME_SCALE`, `STRIPE_EMULATOR_RETRY_SCHEDULE`), then
+	 * default to realistic delivery with a random seed.
+	 */
+	delivery?: Partial<DeliverySettings>;
+	/** Real milliseconds before each retry of a failed delivery, instead of the mode's schedule. */
 	retryDelaysMs?: number[];
+	/** The only API keys accepted, as a Stripe account has its own; unset accepts any test key. */
+	secretKeys?: string[];
 	webhookTimeoutMs?: number;
 	/** Base of hosted page URLs when the emulator is reached through another address. */
 	publicUrl?: string;
@@ -40,6 +56,7 @@ export interface RunningEmulator {
 	url: string;
 	port: number;
 	webhookSecret: string;
+	delivery: DeliverySettings;
 	close(): Promise<void>;
 }
 
@@ -66,18 +83,29 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 	if (options.stateFile) loadStore(store, options.stateFile);
 	const saver = createSaver(store, options.stateFile);
 	const webhookSecret = options.webhookSecret ?? createId('whsec', 32);
+	const delivery = resolveDelivery({ ...deliveryFromEnv(), ...options.delivery });
 	const webhooks = new WebhookDispatcher({
 		url: options.webhookUrl,
 		secret: webhookSecret,
-		retryDelaysMs: options.retryDelaysMs ?? [1000, 2000, 4000, 8000, 16000, 30000],
+		mode: delivery.mode,
+		retryDelaysMs: options.retryDelaysMs ?? retryDelaysFor(delivery),
 		timeoutMs: options.webhookTimeoutMs ?? 10_000,
+		random: seededRandom(delivery.seed),
+		seed: delivery.seed,
+		duplicateRate: delivery.duplicateRate,
 		onDelivered(eventId) {
 			const event = store.events.get(eventId);
 			if (event && event.pending_webhooks > 0) event.pending_webhooks = 0;
 			saver.schedule();
 		}
 	});
-	const emulator: Emulator = { store, webhooks, publicUrl: '', changed: () => saver.schedule() };
+	const emulator: Emulator = {
+		store,
+		webhooks,
+		publicUrl: '',
+		secretKeys: options.secretKeys ? new Set(options.secretKeys) : null,
+		changed: () => saver.schedule()
+	};
 	const ownOrigins = new Set<string>();
 	const server = createServer((request, response) => {
 		handle(emulator, ownOrigins, request, response).catch((error: unknown) =>
@@ -98,6 +126,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 		url,
 		port,
 		webhookSecret,
+		delivery,
 		async close() {
 			clearInterval(sweeper);
 			webhooks.close();
@@ -120,6 +149,8 @@ async function handle(
 		return handleApiRequest(emulator, API_ROUTES, request, response, url);
 	const checkout = url.pathname.match(/^\/checkout\/pay\/([^/]+)(\/cancel)?$/);
 	if (checkout) return handlePage(emulator, request, response, checkout[1], Boolean(checkout[2]));
+	const receipt = url.pathname.match(/^\/receipts\/payment\/([^/]+)$/);
+	if (receipt && method === 'GET') return sendPage(response, showReceipt(emulator, receipt[1]));
 	const control = matchRoute(controlRoutes, method, url.pathname);
 	if (control) {
 		if (method === 'POST') refuseForeignControl(request.headers, ownOrigins);
@@ -155,6 +186,10 @@ async function handlePage(
 	else if (request.method === 'POST')
 		reply = submitCheckout(emulator, sessionId, parseBody(await readBody(request), undefined));
 	else throw new ApiError(405, 'invalid_request_error', 'Method not allowed.');
+	sendPage(response, reply);
+}
+
+function sendPage(response: ServerResponse, reply: PageReply): void {
 	if ('redirect' in reply) redirect(response, reply.redirect);
 	else send(response, reply.status, reply.html, PAGE_HEADERS);
 }

@@ -59,6 +59,8 @@ export function createStore() {
 		charges: new Collection<Stripe.Charge>('charge'),
 		refunds: new Collection<Stripe.Refund>('refund'),
 		disputes: new Collection<Stripe.Dispute>('dispute'),
+		paymentMethods: new Collection<Stripe.PaymentMethod>('payment_method'),
+		balanceTransactions: new Collection<Stripe.BalanceTransaction>('balance_transaction'),
 		events: new Collection<Stripe.Event>('event'),
 		lineItems: new Map<string, Stripe.LineItem[]>(),
 		sessionSettings: new Map<string, SessionSettings>(),
@@ -68,7 +70,7 @@ export function createStore() {
 
 export type Store = ReturnType<typeof createStore>;
 
-type CollectionKey = {
+export type CollectionKey = {
 	[K in keyof Store]: Store[K] extends Collection<{ id: string }> ? K : never;
 }[keyof Store];
 
@@ -81,6 +83,8 @@ const PREFIXES: [string, CollectionKey][] = [
 	['ch_', 'charges'],
 	['re_', 'refunds'],
 	['dp_', 'disputes'],
+	['pm_', 'paymentMethods'],
+	['txn_', 'balanceTransactions'],
 	['evt_', 'events']
 ];
 

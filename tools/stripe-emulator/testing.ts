@@ -4,6 +4,8 @@ import Stripe from 'stripe';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from './server';
 
 export const WEBHOOK_SECRET = 'whsec_test_emulator_secret';
+/** The one key the test emulator's account accepts. */
+export const SECRET_KEY = 'sk_test_emulator';
 
 export interface ReceivedWebhook {
 	headers: IncomingHttpHeaders;
@@ -38,8 +40,8 @@ export async function startWebhookReceiver(
 
 export type WebhookReceiver = Awaited<ReturnType<typeof startWebhookReceiver>>;
 
-export function connectStripe(emulator: RunningEmulator): Stripe {
-	return new Stripe('sk_test_emulator', {
+export function connectStripe(emulator: RunningEmulator, key = SECRET_KEY): Stripe {
+	return new Stripe(key, {
 		host: '127.0.0.1',
 		port: emulator.port,
 		protocol: 'http'
@@ -50,7 +52,7 @@ export async function startTestEmulator(options: EmulatorOptions = {}) {
 	const emulator = await startEmulator({
 		port: 0,
 		webhookSecret: WEBHOOK_SECRET,
-		retryDelaysMs: [50, 100],
+		secretKeys: [SECRET_KEY],
 		...options
 	});
 	return { emulator, stripe: connectStripe(emulator) };

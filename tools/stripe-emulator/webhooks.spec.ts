@@ -1,7 +1,14 @@
 import Stripe from 'stripe';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Delivery } from './webhooks';
-import type { RunningEmulator } from './server';
+import {
+	STRIPE_RETRY_DELAYS_MS,
+	deliveryFromEnv,
+	retryDelaysFor,
+	resolveDelivery,
+	seededRandom
+} from './delivery';
+import type { EmulatorOptions, RunningEmulator } from './server';
 import {
 	WEBHOOK_SECRET,
 	control,
@@ -13,16 +20,28 @@ import {
 	type WebhookReceiver
 } from './testing';
 
-const PAID_FLOW = ['charge.succeeded', 'payment_intent.succeeded', 'checkout.session.completed'];
+const PAID_FLOW = [
+	'payment_intent.created',
+	'charge.succeeded',
+	'payment_intent.succeeded',
+	'checkout.session.completed',
+	'charge.updated'
+];
 
 let emulator: RunningEmulator;
 let receiver: WebhookReceiver;
 
-async function setup(respond?: Parameters<typeof startWebhookReceiver>[0], timeoutMs?: number) {
+/** Orderly delivery with quick retries, unless the test asks for other options. */
+async function setup(
+	respond?: Parameters<typeof startWebhookReceiver>[0],
+	timeoutMs?: number,
+	options: EmulatorOptions = { delivery: { mode: 'orderly' }, retryDelaysMs: [50, 100] }
+) {
 	receiver = await startWebhookReceiver(respond);
 	const started = await startTestEmulator({
 		webhookUrl: receiver.url,
-		webhookTimeoutMs: timeoutMs
+		webhookTimeoutMs: timeoutMs,
+		...options
 	});
 	emulator = started.emulator;
 	return started.stripe;
@@ -71,7 +90,7 @@ describe('webhook delivery', () => {
 	it('sends a paid session’s events in order, signed so constructEvent accepts them', async () => {
 		const stripe = await setup();
 		const session = await payOnce(stripe);
-		await waitForDeliveries(3);
+		await waitForDeliveries(5);
 		expect(receiver.types()).toEqual(PAID_FLOW);
 		for (const { headers, body } of receiver.received) {
 			const event = stripe.webhooks.constructEvent(
@@ -87,7 +106,7 @@ describe('webhook delivery', () => {
 			});
 			expect(event.id).toMatch(/^evt_/);
 		}
-		const completed = JSON.parse(receiver.received[2].body) as Stripe.CheckoutSessionCompletedEvent;
+		const completed = JSON.parse(receiver.received[3].body) as Stripe.CheckoutSessionCompletedEvent;
 		expect(completed.data.object).toMatchObject({
 			id: session.id,
 			status: 'complete',
@@ -109,9 +128,9 @@ describe('webhook delivery', () => {
 	it('retries after a 500 with backoff and logs every attempt', async () => {
 		const stripe = await setup((_body, index) => (index === 0 ? 500 : 200));
 		await payOnce(stripe);
-		await waitForDeliveries(4);
+		await waitForDeliveries(6);
 		const log = await deliveries();
-		const first = log.filter((delivery) => delivery.type === 'charge.succeeded');
+		const first = log.filter((delivery) => delivery.type === 'payment_intent.created');
 		expect(first.map(({ attempt, status }) => ({ attempt, status }))).toEqual([
 			{ attempt: 1, status: 500 },
 			{ attempt: 2, status: 200 }
@@ -145,12 +164,16 @@ describe('webhook delivery', () => {
 		});
 		const failing = await payOnce(stripe, { delayed: '1' });
 		await control(emulator, `checkout/sessions/${failing.id}/async_payment`, { result: 'failed' });
-		await waitForDeliveries(9);
+		await waitForDeliveries(12);
 		expect(receiver.types()).toEqual([
+			'payment_intent.created',
 			'payment_intent.processing',
 			'checkout.session.completed',
-			...PAID_FLOW.slice(0, 2),
+			'charge.succeeded',
+			'payment_intent.succeeded',
 			'checkout.session.async_payment_succeeded',
+			'charge.updated',
+			'payment_intent.created',
 			'payment_intent.processing',
 			'checkout.session.completed',
 			'payment_intent.payment_failed',
@@ -170,7 +193,7 @@ describe('delivery controls', () => {
 			.reverse();
 		const response = await control(emulator, 'webhooks/resume', { shuffle: 'true' });
 		const body = (await response.json()) as { deliveries: Delivery[]; webhooks: { idle: boolean } };
-		expect(body.deliveries).toHaveLength(12);
+		expect(body.deliveries).toHaveLength(20);
 		const order = receiver.received.map(({ body }) => (JSON.parse(body) as Stripe.Event).id);
 		expect([...order].sort()).toEqual([...events].sort());
 		expect(order).not.toEqual(events);
@@ -196,5 +219,105 @@ describe('delivery controls', () => {
 			new Set(receiver.received.map(({ body }) => (JSON.parse(body) as Stripe.Event).id))
 		).toEqual(new Set([eventId]));
 		expect((await control(emulator, 'events/evt_missing/resend')).status).toBe(404);
+	});
+});
+
+describe('realistic delivery', () => {
+	const eventIds = (received: WebhookReceiver['received']) =>
+		received.map(({ body }) => (JSON.parse(body) as Stripe.Event).id);
+
+	async function createdOrder(stripe: Stripe) {
+		return (await stripe.events.list({ limit: 100 })).data.map((event) => event.id).reverse();
+	}
+
+	it('delivers every event, concurrently and out of creation order, for a fixed seed', async () => {
+		let open = 0;
+		let mostOpen = 0;
+		const stripe = await setup(
+			async () => {
+				mostOpen = Math.max(mostOpen, ++open);
+				await new Promise((resolve) => setTimeout(resolve, 100));
+				open--;
+				return 200;
+			},
+			undefined,
+			{ delivery: { mode: 'realistic', seed: 7, duplicateRate: 0 } }
+		);
+		for (let i = 0; i < 3; i++) await payOnce(stripe);
+		const events = await createdOrder(stripe);
+		await waitForDeliveries(events.length);
+		const order = eventIds(receiver.received);
+		expect([...order].sort()).toEqual([...events].sort());
+		expect(order).not.toEqual(events);
+		expect(mostOpen).toBeGreaterThan(1);
+	});
+
+	it('sends an event twice now and then, with the same id', async () => {
+		const stripe = await setup(undefined, undefined, {
+			delivery: { mode: 'realistic', seed: 1, duplicateRate: 1 }
+		});
+		await payOnce(stripe);
+		await waitForDeliveries(10);
+		const counts = new Map<string, number>();
+		for (const id of eventIds(receiver.received)) counts.set(id, (counts.get(id) ?? 0) + 1);
+		expect([...counts.values()]).toEqual([2, 2, 2, 2, 2]);
+	});
+
+	it('retries a failing endpoint on Stripe’s test-mode schedule, compressed by the time scale', async () => {
+		const timeScale = 6000;
+		const stripe = await setup(() => 500, undefined, {
+			delivery: { mode: 'realistic', seed: 3, duplicateRate: 0, timeScale }
+		});
+		const session = await createSession(stripe, await createPrice(stripe));
+		await stripe.checkout.sessions.expire(session.id);
+		await waitForDeliveries(4, 10_000);
+		const times = (await deliveries()).map((delivery) => Date.parse(delivery.at));
+		const gaps = times.slice(1).map((at, i) => at - times[i]);
+		const expected = STRIPE_RETRY_DELAYS_MS.test.map((delay) => delay / timeScale);
+		expect(expected).toEqual([50, 600, 1800]);
+		gaps.forEach((gap, i) => {
+			expect(gap).toBeGreaterThanOrEqual(expected[i] - 5);
+			expect(gap).toBeLessThan(expected[i] + 400);
+		});
+	});
+});
+
+describe('delivery settings', () => {
+	it('replays the same shuffle from the same seed', () => {
+		const draw = (seed: number) => Array.from({ length: 5 }, seededRandom(seed));
+		expect(draw(42)).toEqual(draw(42));
+		expect(draw(42)).not.toEqual(draw(43));
+	});
+
+	it('keeps live-mode retries within Stripe’s three days, each wait twice the last', () => {
+		const live = STRIPE_RETRY_DELAYS_MS.live;
+		expect(live.reduce((sum, delay) => sum + delay, 0)).toBeLessThanOrEqual(72 * 3_600_000);
+		live.slice(1).forEach((delay, i) => expect(delay).toBe(live[i] * 2));
+		const test = STRIPE_RETRY_DELAYS_MS.test;
+		expect(test).toHaveLength(3);
+	});
+
+	it('defaults to realistic delivery whose first retry comes within a second or two', () => {
+		const settings = resolveDelivery({});
+		expect(settings.mode).toBe('realistic');
+		expect(retryDelaysFor(settings)[0]).toBeLessThanOrEqual(2000);
+	});
+
+	it('reads the environment and names a bad variable', () => {
+		expect(
+			deliveryFromEnv({
+				STRIPE_EMULATOR_DELIVERY: 'orderly',
+				STRIPE_EMULATOR_SEED: '123',
+				STRIPE_EMULATOR_TIME_SCALE: '60',
+				STRIPE_EMULATOR_RETRY_SCHEDULE: 'live'
+			})
+		).toEqual({ mode: 'orderly', seed: 123, timeScale: 60, retrySchedule: 'live' });
+		expect(() => deliveryFromEnv({ STRIPE_EMULATOR_DELIVERY: 'fast' })).toThrow(
+			/STRIPE_EMULATOR_DELIVERY must be one of orderly, realistic/
+		);
+		expect(() => deliveryFromEnv({ STRIPE_EMULATOR_TIME_SCALE: '0' })).toThrow(
+			/STRIPE_EMULATOR_TIME_SCALE/
+		);
+		expect(() => deliveryFromEnv({ STRIPE_EMULATOR_SEED: 'abc' })).toThrow(/STRIPE_EMULATOR_SEED/);
 	});
 });

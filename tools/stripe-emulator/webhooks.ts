@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import { MAX_DELIVERY_DELAY_MS, type DeliveryMode } from './delivery';
 import { signPayload } from './signature';
 
 export interface Delivery {
@@ -15,8 +16,14 @@ export interface Delivery {
 export interface WebhookOptions {
 	url?: string;
 	secret: string;
+	mode: DeliveryMode;
+	/** Real milliseconds before each retry of a failed delivery. */
 	retryDelaysMs: number[];
 	timeoutMs: number;
+	/** Realistic mode: the seeded source of delays and duplicates, and its seed. */
+	random: () => number;
+	seed: number;
+	duplicateRate: number;
 	onDelivered(eventId: string): void;
 }
 
@@ -26,8 +33,9 @@ interface Pending {
 }
 
 /**
- * Sends events one at a time in creation order; a failed attempt is retried on its own timer
- * so one failing event never holds back the rest.
+ * Orderly: events go one at a time in creation order. Realistic: each event goes after its own
+ * random delay, concurrently with the rest, and now and then twice. In both, a failed attempt is
+ * retried on its own timer, so one failing event never holds back the rest.
  */
 export class WebhookDispatcher {
 	readonly log: Delivery[] = [];
@@ -36,17 +44,21 @@ export class WebhookDispatcher {
 	private draining: Promise<void> | null = null;
 	private inFlight = 0;
 	private readonly retries = new Set<NodeJS.Timeout>();
+	private readonly scheduled = new Set<NodeJS.Timeout>();
 	private readonly abort = new AbortController();
 
 	constructor(private readonly options: WebhookOptions) {}
 
 	get status() {
-		const { paused, queue, inFlight, retries } = this;
-		const idle = queue.length === 0 && inFlight === 0 && retries.size === 0;
+		const { paused, queue, inFlight, retries, scheduled } = this;
+		const idle = queue.length === 0 && inFlight === 0 && retries.size === 0 && scheduled.size === 0;
 		return {
 			url: this.options.url ?? null,
+			mode: this.options.mode,
+			seed: this.options.seed,
 			paused,
 			queued: queue.length,
+			scheduled: scheduled.size,
 			in_flight: inFlight,
 			retrying: retries.size,
 			idle
@@ -55,8 +67,15 @@ export class WebhookDispatcher {
 
 	enqueue(event: Stripe.Event): void {
 		if (!this.options.url) return;
-		this.queue.push({ event, attempt: 1 });
-		if (!this.paused) void this.drain();
+		const pending = { event, attempt: 1 };
+		if (this.options.mode === 'orderly') {
+			this.queue.push(pending);
+			if (!this.paused) void this.drain();
+			return;
+		}
+		this.later(() => this.deliver(pending, true), this.randomDelay(), this.scheduled);
+		if (this.options.random() < this.options.duplicateRate)
+			this.later(() => this.deliver(pending, false), this.randomDelay(), this.scheduled);
 	}
 
 	pause(): void {
@@ -66,7 +85,7 @@ export class WebhookDispatcher {
 	/** Sends what was queued while paused (shuffled on request) and resolves once each was tried. */
 	async resume(shuffle: boolean): Promise<Delivery[]> {
 		this.paused = false;
-		if (shuffle) shuffleInPlace(this.queue);
+		if (shuffle) shuffleInPlace(this.queue, this.options.random);
 		const before = this.log.length;
 		await this.drain();
 		return this.log.slice(before);
@@ -77,10 +96,11 @@ export class WebhookDispatcher {
 		return this.attempt({ event, attempt: 1 }, false);
 	}
 
-	/** Forgets queued events, pending retries and the log (state was reset). */
+	/** Forgets queued events, pending deliveries and retries, and the log (state was reset). */
 	reset(): void {
-		for (const timer of this.retries) clearTimeout(timer);
+		for (const timer of [...this.retries, ...this.scheduled]) clearTimeout(timer);
 		this.retries.clear();
+		this.scheduled.clear();
 		this.queue = [];
 		this.log.length = 0;
 	}
@@ -103,6 +123,24 @@ export class WebhookDispatcher {
 		return this.draining;
 	}
 
+	/** Attempts now, or holds the attempt in the queue while paused. */
+	private deliver(pending: Pending, retry: boolean): void {
+		if (this.paused) this.queue.push(pending);
+		else void this.attempt(pending, retry);
+	}
+
+	private later(run: () => void, delayMs: number, timers: Set<NodeJS.Timeout>): void {
+		const timer = setTimeout(() => {
+			timers.delete(timer);
+			run();
+		}, delayMs);
+		timers.add(timer);
+	}
+
+	private randomDelay(): number {
+		return Math.floor(this.options.random() * MAX_DELIVERY_DELAY_MS);
+	}
+
 	private async attempt(pending: Pending, retry: boolean): Promise<Delivery> {
 		const delivery = await this.post(pending);
 		this.log.push(delivery);
@@ -115,13 +153,8 @@ export class WebhookDispatcher {
 	private scheduleRetry(pending: Pending): void {
 		const delay = this.options.retryDelaysMs[pending.attempt - 1];
 		if (delay === undefined || this.abort.signal.aborted) return;
-		const timer = setTimeout(() => {
-			this.retries.delete(timer);
-			const next = { event: pending.event, attempt: pending.attempt + 1 };
-			if (this.paused) this.queue.push(next);
-			else void this.attempt(next, true);
-		}, delay);
-		this.retries.add(timer);
+		const next = { event: pending.event, attempt: pending.attempt + 1 };
+		this.later(() => this.deliver(next, true), delay, this.retries);
 	}
 
 	private async post({ event, attempt }: Pending): Promise<Delivery> {
@@ -173,9 +206,9 @@ export class WebhookDispatcher {
 	}
 }
 
-function shuffleInPlace<T>(items: T[]): void {
+function shuffleInPlace<T>(items: T[], random: () => number): void {
 	for (let i = items.length - 1; i > 0; i--) {
-		const j = Math.floor(Math.random() * (i + 1));
+		const j = Math.floor(random() * (i + 1));
 		[items[i], items[j]] = [items[j], items[i]];
 	}
 }

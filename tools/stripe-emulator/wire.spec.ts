@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from './server';
-import { createPrice, startTestEmulator } from './testing';
+import { SECRET_KEY, createPrice, startTestEmulator } from './testing';
 
 let emulator: RunningEmulator;
 let stripe: Stripe;
@@ -15,7 +15,7 @@ function rawPost(path: string, body: string, headers: Record<string, string> = {
 	return fetch(`${emulator.url}${path}`, {
 		method: 'POST',
 		headers: {
-			Authorization: 'Bearer sk_test_raw',
+			Authorization: `Bearer ${SECRET_KEY}`,
 			'Content-Type': 'application/x-www-form-urlencoded',
 			...headers
 		},
@@ -92,7 +92,7 @@ describe('parameter errors', () => {
 
 	it('answers 404 for an unknown URL', async () => {
 		const response = await fetch(`${emulator.url}/v1/subscriptions`, {
-			headers: { Authorization: 'Bearer sk_test_x' }
+			headers: { Authorization: `Bearer ${SECRET_KEY}` }
 		});
 		expect(response.status).toBe(404);
 	});

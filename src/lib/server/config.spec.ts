@@ -36,7 +36,10 @@ describe('parseConfig', () => {
 		expect(config.ADMIN_EMAILS).toEqual([]);
 		expect(config.demoMode).toBe(true);
 		expect(config.stripeSecretKey).toMatch(/^sk_test_\w{24}$/);
-		expect(parse({}).stripeSecretKey).not.toBe(config.stripeSecretKey);
+		expect(parse({}).stripeSecretKey).toBe(config.stripeSecretKey);
+		expect(parseConfig({}, () => 'whsec_another_install').stripeSecretKey).not.toBe(
+			config.stripeSecretKey
+		);
 	});
 
 	it('signs demo webhooks with the install’s own secret for its database, unless STRIPE_WEBHOOK_SECRET is set', () => {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { logLevels } from './log';
 import { ensureWebhookSecret } from './webhook-secret';
@@ -105,12 +105,13 @@ export function parseConfig(
 	}
 	const config = result.data;
 	const demoMode = !config.STRIPE_SECRET_KEY;
+	const stripeWebhookSecret =
+		config.STRIPE_WEBHOOK_SECRET ?? demoWebhookSecret(config.DATABASE_URL);
 	return {
 		...config,
 		demoMode,
-		// The emulator takes any test key, so the demo's is only there because the Stripe client needs one.
-		stripeSecretKey: config.STRIPE_SECRET_KEY ?? `sk_test_${randomBytes(12).toString('hex')}`,
-		stripeWebhookSecret: config.STRIPE_WEBHOOK_SECRET ?? demoWebhookSecret(config.DATABASE_URL),
+		stripeSecretKey: config.STRIPE_SECRET_KEY ?? demoSecretKey(stripeWebhookSecret),
+		stripeWebhookSecret,
 		stripeApiUrl:
 			config.STRIPE_API_URL ??
 			(demoMode ? `http://127.0.0.1:${config.STRIPE_EMULATOR_PORT}` : undefined),
@@ -119,6 +120,15 @@ export function parseConfig(
 			? [`http://localhost:${config.PORT}`, `http://127.0.0.1:${config.PORT}`]
 			: []
 	};
+}
+
+/**
+ * The demo's API key, which the bundled emulator accepts and no other: derived from the install's
+ * webhook secret, so `npm start` and the app it spawns agree on it without it being written down.
+ */
+export function demoSecretKey(webhookSecret: string): string {
+	const digest = createHmac('sha256', webhookSecret).update('demo api key').digest('hex');
+	return `sk_test_${digest.slice(0, 24)}`;
 }
 
 let cached: Config | undefined;

@@ -10,13 +10,21 @@ export interface CardDetails {
 
 export interface ChargeFields {
 	paymentIntent: Stripe.PaymentIntent;
-	email: string | null;
+	paymentMethod: Stripe.PaymentMethod;
+	/** Where the emulator serves its receipt pages. */
+	publicUrl: string;
 	card: CardDetails | null;
 	failure: { code: string; declineCode: string | null; message: string } | null;
 }
 
 /** A charge for the whole payment intent: succeeded, or failed with the decline's reason. */
-export function buildCharge({ paymentIntent, email, card, failure }: ChargeFields): Stripe.Charge {
+export function buildCharge({
+	paymentIntent,
+	paymentMethod,
+	publicUrl,
+	card,
+	failure
+}: ChargeFields): Stripe.Charge {
 	const paid = failure === null;
 	const id = createId('ch');
 	return {
@@ -29,7 +37,7 @@ export function buildCharge({ paymentIntent, email, card, failure }: ChargeField
 		application_fee: null,
 		application_fee_amount: null,
 		balance_transaction: null,
-		billing_details: { address: null, email, name: null, phone: null, tax_id: null },
+		billing_details: paymentMethod.billing_details,
 		calculated_statement_descriptor: 'CREDITS',
 		captured: paid,
 		created: nowSeconds(),
@@ -47,13 +55,13 @@ export function buildCharge({ paymentIntent, email, card, failure }: ChargeField
 		outcome: buildOutcome(failure),
 		paid,
 		payment_intent: paymentIntent.id,
-		payment_method: null,
+		payment_method: paymentMethod.id,
 		payment_method_details: card
 			? { type: 'card', card: buildCardDetails(card) }
 			: { type: 'us_bank_account' },
 		receipt_email: paymentIntent.receipt_email,
 		receipt_number: null,
-		receipt_url: null,
+		receipt_url: paid ? `${publicUrl}/receipts/payment/${id}` : null,
 		refunded: false,
 		review: null,
 		shipping: null,

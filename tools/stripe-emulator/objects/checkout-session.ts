@@ -88,10 +88,11 @@ export function buildCheckoutSession(fields: SessionFields): Stripe.Checkout.Ses
 }
 
 export function buildCustomerDetails(
-	email: string | null
+	email: string | null,
+	address: Stripe.Address
 ): Stripe.Checkout.Session.CustomerDetails {
 	return {
-		address: null,
+		address,
 		business_name: null,
 		email,
 		individual_name: null,

@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import { z } from 'zod';
 import type { ApiContext, ApiRoute } from '../api';
 import { expireDueSessions, expireSession } from '../checkout';
+import { requireMinimumCharge } from '../currencies';
 import { invalidRequest } from '../errors';
 import { expandList, expandObject } from '../expand';
 import { createId, nowSeconds } from '../ids';
@@ -100,10 +101,12 @@ function createSession({ emulator, input }: ApiContext) {
 			'line_items'
 		);
 	}
+	const amount = lineItems.reduce((sum, item) => sum + item.amount_total, 0);
+	requireMinimumCharge(amount, currency, 'line_items');
 	const session = buildCheckoutSession({
 		id,
 		url: `${publicUrl}/checkout/pay/${id}`,
-		amount: lineItems.reduce((sum, item) => sum + item.amount_total, 0),
+		amount,
 		currency,
 		customer: params.customer ?? null,
 		customerEmail: params.customer_email ?? null,

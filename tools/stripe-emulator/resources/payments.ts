@@ -15,7 +15,10 @@ const disputeFilters = z.strictObject({
 	payment_intent: text.optional()
 });
 
-/** Payment intents, charges and disputes are created by Checkout and the control endpoints; the API reads them. */
+/**
+ * Payment intents, payment methods, charges, balance transactions and disputes are created by
+ * Checkout and the control endpoints; the API reads them.
+ */
 export const paymentRoutes: ApiRoute[] = [
 	retrieveRoute('/v1/payment_intents/:id', (store) => store.paymentIntents),
 	listRoute('/v1/payment_intents', 'payment_intent', paymentIntentFilters, (store, filters) =>
@@ -33,6 +36,8 @@ export const paymentRoutes: ApiRoute[] = [
 					filters.payment_intent === undefined || charge.payment_intent === filters.payment_intent
 			)
 	),
+	retrieveRoute('/v1/payment_methods/:id', (store) => store.paymentMethods),
+	retrieveRoute('/v1/balance_transactions/:id', (store) => store.balanceTransactions),
 	retrieveRoute('/v1/disputes/:id', (store) => store.disputes),
 	listRoute('/v1/disputes', 'dispute', disputeFilters, (store, filters) =>
 		store.disputes

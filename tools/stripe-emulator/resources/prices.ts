@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import { z } from 'zod';
 import type { ApiRoute } from '../api';
+import { requireCurrency } from '../currencies';
 import { invalidRequest } from '../errors';
 import { expandObject } from '../expand';
 import { createId, nowSeconds } from '../ids';
@@ -29,7 +30,7 @@ const editable = {
 
 const createParams = z.strictObject({
 	...editable,
-	currency: z.string().regex(/^[a-zA-Z]{3}$/),
+	currency: text,
 	product: text,
 	unit_amount: integer.pipe(z.number().min(0))
 });
@@ -46,7 +47,7 @@ export const priceRoutes: ApiRoute[] = [
 	route('POST', '/v1/prices', ({ emulator: { store, changed }, input }) => {
 		const params = parseParams(createParams, input);
 		store.products.require(params.product, 'product');
-		const price = buildPrice(params.product, params.unit_amount, params.currency.toLowerCase());
+		const price = buildPrice(params.product, params.unit_amount, requireCurrency(params.currency));
 		applyPriceChanges(store, price, params);
 		store.prices.insert(price);
 		changed();

@@ -4,6 +4,7 @@ import type { ApiContext, ApiRoute } from '../api';
 import { ApiError, invalidRequest } from '../errors';
 import { emitEvent } from '../events';
 import { expandObject } from '../expand';
+import { recordRefundFunds } from '../funds';
 import { formatAmount } from '../money';
 import { buildRefund } from '../objects/refund';
 import { expand, integer, listParams, mergeMetadata, metadata, parseParams, text } from '../params';
@@ -65,6 +66,7 @@ function createRefund({ emulator, input, origin }: ApiContext) {
 			metadata: mergeMetadata({}, params.metadata)
 		})
 	);
+	recordRefundFunds(emulator, refund);
 	charge.amount_refunded += amount;
 	charge.refunded = charge.amount_refunded === charge.amount;
 	emitEvent(emulator, origin, 'refund.created', refund);
