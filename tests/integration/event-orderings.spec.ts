@@ -6,9 +6,7 @@ import { getLedgerFor } from '../../src/lib/server/app-ledger';
 import type { Db } from '../../src/lib/server/db';
 import * as schema from '../../src/lib/server/db/schema';
 import { findPurchase } from '../../src/lib/server/purchases';
-import { handleStripeEvent } from '../../src/lib/server/stripe/events';
-import { receiveWebhook } from '../../src/lib/server/stripe/webhook';
-import { openShop, webhookSecret, type Shop } from './purchase-fixture';
+import { openShop, type Shop } from './purchase-fixture';
 
 /**
  * Stripe delivers in no guaranteed order, so every ordering of one purchase's payment, refund and
@@ -32,7 +30,8 @@ async function reversedPurchase(close: Close): Promise<Scenario> {
 	const userId = await shop.signUp();
 	const { purchaseId, url, sessionId } = await shop.buy(userId);
 	expect((await shop.pay(url)).status).toBe(303);
-	const intentId = (await shop.stripe.checkout.sessions.retrieve(sessionId)).payment_intent as string;
+	const intentId = (await shop.stripe.checkout.sessions.retrieve(sessionId))
+		.payment_intent as string;
 	const [charge] = (await shop.stripe.charges.list({ payment_intent: intentId, limit: 1 })).data;
 	await shop.stripe.refunds.create({ payment_intent: intentId, amount: 1000 });
 	const dispute = (await shop.control(`charges/${charge.id}/dispute`)) as { id: string };
@@ -71,12 +70,6 @@ function permutations<T>(items: T[]): T[][] {
 	);
 }
 
-function deliverTo(db: Db, event: Stripe.Event) {
-	const payload = JSON.stringify(event);
-	const header = shop.stripe.webhooks.generateTestHeaderString({ payload, secret: webhookSecret });
-	return receiveWebhook(db, payload, header, webhookSecret, (e) => handleStripeEvent(db, e));
-}
-
 /** Delivers the batches one after another, each batch's events at the same time, and reads the ledger. */
 async function replay(scenario: Scenario, batches: Stripe.Event[][]) {
 	const sqlite = new Database(scenario.snapshot);
@@ -84,7 +77,7 @@ async function replay(scenario: Scenario, batches: Stripe.Event[][]) {
 	const db = drizzle(sqlite, { schema }) as Db;
 	const answers: number[] = [];
 	for (const batch of batches) {
-		const delivered = await Promise.all(batch.map(async (event) => deliverTo(db, event)));
+		const delivered = await Promise.all(batch.map((event) => shop.deliverTo(db, event)));
 		answers.push(...delivered.map((response) => response.status));
 	}
 	const ledger = getLedgerFor(db);
@@ -124,7 +117,8 @@ async function resultsOf(
 	batchesOf: (ordering: Stripe.Event[]) => Stripe.Event[][] = (ordering) => ordering.map((e) => [e])
 ) {
 	const results: Record<string, unknown> = {};
-	for (const ordering of orderings) results[name(ordering)] = await replay(scenario, batchesOf(ordering));
+	for (const ordering of orderings)
+		results[name(ordering)] = await replay(scenario, batchesOf(ordering));
 	return results;
 }
 
