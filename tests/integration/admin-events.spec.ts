@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/lib/server/admin/audit';
 import { findEvent, listEvents, replayEvent } from '../../src/lib/server/admin/events';
-import { eventually, openShop, type Shop } from './purchase-fixture';
+import { openShop, type Shop } from './purchase-fixture';
 
 let shop: Shop;
 beforeAll(async () => {
@@ -16,41 +16,37 @@ afterEach(async () => {
 
 const admin = { id: 'admin_1', email: 'admin@example.com' };
 
-/** A `charge.refunded` for a purchase that is paid at Stripe but not yet credited here: it fails. */
+/** A `charge.refunded` of a credited purchase that fails here: the disk refuses the purchase's update. */
 async function failedRefundEvent() {
 	const userId = await shop.signUp();
-	const { purchaseId, url } = await shop.buy(userId);
+	const { purchaseId, url, sessionId } = await shop.buy(userId);
 	await shop.control('webhooks/pause');
 	expect((await shop.pay(url)).status).toBe(303);
-	const event = {
-		id: `evt_early_refund_${purchaseId}`,
-		object: 'event',
-		type: 'charge.refunded',
-		data: {
-			object: {
-				id: `ch_${purchaseId}`,
-				object: 'charge',
-				metadata: { purchase_id: purchaseId },
-				payment_intent: null,
-				amount_refunded: 3999,
-				currency: 'usd'
-			}
-		}
-	} as unknown as Stripe.Event;
-	expect(shop.deliver(event).status).toBe(500);
-	return { userId, purchaseId, eventId: event.id };
+	const completed = (await shop.eventsOf('checkout.session.completed')).find(
+		(candidate) => (candidate.data.object as Stripe.Checkout.Session).id === sessionId
+	)!;
+	await shop.deliver(completed);
+	const intent = shop.purchase(purchaseId).paymentIntentId!;
+	await shop.stripe.refunds.create({ payment_intent: intent });
+	const event = (await shop.eventsOf('charge.refunded')).find(
+		(candidate) => (candidate.data.object as Stripe.Charge).payment_intent === intent
+	)!;
+	shop.db.$client.exec(
+		`CREATE TRIGGER broken_disk BEFORE UPDATE ON purchases BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`
+	);
+	expect((await shop.deliver(event)).status).toBe(500);
+	const repair = () => shop.db.$client.exec('DROP TRIGGER broken_disk');
+	return { userId, purchaseId, eventId: event.id, repair };
 }
 
 describe('replaying a stored webhook event', () => {
 	it('runs a failed event again once its cause is gone, and a second replay changes nothing', async () => {
-		const { userId, purchaseId, eventId } = await failedRefundEvent();
+		const { userId, purchaseId, eventId, repair } = await failedRefundEvent();
 		expect(findEvent(shop.db, eventId)).toMatchObject({ outcome: 'failed', attempts: 1 });
-
-		await shop.control('webhooks/resume');
-		await eventually(() => shop.purchase(purchaseId).status === 'paid');
 		expect(shop.balanceOf(userId)).toBe(500);
 
-		const replayed = replayEvent(shop.db, admin, eventId);
+		repair();
+		const replayed = await replayEvent(shop.db, shop.stripe, admin, eventId);
 		expect(replayed).toEqual({
 			ok: true,
 			rerun: true,
@@ -61,7 +57,7 @@ describe('replaying a stored webhook event', () => {
 		expect(shop.purchase(purchaseId).status).toBe('refunded');
 		expect(findEvent(shop.db, eventId)).toMatchObject({ outcome: 'processed', attempts: 2 });
 
-		const again = replayEvent(shop.db, admin, eventId);
+		const again = await replayEvent(shop.db, shop.stripe, admin, eventId);
 		expect(again).toEqual({
 			ok: true,
 			rerun: false,
@@ -79,15 +75,19 @@ describe('replaying a stored webhook event', () => {
 	});
 
 	it('records a replay that fails again as failed', async () => {
-		const { eventId } = await failedRefundEvent();
-		expect(replayEvent(shop.db, admin, eventId)).toMatchObject({ rerun: true, outcome: 'failed' });
+		const { eventId, repair } = await failedRefundEvent();
+		expect(await replayEvent(shop.db, shop.stripe, admin, eventId)).toMatchObject({
+			rerun: true,
+			outcome: 'failed'
+		});
+		repair();
 		expect(listAudit(shop.db, { target: `event:${eventId}` }).entries).toMatchObject([
 			{ action: 'replay', outcome: 'failed' }
 		]);
 	});
 
-	it('answers an unknown event id without writing anything', () => {
-		expect(replayEvent(shop.db, admin, 'evt_nobody')).toMatchObject({
+	it('answers an unknown event id without writing anything', async () => {
+		expect(await replayEvent(shop.db, shop.stripe, admin, 'evt_nobody')).toMatchObject({
 			ok: false,
 			code: 'event_not_found'
 		});
@@ -95,7 +95,7 @@ describe('replaying a stored webhook event', () => {
 	});
 
 	it('lists events newest first, filtered by type and outcome, a page at a time', async () => {
-		await failedRefundEvent();
+		for (let i = 0; i < 2; i++) (await failedRefundEvent()).repair();
 		const failed = listEvents(shop.db, { outcome: 'failed', type: 'charge.refunded', limit: 1 });
 		expect(failed.items).toHaveLength(1);
 		expect(failed.items[0]).toMatchObject({ type: 'charge.refunded', outcome: 'failed' });

@@ -34,7 +34,7 @@ async function mismatchedPurchase() {
 		id: `evt_forged_${purchaseId}`,
 		data: { object: { ...session, amount_total: 1 } }
 	} as Stripe.Event;
-	expect(shop.deliver(forged).body).toMatchObject({ outcome: 'rejected' });
+	expect((await shop.deliver(forged)).body).toMatchObject({ outcome: 'rejected' });
 	expect(shop.purchase(purchaseId).status).toBe('mismatch');
 	return { userId, purchaseId, sessionId, completed };
 }
@@ -47,7 +47,7 @@ describe('a purchase whose payment did not match its price', () => {
 	it('is reported as needing review, not as credited, when the real payment arrives', async () => {
 		const { userId, purchaseId, sessionId, completed } = await mismatchedPurchase();
 
-		expect(shop.deliver(completed).body).toEqual({ received: true, outcome: 'rejected' });
+		expect((await shop.deliver(completed)).body).toEqual({ received: true, outcome: 'rejected' });
 		expect(outcomeOf(completed.id)?.error).toMatch(/^needs_review: /);
 		expect(await confirmCheckout(shop.db, shop.stripe, userId, sessionId)).toEqual({
 			status: 'review'
@@ -98,7 +98,7 @@ describe('a purchase whose payment did not match its price', () => {
 				message: 'This purchase is no longer awaiting review (it is paid).'
 			}
 		]);
-		expect(shop.deliver(completed).body).toMatchObject({ outcome: 'processed' });
+		expect((await shop.deliver(completed)).body).toMatchObject({ outcome: 'processed' });
 		expect(await confirmCheckout(shop.db, shop.stripe, userId, sessionId)).toEqual({
 			status: 'credited',
 			credits: 500
@@ -130,7 +130,7 @@ describe('a purchase whose payment did not match its price', () => {
 			status: 'rejected',
 			failureReason: 'Rejected by an admin: Forged event; refund the buyer'
 		});
-		expect(shop.deliver(completed).body).toMatchObject({ outcome: 'rejected' });
+		expect((await shop.deliver(completed)).body).toMatchObject({ outcome: 'rejected' });
 		expect(await confirmCheckout(shop.db, shop.stripe, userId, sessionId)).toEqual({
 			status: 'rejected'
 		});

@@ -34,6 +34,8 @@ export type Shop = Harness & {
 	): Promise<{ purchaseId: string; url: string; sessionId: string }>;
 	pay(url: string, card?: string, extra?: Record<string, string>): Promise<Response>;
 	deliver(event: Stripe.Event, signature?: string): ReturnType<typeof receiveWebhook>;
+	/** Delivers to another database of the same shop (a copy, say), as Stripe would sign it. */
+	deliverTo(db: Db, event: Stripe.Event): ReturnType<typeof receiveWebhook>;
 	eventsOf(type: string): Promise<Stripe.Event[]>;
 	balanceOf(userId: string): number;
 	violations(): string[];
@@ -47,12 +49,12 @@ export async function openShop(): Promise<Shop> {
 		const chunks: Buffer[] = [];
 		for await (const chunk of request) chunks.push(chunk as Buffer);
 		const header = request.headers['stripe-signature'];
-		const { status, body } = receiveWebhook(
+		const { status, body } = await receiveWebhook(
 			db,
 			Buffer.concat(chunks).toString('utf8'),
 			typeof header === 'string' ? header : null,
 			webhookSecret,
-			(event) => handleStripeEvent(db, event)
+			(event) => handleStripeEvent(db, harness.stripe, event)
 		);
 		response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 	});
@@ -62,6 +64,15 @@ export async function openShop(): Promise<Shop> {
 	saveSyncedPrices(db, (await syncPackages(harness.stripe, packages)).prices);
 	const ledger = getLedgerFor(db);
 	let users = 0;
+	function deliver(target: Db, event: Stripe.Event, signature?: string) {
+		const payload = JSON.stringify(event);
+		const header =
+			signature ??
+			harness.stripe.webhooks.generateTestHeaderString({ payload, secret: webhookSecret });
+		return receiveWebhook(target, payload, header, webhookSecret, (e) =>
+			handleStripeEvent(target, harness.stripe, e)
+		);
+	}
 
 	return {
 		...harness,
@@ -102,11 +113,10 @@ export async function openShop(): Promise<Shop> {
 			});
 		},
 		deliver(event, signature) {
-			const payload = JSON.stringify(event);
-			const header =
-				signature ??
-				harness.stripe.webhooks.generateTestHeaderString({ payload, secret: webhookSecret });
-			return receiveWebhook(db, payload, header, webhookSecret, (e) => handleStripeEvent(db, e));
+			return deliver(db, event, signature);
+		},
+		deliverTo(target, event) {
+			return deliver(target, event);
 		},
 		async eventsOf(type) {
 			return (await harness.stripe.events.list({ type, limit: 100 })).data;

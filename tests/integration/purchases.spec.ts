@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import type Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { purchases, stripeEvents } from '../../src/lib/server/db/schema';
 import { getLedgerFor } from '../../src/lib/server/app-ledger';
@@ -59,10 +60,10 @@ describe('buying credits through Stripe Checkout', () => {
 			(event) => (event.data.object as { id: string }).id === intentId
 		)!;
 
-		expect(shop.deliver(succeeded).status).toBe(200);
+		expect((await shop.deliver(succeeded)).status).toBe(200);
 		expect(shop.purchase(purchaseId).status).toBe('paid');
 		expect(shop.balanceOf(userId)).toBe(500);
-		expect(shop.deliver(completed).status).toBe(200);
+		expect((await shop.deliver(completed)).status).toBe(200);
 		expect(shop.balanceOf(userId)).toBe(500);
 	});
 
@@ -110,10 +111,10 @@ describe('buying credits through Stripe Checkout', () => {
 			secret: webhookSecret
 		});
 
-		expect(shop.deliver(completed, 'garbage').status).toBe(400);
-		expect(shop.deliver(completed, stale).status).toBe(400);
-		expect(shop.deliver(completed, wrongSecret).status).toBe(400);
-		expect(shop.deliver(tampered as typeof completed, validForOriginal).status).toBe(400);
+		expect((await shop.deliver(completed, 'garbage')).status).toBe(400);
+		expect((await shop.deliver(completed, stale)).status).toBe(400);
+		expect((await shop.deliver(completed, wrongSecret)).status).toBe(400);
+		expect((await shop.deliver(tampered as typeof completed, validForOriginal)).status).toBe(400);
 		expect(
 			shop.db.select().from(stripeEvents).where(eq(stripeEvents.id, completed.id)).get()
 		).toBeUndefined();
@@ -169,7 +170,7 @@ describe('buying credits through Stripe Checkout', () => {
 		expect(shop.balanceOf(userId)).toBe(0);
 	});
 
-	it('applies a refund that arrived before its purchase was credited once Stripe redelivers it', async () => {
+	async function earlyRefund() {
 		const { userId, purchaseId, sessionId } = await paidPurchase({ pauseWebhooks: true });
 		const completed = await completedEventOf(sessionId);
 		const paymentIntent = (completed.data.object as { payment_intent: string }).payment_intent;
@@ -177,28 +178,22 @@ describe('buying credits through Stripe Checkout', () => {
 		const refunded = (await shop.eventsOf('charge.refunded')).find(
 			(event) => (event.data.object as { payment_intent: string }).payment_intent === paymentIntent
 		)!;
-		const recorded = (id: string) =>
-			shop.db.select().from(stripeEvents).where(eq(stripeEvents.id, id)).get();
+		return { userId, purchaseId, completed, refunded };
+	}
+	const recorded = (id: string) =>
+		shop.db.select().from(stripeEvents).where(eq(stripeEvents.id, id)).get();
 
-		const early = shop.deliver(refunded);
-		expect(early.status).toBe(500);
-		expect(early.body).toMatchObject({ error: { code: 'processing_failed' } });
-		expect(recorded(refunded.id)).toMatchObject({
-			outcome: 'failed',
-			error: `A refund arrived before purchase ${purchaseId} was credited`,
-			attempts: 1
+	it('credits, then refunds, a purchase whose refund arrives before any payment event, without a retry', async () => {
+		const { userId, purchaseId, completed, refunded } = await earlyRefund();
+
+		expect(await shop.deliver(refunded)).toMatchObject({
+			status: 200,
+			body: { outcome: 'processed' }
 		});
-		expect(shop.purchase(purchaseId)).toMatchObject({ status: 'pending', amountRefundedMinor: 0 });
-		expect(shop.balanceOf(userId)).toBe(0);
-
-		expect(shop.deliver(completed)).toMatchObject({ status: 200, body: { outcome: 'processed' } });
-		expect(shop.balanceOf(userId)).toBe(500);
-
-		expect(shop.deliver(refunded)).toMatchObject({ status: 200, body: { outcome: 'processed' } });
 		expect(recorded(refunded.id)).toMatchObject({
 			outcome: 'processed',
 			error: 'clawed back 125 credits',
-			attempts: 2
+			attempts: 1
 		});
 		expect(shop.purchase(purchaseId)).toMatchObject({
 			status: 'partially_refunded',
@@ -206,9 +201,43 @@ describe('buying credits through Stripe Checkout', () => {
 		});
 		expect(shop.balanceOf(userId)).toBe(500 - 125);
 
+		expect(await shop.deliver(completed)).toMatchObject({ status: 200 });
 		await shop.control('webhooks/resume');
-		expect(shop.deliver(refunded).body).toMatchObject({ duplicate: true, outcome: 'processed' });
+		expect((await shop.deliver(refunded)).body).toMatchObject({ duplicate: true });
+		expect(shop.purchase(purchaseId).status).toBe('partially_refunded');
 		expect(shop.balanceOf(userId)).toBe(500 - 125);
+	});
+
+	it('asks Stripe for the payment intent when an early refund’s charge does not name the purchase', async () => {
+		const { userId, purchaseId, refunded } = await earlyRefund();
+		const charge = refunded.data.object as Stripe.Charge;
+		const anonymous = {
+			...refunded,
+			id: `${refunded.id}_anonymous`,
+			data: { object: { ...charge, metadata: {} } }
+		} as Stripe.Event;
+
+		expect(await shop.deliver(anonymous)).toMatchObject({
+			status: 200,
+			body: { outcome: 'processed' }
+		});
+		expect(shop.purchase(purchaseId)).toMatchObject({
+			status: 'partially_refunded',
+			paymentIntentId: charge.payment_intent
+		});
+		expect(shop.balanceOf(userId)).toBe(500 - 125);
+	});
+
+	it('does not credit a purchase whose early refund shows a payment that does not match its price', async () => {
+		const { userId, purchaseId, refunded } = await earlyRefund();
+		shop.db.update(purchases).set({ amountMinor: 100 }).where(eq(purchases.id, purchaseId)).run();
+
+		expect(await shop.deliver(refunded)).toMatchObject({
+			status: 200,
+			body: { outcome: 'ignored' }
+		});
+		expect(shop.purchase(purchaseId).status).toBe('mismatch');
+		expect(shop.balanceOf(userId)).toBe(0);
 	});
 
 	async function disputedPurchase(options: { spendFirst?: number } = {}) {
@@ -297,5 +326,118 @@ describe('buying credits through Stripe Checkout', () => {
 		await shop.stripe.checkout.sessions.expire(abandoned.sessionId);
 		await eventually(() => shop.purchase(abandoned.purchaseId).status === 'expired');
 		expect(shop.balanceOf(userId)).toBe(0);
+	});
+});
+
+describe('the charge, intent and dispute events that only some orders bring', () => {
+	async function chargeEvent(type: string, fields: Partial<Stripe.Charge>) {
+		const { userId, purchaseId } = await paidPurchase();
+		await eventually(() => shop.balanceOf(userId) === 500);
+		const [charge] = (
+			await shop.stripe.charges.list({
+				payment_intent: shop.purchase(purchaseId).paymentIntentId!,
+				limit: 1
+			})
+		).data;
+		const event = {
+			id: `evt_${type}_${purchaseId}`,
+			object: 'event',
+			type,
+			data: { object: { ...charge, ...fields } }
+		} as unknown as Stripe.Event;
+		return { purchaseId, event };
+	}
+
+	it('keeps the charge’s https receipt URL for the purchase history', async () => {
+		const url = 'https://pay.stripe.com/receipts/payment/abc?s=ap';
+		const { purchaseId, event } = await chargeEvent('charge.succeeded', { receipt_url: url });
+		expect((await shop.deliver(event)).body).toMatchObject({ outcome: 'processed' });
+		expect(shop.purchase(purchaseId).receiptUrl).toBe(url);
+	});
+
+	it.each([
+		'javascript:alert(document.cookie)',
+		' javascript:alert(1)',
+		'data:text/html,x',
+		'not a url'
+	])('never stores %j as a receipt URL', async (hostile) => {
+		const { purchaseId, event } = await chargeEvent('charge.updated', { receipt_url: hostile });
+		expect((await shop.deliver(event)).body).toMatchObject({ outcome: 'ignored' });
+		expect(shop.purchase(purchaseId).receiptUrl).toBeNull();
+	});
+
+	it('keeps the receipt URL a refund’s charge brings', async () => {
+		const url = 'https://pay.stripe.com/receipts/payment/refunded';
+		const { purchaseId, event } = await chargeEvent('charge.refunded', {
+			receipt_url: url,
+			amount_refunded: 1000
+		});
+		expect((await shop.deliver(event)).body).toMatchObject({ outcome: 'processed' });
+		expect(shop.purchase(purchaseId)).toMatchObject({ receiptUrl: url, amountRefundedMinor: 1000 });
+	});
+
+	it('expires the purchase when its payment intent is canceled, before or after the session expires', async () => {
+		const userId = await shop.signUp();
+		const { purchaseId } = await shop.buy(userId);
+		const canceled = {
+			id: `evt_canceled_${purchaseId}`,
+			object: 'event',
+			type: 'payment_intent.canceled',
+			data: {
+				object: {
+					id: `pi_${purchaseId}`,
+					object: 'payment_intent',
+					metadata: { purchase_id: purchaseId },
+					cancellation_reason: 'abandoned'
+				}
+			}
+		} as unknown as Stripe.Event;
+		expect((await shop.deliver(canceled)).body).toMatchObject({ outcome: 'processed' });
+		expect(shop.purchase(purchaseId)).toMatchObject({
+			status: 'expired',
+			failureReason: 'The payment was canceled (abandoned)'
+		});
+		expect(shop.balanceOf(userId)).toBe(0);
+	});
+
+	it('takes credits back on funds_withdrawn and gives them back on funds_reinstated, once each', async () => {
+		const { userId, purchaseId } = await paidPurchase();
+		await eventually(() => shop.balanceOf(userId) === 500);
+		await shop.control('webhooks/pause');
+		const [charge] = (
+			await shop.stripe.charges.list({
+				payment_intent: shop.purchase(purchaseId).paymentIntentId!,
+				limit: 1
+			})
+		).data;
+		const dispute = (await shop.control(`charges/${charge.id}/dispute`)) as Stripe.Dispute;
+		const eventOf = (type: string, object: Stripe.Dispute) =>
+			({
+				id: `evt_${type}_${dispute.id}`,
+				object: 'event',
+				type,
+				data: { object }
+			}) as unknown as Stripe.Event;
+
+		await shop.deliver(eventOf('charge.dispute.funds_withdrawn', dispute));
+		expect(shop.purchase(purchaseId)).toMatchObject({ status: 'disputed', disputeStatus: 'open' });
+		expect(shop.balanceOf(userId)).toBe(0);
+
+		await shop.deliver(eventOf('charge.dispute.funds_reinstated', { ...dispute, status: 'won' }));
+		expect(shop.purchase(purchaseId)).toMatchObject({ status: 'paid', disputeStatus: 'won' });
+		expect(shop.balanceOf(userId)).toBe(500);
+
+		await shop.control('webhooks/resume');
+		await eventually(() =>
+			shop.db
+				.select()
+				.from(stripeEvents)
+				.all()
+				.some(
+					(event) => event.type === 'charge.dispute.created' && event.payload.includes(dispute.id)
+				)
+		);
+		expect(shop.purchase(purchaseId).status).toBe('paid');
+		expect(shop.balanceOf(userId)).toBe(500);
 	});
 });

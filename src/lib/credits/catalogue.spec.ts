@@ -65,4 +65,29 @@ describe('the credit package catalogue', () => {
 			'Sign-up bonus: credits must be 0 (off) or more'
 		);
 	});
+
+	it('refuses a package Stripe would refuse to charge for, naming it', () => {
+		expect(messageOf([{ ...basic, unitAmount: 49 }])).toBe(
+			'Credit package "basic": unitAmount must be at least 50: Stripe refuses to charge less in usd'
+		);
+		expect(messageOf([{ ...basic, unitAmount: 29, currency: 'gbp' }])).toBe(
+			'Credit package "basic": unitAmount must be at least 30: Stripe refuses to charge less in gbp'
+		);
+		expect(messageOf([{ ...basic, id: 'yen', unitAmount: 49, currency: 'jpy' }])).toBe(
+			'Credit package "yen": unitAmount must be at least 50: Stripe refuses to charge less in jpy'
+		);
+		// ISO 4217 codes Stripe does not charge in: gold and the IMF's drawing rights.
+		for (const currency of ['xau', 'xdr'])
+			expect(messageOf([{ ...basic, currency }])).toBe(
+				'Credit package "basic": currency must be a lower-case ISO 4217 code of a currency Stripe charges in, such as "usd"'
+			);
+	});
+
+	it('accepts Stripe’s minimum itself, and currencies whose minimum only Stripe can convert', () => {
+		const load = (packages: object[]) =>
+			loadCatalogue({ signupBonus: bonus, packages } as Parameters<typeof loadCatalogue>[0]);
+		expect(load([{ ...basic, unitAmount: 50 }]).packages[0].unitAmount).toBe(50);
+		expect(load([{ ...basic, unitAmount: 30, currency: 'gbp' }]).packages[0].currency).toBe('gbp');
+		expect(load([{ ...basic, unitAmount: 1, currency: 'isk' }]).packages[0].currency).toBe('isk');
+	});
 });

@@ -1,8 +1,5 @@
 import { z } from 'zod';
-
-const knownCurrencies = new Set(
-	Intl.supportedValuesOf('currency').map((code) => code.toLowerCase())
-);
+import { minimumChargeMinor, stripeCurrencies } from './stripe-currencies';
 
 const wholePositive = (what: string) =>
 	z
@@ -10,22 +7,34 @@ const wholePositive = (what: string) =>
 		.int(`must be a whole number of ${what}`)
 		.positive(`must be more than 0 ${what}`);
 
-export const creditPackageSchema = z.object({
-	id: z.string().regex(/^[a-z0-9_-]{1,40}$/, 'must be 1–40 lower-case letters, digits, "-" or "_"'),
-	name: z.string().trim().min(1, 'must not be empty'),
-	credits: wholePositive('credits'),
-	unitAmount: wholePositive('minor units (cents)'),
-	currency: z
-		.string()
-		.refine(
-			(code) => knownCurrencies.has(code),
-			'must be a lower-case ISO 4217 currency code such as "usd"'
-		),
-	description: z.string().trim().min(1, 'must not be empty'),
-	popular: z.boolean().default(false),
-	expiresInDays: wholePositive('days').optional(),
-	active: z.boolean().default(true)
-});
+export const creditPackageSchema = z
+	.object({
+		id: z
+			.string()
+			.regex(/^[a-z0-9_-]{1,40}$/, 'must be 1–40 lower-case letters, digits, "-" or "_"'),
+		name: z.string().trim().min(1, 'must not be empty'),
+		credits: wholePositive('credits'),
+		unitAmount: wholePositive('minor units (cents)'),
+		currency: z
+			.string()
+			.refine(
+				(code) => stripeCurrencies.has(code),
+				'must be a lower-case ISO 4217 code of a currency Stripe charges in, such as "usd"'
+			),
+		description: z.string().trim().min(1, 'must not be empty'),
+		popular: z.boolean().default(false),
+		expiresInDays: wholePositive('days').optional(),
+		active: z.boolean().default(true)
+	})
+	.superRefine(({ unitAmount, currency }, context) => {
+		const minimum = minimumChargeMinor[currency];
+		if (minimum !== undefined && unitAmount < minimum)
+			context.addIssue({
+				code: 'custom',
+				path: ['unitAmount'],
+				message: `must be at least ${minimum}: Stripe refuses to charge less in ${currency}`
+			});
+	});
 
 export const signupBonusSchema = z.object({
 	credits: z.number().int('must be a whole number of credits').min(0, 'must be 0 (off) or more'),

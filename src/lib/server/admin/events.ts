@@ -1,4 +1,5 @@
 import { and, desc, eq, type SQL } from 'drizzle-orm';
+import type Stripe from 'stripe';
 import type { Db } from '../db';
 import { stripeEvents, type EventOutcome } from '../db/schema';
 import { handleStripeEvent } from '../stripe/events';
@@ -56,8 +57,15 @@ export type ReplayResult =
  * Runs a stored event again through the webhook's own code, so a replay is exactly a redelivery:
  * a failed event runs again, any other changes nothing and says so.
  */
-export function replayEvent(db: Db, admin: Actor, id: string): ReplayResult {
-	const response = processStoredEvent(db, id, (event) => handleStripeEvent(db, event));
+export async function replayEvent(
+	db: Db,
+	stripe: Stripe,
+	admin: Actor,
+	id: string
+): Promise<ReplayResult> {
+	const response = await processStoredEvent(db, id, (event) =>
+		handleStripeEvent(db, stripe, event)
+	);
 	if (!response) return { ok: false, code: 'event_not_found', message: 'No event has that id.' };
 	const { outcome, error } = db
 		.select({ outcome: stripeEvents.outcome, error: stripeEvents.error })

@@ -48,6 +48,10 @@ export const stripePrices = sqliteTable('stripe_prices', {
 	syncedAt: integer('synced_at', { mode: 'timestamp_ms' }).notNull()
 });
 
+/** `open` took the credits back; `won` gave them back; `lost` left them taken. */
+export const disputeStatuses = ['open', 'won', 'lost'] as const;
+export type DisputeStatus = (typeof disputeStatuses)[number];
+
 export const purchases = sqliteTable(
 	'purchases',
 	{
@@ -70,6 +74,8 @@ export const purchases = sqliteTable(
 		failureReason: text('failure_reason'),
 		/** Stripe's receipt page for the charge, once a charge event or the session gave it. */
 		receiptUrl: text('receipt_url'),
+		/** How far the charge's dispute has been applied: it only moves forward, whatever order its events arrive in. */
+		disputeStatus: text('dispute_status', { enum: disputeStatuses }),
 		createdAt: createdAt(),
 		updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
 		paidAt: integer('paid_at', { mode: 'timestamp_ms' })

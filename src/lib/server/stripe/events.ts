@@ -1,31 +1,48 @@
+import type Stripe from 'stripe';
 import type { z } from 'zod';
 import type { Db } from '../db';
-import { markPurchase } from '../purchases';
+import { findPurchaseOf, markPurchase } from '../purchases';
 import { fulfilCheckout, fulfilPaymentIntent, type FulfilResult } from './fulfil';
 import {
+	canceledPaymentFields,
 	chargeFields,
 	checkoutSessionFields,
 	disputeFields,
 	failedPaymentFields,
+	idOf,
 	paymentIntentFields,
 	sessionMetadataFields,
+	type ChargeFields,
 	type FailedPaymentFields,
 	type SessionMetadataFields
 } from './objects';
-import { clawBackDispute, clawBackRefund, reinstateDispute } from './reversals';
+import { keepReceipt } from './receipts';
+import { applyDispute, applyRefund } from './reversals';
 import { describeIssue, type HandlerOutcome, type VerifiedEvent } from './webhook';
 
-type Handler = (db: Db, object: unknown) => HandlerOutcome;
+type Outcome = HandlerOutcome | Promise<HandlerOutcome>;
+type Handler = (db: Db, object: unknown, stripe: Stripe) => Outcome;
 
 /** A handler that runs only on an object with the fields it reads; any other object is malformed. */
-function on<T>(fields: z.ZodType<T>, handle: (db: Db, object: T) => HandlerOutcome): Handler {
-	return (db, object) => {
+function on<T>(
+	fields: z.ZodType<T>,
+	handle: (db: Db, object: T, stripe: Stripe) => Outcome
+): Handler {
+	return (db, object, stripe) => {
 		const parsed = fields.safeParse(object);
 		return parsed.success
-			? handle(db, parsed.data)
+			? handle(db, parsed.data, stripe)
 			: { outcome: 'malformed', note: describeIssue(parsed.error, 'data.object') };
 	};
 }
+
+// Each carries the dispute with its status at the time, which is all a purchase needs (see applyDispute).
+const disputeEvents = [
+	'charge.dispute.created',
+	'charge.dispute.funds_withdrawn',
+	'charge.dispute.closed',
+	'charge.dispute.funds_reinstated'
+];
 
 /** What each Stripe event type does to purchases and the ledger. */
 const handlers = new Map<string, Handler>([
@@ -44,7 +61,7 @@ const handlers = new Map<string, Handler>([
 	[
 		'checkout.session.async_payment_failed',
 		on(sessionMetadataFields, (db, session) =>
-			markFromSession(
+			markFromMetadata(
 				db,
 				session,
 				['pending', 'processing'],
@@ -56,7 +73,7 @@ const handlers = new Map<string, Handler>([
 	[
 		'checkout.session.expired',
 		on(sessionMetadataFields, (db, session) =>
-			markFromSession(
+			markFromMetadata(
 				db,
 				session,
 				['pending'],
@@ -65,16 +82,36 @@ const handlers = new Map<string, Handler>([
 			)
 		)
 	],
+	// Checkout cancels the intent when its session expires; either event may arrive first.
+	[
+		'payment_intent.canceled',
+		on(canceledPaymentFields, (db, intent) =>
+			markFromMetadata(
+				db,
+				intent,
+				['pending'],
+				'expired',
+				`The payment was canceled (${intent.cancellation_reason ?? 'no reason given'})`
+			)
+		)
+	],
 	['payment_intent.payment_failed', on(failedPaymentFields, markFailedPayment)],
-	['charge.refunded', on(chargeFields, clawBackRefund)],
-	['charge.dispute.created', on(disputeFields, clawBackDispute)],
-	['charge.dispute.closed', on(disputeFields, reinstateDispute)]
+	// Credits come from the payment events; a charge's own events only bring its receipt.
+	['charge.succeeded', on(chargeFields, recordReceipt)],
+	['charge.updated', on(chargeFields, recordReceipt)],
+	['charge.refunded', on(chargeFields, applyRefund)],
+	...disputeEvents.map((type) => [type, on(disputeFields, applyDispute)] as const)
 ]);
 
-export function handleStripeEvent(db: Db, event: VerifiedEvent): HandlerOutcome {
+export function handleStripeEvent(
+	db: Db,
+	stripe: Stripe,
+	event: VerifiedEvent
+): Promise<HandlerOutcome> {
 	const handle = handlers.get(event.type);
-	if (!handle) return { outcome: 'ignored', note: `${event.type} is not used by Credits` };
-	return handle(db, event.data?.object);
+	if (!handle)
+		return Promise.resolve({ outcome: 'ignored', note: `${event.type} is not used by Credits` });
+	return Promise.resolve(handle(db, event.data?.object, stripe));
 }
 
 function fromFulfilment(result: FulfilResult): HandlerOutcome {
@@ -101,18 +138,32 @@ function fromFulfilment(result: FulfilResult): HandlerOutcome {
 	}
 }
 
-function markFromSession(
+/** Moves the purchase named in a session's or an intent's metadata. */
+function markFromMetadata(
 	db: Db,
-	session: SessionMetadataFields,
+	{ metadata }: SessionMetadataFields,
 	from: Parameters<typeof markPurchase>[2],
 	to: Parameters<typeof markPurchase>[3],
 	reason: string
 ): HandlerOutcome {
-	const purchaseId = session.metadata?.purchase_id;
+	const purchaseId = metadata?.purchase_id;
 	if (!purchaseId)
-		return { outcome: 'ignored', note: 'No purchase of Credits matches this session' };
+		return { outcome: 'ignored', note: 'No purchase of Credits matches this payment' };
 	const moved = markPurchase(db, purchaseId, from, to, reason);
 	return { outcome: 'processed', note: moved ? `purchase ${to}` : 'purchase already settled' };
+}
+
+function recordReceipt(db: Db, charge: ChargeFields): HandlerOutcome {
+	const purchase = findPurchaseOf(
+		db,
+		charge.metadata,
+		'paymentIntentId',
+		idOf(charge.payment_intent)
+	);
+	if (!purchase) return { outcome: 'ignored', note: 'No purchase of Credits matches this charge' };
+	return keepReceipt(db, purchase.id, charge)
+		? { outcome: 'processed', note: 'receipt URL recorded' }
+		: { outcome: 'ignored', note: 'The charge has no http(s) receipt URL' };
 }
 
 function markFailedPayment(db: Db, intent: FailedPaymentFields): HandlerOutcome {

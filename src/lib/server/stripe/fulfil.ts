@@ -4,7 +4,12 @@ import { getLedgerFor, requireLedgerOk } from '../app-ledger';
 import type { Db } from '../db';
 import { purchases, type Purchase, type PurchaseStatus } from '../db/schema';
 import { findPurchase, findPurchaseOf, markPurchase } from '../purchases';
-import { idOf, type CheckoutSessionFields, type PaymentIntentFields } from './objects';
+import {
+	idOf,
+	type ChargeFields,
+	type CheckoutSessionFields,
+	type PaymentIntentFields
+} from './objects';
 import { dayMs } from '../../time';
 
 export type FulfilResult =
@@ -51,6 +56,19 @@ export function fulfilPaymentIntent(db: Db, intent: PaymentIntentFields): Fulfil
 		amountMinor: intent.amount_received,
 		currency: intent.currency,
 		paymentIntentId: intent.id
+	});
+}
+
+/** A charge proves its payment too: a refund or dispute of it may arrive before the payment events. */
+export function fulfilCharge(db: Db, charge: ChargeFields): FulfilResult {
+	const paymentIntentId = idOf(charge.payment_intent);
+	return fulfilPurchase(db, {
+		purchase: findPurchaseOf(db, charge.metadata, 'paymentIntentId', paymentIntentId),
+		paid: charge.status === 'succeeded',
+		awaitingPayment: charge.status === 'pending',
+		amountMinor: charge.amount_captured,
+		currency: charge.currency,
+		paymentIntentId
 	});
 }
 

@@ -33,23 +33,34 @@ export const failedPaymentFields = z.object({
 	last_payment_error: z.object({ message: z.string().optional() }).nullable()
 });
 
+export const canceledPaymentFields = z.object({
+	metadata,
+	cancellation_reason: z.string().nullable()
+});
+
 export const chargeFields = z.object({
 	id: z.string(),
 	metadata,
 	payment_intent: reference,
+	status: z.string(),
+	amount_captured: z.number(),
 	amount_refunded: z.number(),
-	currency: z.string()
+	currency: z.string(),
+	receipt_url: z.string().nullable()
 });
 
 export const disputeFields = z.object({
 	id: z.string(),
 	metadata,
+	charge: z.union([z.string(), z.object({ id: z.string() })]),
 	payment_intent: reference,
 	reason: z.string(),
 	status: z.string()
 });
 
 /** The id of an expandable field, whether Stripe sent the id or the expanded object. */
+export function idOf(value: string | { id: string }): string;
+export function idOf(value: string | { id: string } | null): string | null;
 export function idOf(value: string | { id: string } | null): string | null {
 	return typeof value === 'string' ? value : (value?.id ?? null);
 }
@@ -58,5 +69,6 @@ export type CheckoutSessionFields = z.infer<typeof checkoutSessionFields>;
 export type SessionMetadataFields = z.infer<typeof sessionMetadataFields>;
 export type PaymentIntentFields = z.infer<typeof paymentIntentFields>;
 export type FailedPaymentFields = z.infer<typeof failedPaymentFields>;
+export type CanceledPaymentFields = z.infer<typeof canceledPaymentFields>;
 export type ChargeFields = z.infer<typeof chargeFields>;
 export type DisputeFields = z.infer<typeof disputeFields>;

@@ -1,13 +1,133 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
+import type Stripe from 'stripe';
 import { getLedgerFor, requireLedgerOk } from '../app-ledger';
 import type { Db } from '../db';
-import { purchases, type Purchase, type PurchaseStatus } from '../db/schema';
-import { findPurchaseOf, markPurchase } from '../purchases';
-import { creditedStates } from './fulfil';
-import { idOf, type ChargeFields, type DisputeFields } from './objects';
+import { purchases, type DisputeStatus, type Purchase, type PurchaseStatus } from '../db/schema';
+import { findPurchase, findPurchaseOf } from '../purchases';
+import { fulfilCharge, fulfilPaymentIntent } from './fulfil';
+import { idOf, type ChargeFields, type DisputeFields, type PaymentIntentFields } from './objects';
+import { keepReceipt } from './receipts';
 import type { HandlerOutcome } from './webhook';
 
-const settledStates: PurchaseStatus[] = ['paid', 'partially_refunded'];
+/*
+ * Stripe delivers a purchase's events in any order, and a retry can be hours away. So a refund or a
+ * dispute never waits for the payment events: it proves the payment, so it credits the purchase
+ * first (the same fulfilment), then takes back what it covers. Everything after the last `await`
+ * runs without interruption, and each step is a guarded transaction, so a duplicate changes nothing.
+ */
+
+/** `charge.refunded`: credits the purchase if need be, then takes back what the refunds cover. */
+export async function applyRefund(
+	db: Db,
+	charge: ChargeFields,
+	stripe: Stripe
+): Promise<HandlerOutcome> {
+	const intent = await intentBehind(db, stripe, charge);
+	const purchase = creditFirst(db, charge, intent, 'refund');
+	if ('outcome' in purchase) return purchase;
+	const credits = takeBackRefunds(db, purchase, charge);
+	return {
+		outcome: 'processed',
+		note: credits === null ? 'refund already applied' : `clawed back ${credits} credits`
+	};
+}
+
+/**
+ * Every dispute event (`created`, `funds_withdrawn`, `closed`, `funds_reinstated`) moves the purchase
+ * to the dispute's status as the event gives it, never back: `open` takes back the credits refunds have
+ * not, `won` gives them back, `lost` leaves them taken. Opening asks Stripe for the charge, so refunds
+ * made before the dispute (whose events may still be on the way) are taken first, as refunds.
+ */
+export async function applyDispute(
+	db: Db,
+	dispute: DisputeFields,
+	stripe: Stripe
+): Promise<HandlerOutcome> {
+	const target = disputeStatusOf(dispute.status);
+	const known = findPurchaseOf(
+		db,
+		dispute.metadata,
+		'paymentIntentId',
+		idOf(dispute.payment_intent)
+	);
+	if (known && !movesForward(known.disputeStatus, target))
+		return { outcome: 'processed', note: 'dispute already applied' };
+
+	const purchase = known?.disputeStatus ? known : await creditForDispute(db, dispute, stripe);
+	if ('outcome' in purchase) return purchase;
+	const notes: string[] = [];
+	let current = findPurchase(db, purchase.id)!;
+	if (current.disputeStatus === null) {
+		const credits = openDispute(db, current, dispute);
+		if (credits !== null) notes.push(`clawed back ${credits} credits`);
+		current = findPurchase(db, current.id)!;
+	}
+	if (target !== 'open' && current.disputeStatus === 'open') {
+		const credits = closeDispute(db, current, dispute, target);
+		if (credits !== null)
+			notes.push(target === 'won' ? `reinstated ${credits} credits` : 'lost: credits stay taken');
+	}
+	return { outcome: 'processed', note: notes.join('; ') || 'dispute already applied' };
+}
+
+/** The disputed charge's purchase, credited and with the charge's refunds taken back, as Stripe has them now. */
+async function creditForDispute(
+	db: Db,
+	dispute: DisputeFields,
+	stripe: Stripe
+): Promise<Purchase | HandlerOutcome> {
+	const charge: ChargeFields = await stripe.charges.retrieve(idOf(dispute.charge));
+	const intent = await intentBehind(db, stripe, charge);
+	const purchase = creditFirst(db, charge, intent, 'dispute');
+	if (!('outcome' in purchase)) takeBackRefunds(db, purchase, charge);
+	return purchase;
+}
+
+/**
+ * The payment intent to credit from when the charge does not lead to its purchase (no `purchase_id`
+ * in its metadata, and the purchase has not recorded the intent yet): Stripe's, asked for now.
+ */
+async function intentBehind(
+	db: Db,
+	stripe: Stripe,
+	charge: ChargeFields
+): Promise<PaymentIntentFields | null> {
+	const intentId = idOf(charge.payment_intent);
+	if (charge.metadata.purchase_id || !intentId) return null;
+	if (findPurchaseOf(db, charge.metadata, 'paymentIntentId', intentId)) return null;
+	return stripe.paymentIntents.retrieve(intentId);
+}
+
+/** The credited purchase a reversal of the charge applies to, or the outcome when there is none. */
+function creditFirst(
+	db: Db,
+	charge: ChargeFields,
+	intent: PaymentIntentFields | null,
+	what: 'refund' | 'dispute'
+): Purchase | HandlerOutcome {
+	const result = intent ? fulfilPaymentIntent(db, intent) : fulfilCharge(db, charge);
+	switch (result.status) {
+		case 'credited':
+		case 'already_credited':
+			keepReceipt(db, result.purchaseId, charge);
+			return findPurchase(db, result.purchaseId)!;
+		case 'unknown_purchase':
+			return { outcome: 'ignored', note: `No purchase of Credits matches this ${what}` };
+		case 'processing':
+		case 'not_paid':
+			// Only a succeeded charge can be refunded or disputed: Stripe's answer is not settled yet, so retry.
+			throw new Error(
+				`A ${what} arrived for purchase ${result.purchaseId} before Stripe reported its payment succeeded`
+			);
+		case 'mismatch':
+		case 'needs_review':
+		case 'rejected':
+			return {
+				outcome: 'ignored',
+				note: `Purchase ${result.purchaseId} was never credited (${result.status}): nothing to take back`
+			};
+	}
+}
 
 /** Credits bought with `refundedMinor` of the purchase's money: all of them once it is fully refunded. */
 function creditsCoveredBy(purchase: Purchase, refundedMinor: number): number {
@@ -15,84 +135,69 @@ function creditsCoveredBy(purchase: Purchase, refundedMinor: number): number {
 	return Math.floor((purchase.credits * refundedMinor) / purchase.amountMinor);
 }
 
-/** The credited purchase a refund or dispute takes credits back from, or the outcome when there is none. */
-function reversibleOf(
-	db: Db,
-	object: ChargeFields | DisputeFields,
-	what: 'refund' | 'dispute'
-): Purchase | HandlerOutcome {
-	const purchase = findPurchaseOf(
-		db,
-		object.metadata,
-		'paymentIntentId',
-		idOf(object.payment_intent)
-	);
-	if (!purchase) return { outcome: 'ignored', note: `No purchase of Credits matches this ${what}` };
-	// Thrown so the webhook answers 500 and Stripe retries once the payment events have been handled.
-	if (purchase.status === 'pending' || purchase.status === 'processing')
-		throw new Error(`A ${what} arrived before purchase ${purchase.id} was credited`);
-	if (!creditedStates.includes(purchase.status))
-		return {
-			outcome: 'ignored',
-			note: `Purchase ${purchase.id} was never credited (${purchase.status}): nothing to take back`
-		};
-	return purchase;
+function statusAfterRefunds(purchase: Purchase, refundedMinor: number): PurchaseStatus {
+	if (refundedMinor >= purchase.amountMinor) return 'refunded';
+	return refundedMinor > 0 ? 'partially_refunded' : 'paid';
 }
 
-/** `charge.refunded`: takes back credits in proportion to the increase of the cumulative refunded amount. */
-export function clawBackRefund(db: Db, charge: ChargeFields): HandlerOutcome {
-	const purchase = reversibleOf(db, charge, 'refund');
-	if ('outcome' in purchase) return purchase;
-	if (charge.amount_refunded <= purchase.amountRefundedMinor)
-		return { outcome: 'processed', note: 'refund already applied' };
-
-	const credits =
-		creditsCoveredBy(purchase, charge.amount_refunded) -
-		creditsCoveredBy(purchase, purchase.amountRefundedMinor);
-	const fully = charge.amount_refunded >= purchase.amountMinor;
-	db.$client
+/**
+ * Takes back the credits the charge's cumulative refunds cover beyond those taken already (none while
+ * an open or lost dispute holds them all); null when the refunds were already applied.
+ */
+function takeBackRefunds(db: Db, purchase: Purchase, charge: ChargeFields): number | null {
+	const before = purchase.amountRefundedMinor;
+	const refunded = charge.amount_refunded;
+	if (refunded <= before) return null;
+	const held = purchase.status === 'disputed';
+	const credits = held
+		? 0
+		: creditsCoveredBy(purchase, refunded) - creditsCoveredBy(purchase, before);
+	return db.$client
 		.transaction(() => {
-			db.update(purchases)
+			const moved = db
+				.update(purchases)
 				.set({
-					amountRefundedMinor: charge.amount_refunded,
+					amountRefundedMinor: refunded,
 					chargeId: charge.id,
-					status:
-						purchase.status === 'disputed' ? 'disputed' : fully ? 'refunded' : 'partially_refunded',
+					status: held ? 'disputed' : statusAfterRefunds(purchase, refunded),
 					updatedAt: new Date()
 				})
-				.where(
-					and(
-						eq(purchases.id, purchase.id),
-						eq(purchases.amountRefundedMinor, purchase.amountRefundedMinor)
-					)
-				)
+				.where(and(eq(purchases.id, purchase.id), eq(purchases.amountRefundedMinor, before)))
 				.run();
-			if (credits > 0) {
+			if (moved.changes === 0) return null;
+			if (credits > 0)
 				requireLedgerOk(
 					getLedgerFor(db).clawback({
 						userId: purchase.userId,
 						amount: credits,
 						code: 'refund',
 						fromLotReference: purchase.id,
-						reason: `Refund of ${charge.amount_refunded - purchase.amountRefundedMinor} ${charge.currency} on ${charge.id}`,
+						reason: `Refund of ${refunded - before} ${charge.currency} on ${charge.id}`,
 						actor: 'system:stripe',
 						reference: purchase.id,
-						idempotencyKey: `refund:${charge.id}:${charge.amount_refunded}`
+						idempotencyKey: `refund:${charge.id}:${refunded}`
 					}),
 					'Ledger refused'
 				);
-			}
+			return credits;
 		})
 		.immediate();
-	return { outcome: 'processed', note: `clawed back ${credits} credits` };
 }
 
-/** `charge.dispute.created`: takes back the credits the disputed payment bought (those not refunded already). */
-export function clawBackDispute(db: Db, dispute: DisputeFields): HandlerOutcome {
-	const purchase = reversibleOf(db, dispute, 'dispute');
-	if ('outcome' in purchase) return purchase;
+/** Stripe's dispute statuses as far as credits go: an inquiry closed without a chargeback is won too. */
+function disputeStatusOf(status: string): DisputeStatus {
+	if (status === 'won' || status === 'warning_closed') return 'won';
+	return status === 'lost' ? 'lost' : 'open';
+}
+
+function movesForward(from: DisputeStatus | null, to: DisputeStatus): boolean {
+	return from === null || (from === 'open' && to !== 'open');
+}
+
+/** Takes back the credits the refunds have not; null when the dispute was already opened. */
+function openDispute(db: Db, purchase: Purchase, dispute: DisputeFields): number | null {
 	const credits = purchase.credits - creditsCoveredBy(purchase, purchase.amountRefundedMinor);
-	const applied = moveWithCredits(db, purchase.id, settledStates, 'disputed', credits, () =>
+	const moved = moveDispute(db, purchase.id, [null, 'open'], 'disputed', credits, () =>
 		getLedgerFor(db).clawback({
 			userId: purchase.userId,
 			amount: credits,
@@ -104,21 +209,21 @@ export function clawBackDispute(db: Db, dispute: DisputeFields): HandlerOutcome 
 			idempotencyKey: `dispute:${dispute.id}`
 		})
 	);
-	return {
-		outcome: 'processed',
-		note: applied ? `clawed back ${credits} credits` : 'dispute already applied'
-	};
+	return moved ? credits : null;
 }
 
-/** `charge.dispute.closed`: a won dispute gives the credits back; a lost one leaves them taken. */
-export function reinstateDispute(db: Db, dispute: DisputeFields): HandlerOutcome {
-	const purchase = reversibleOf(db, dispute, 'dispute');
-	if ('outcome' in purchase) return purchase;
-	if (dispute.status !== 'won')
-		return { outcome: 'processed', note: `dispute ${dispute.status}: credits stay clawed back` };
+/** A won dispute gives back what it took (the credits refunds have not covered); a lost one keeps it. */
+function closeDispute(
+	db: Db,
+	purchase: Purchase,
+	dispute: DisputeFields,
+	outcome: 'won' | 'lost'
+): number | null {
+	if (outcome === 'lost')
+		return moveDispute(db, purchase.id, ['open', 'lost'], 'disputed') ? 0 : null;
 	const credits = purchase.credits - creditsCoveredBy(purchase, purchase.amountRefundedMinor);
-	const restored: PurchaseStatus = purchase.amountRefundedMinor > 0 ? 'partially_refunded' : 'paid';
-	const applied = moveWithCredits(db, purchase.id, ['disputed'], restored, credits, () =>
+	const restored = statusAfterRefunds(purchase, purchase.amountRefundedMinor);
+	const moved = moveDispute(db, purchase.id, ['open', 'won'], restored, credits, () =>
 		getLedgerFor(db).grant({
 			userId: purchase.userId,
 			amount: credits,
@@ -130,27 +235,37 @@ export function reinstateDispute(db: Db, dispute: DisputeFields): HandlerOutcome
 			idempotencyKey: `dispute-won:${dispute.id}`
 		})
 	);
-	return {
-		outcome: 'processed',
-		note: applied ? `reinstated ${credits} credits` : 'dispute already closed'
-	};
+	return moved ? credits : null;
 }
 
 type LedgerWrite = () => Parameters<typeof requireLedgerOk>[0];
 
-/** Moves the purchase's status and writes its ledger transfer in one transaction; false when the status had already moved. */
-function moveWithCredits(
+/**
+ * Moves the dispute (`[from, to]`) and the purchase's status, and writes the ledger transfer of
+ * `credits` if any, in one transaction; false when the dispute had already moved.
+ */
+function moveDispute(
 	db: Db,
 	purchaseId: string,
-	from: PurchaseStatus[],
-	to: PurchaseStatus,
-	credits: number,
-	write: LedgerWrite
+	[from, to]: [DisputeStatus | null, DisputeStatus],
+	status: PurchaseStatus,
+	credits = 0,
+	write?: LedgerWrite
 ): boolean {
 	return db.$client
 		.transaction(() => {
-			if (!markPurchase(db, purchaseId, from, to)) return false;
-			if (credits > 0) requireLedgerOk(write(), 'Ledger refused');
+			const moved = db
+				.update(purchases)
+				.set({ disputeStatus: to, status, updatedAt: new Date() })
+				.where(
+					and(
+						eq(purchases.id, purchaseId),
+						from === null ? isNull(purchases.disputeStatus) : eq(purchases.disputeStatus, from)
+					)
+				)
+				.run();
+			if (moved.changes === 0) return false;
+			if (credits > 0 && write) requireLedgerOk(write(), 'Ledger refused');
 			return true;
 		})
 		.immediate();

@@ -17,7 +17,9 @@ beforeEach(() => {
 function deliver(body: unknown) {
 	const payload = JSON.stringify(body);
 	const signature = stripe.webhooks.generateTestHeaderString({ payload, secret });
-	return receiveWebhook(db, payload, signature, secret, (event) => handleStripeEvent(db, event));
+	return receiveWebhook(db, payload, signature, secret, (event) =>
+		handleStripeEvent(db, stripe, event)
+	);
 }
 
 function recorded(id: string) {
@@ -53,14 +55,17 @@ describe('a correctly signed but malformed webhook event', () => {
 				id: 'ch_1',
 				metadata: {},
 				payment_intent: 'pi_1',
+				status: 'succeeded',
+				amount_captured: 500,
 				amount_refunded: '100',
-				currency: 'usd'
+				currency: 'usd',
+				receipt_url: null
 			})
 		],
 		['an event without a type', { id: 'evt_no_type', data: { object: {} } }],
 		['an event whose type is a number', { id: 'evt_number_type', type: 7, data: { object: {} } }]
-	])('answers 400 and records %s as rejected', (_, body) => {
-		const response = deliver(body);
+	])('answers 400 and records %s as rejected', async (_, body) => {
+		const response = await deliver(body);
 		expect(response.status).toBe(400);
 		expect(response.body).toMatchObject({ error: { code: 'malformed_event' } });
 		const row = recorded(body.id);
@@ -78,32 +83,32 @@ describe('a correctly signed but malformed webhook event', () => {
 			'an event whose id is a number',
 			{ id: 42, type: 'checkout.session.completed', data: { object: {} } }
 		]
-	])('answers 400 to %s and records nothing', (_, body) => {
-		const response = deliver(body);
+	])('answers 400 to %s and records nothing', async (_, body) => {
+		const response = await deliver(body);
 		expect(response.status).toBe(400);
 		expect(response.body).toMatchObject({ error: { code: 'malformed_event' } });
 		expect(db.select().from(stripeEvents).all()).toEqual([]);
 	});
 
-	it('answers 400 to a signed body that is not JSON', () => {
+	it('answers 400 to a signed body that is not JSON', async () => {
 		const payload = '{"id": "evt_cut_off"';
 		const signature = stripe.webhooks.generateTestHeaderString({ payload, secret });
-		const response = receiveWebhook(db, payload, signature, secret, (e) =>
-			handleStripeEvent(db, e)
+		const response = await receiveWebhook(db, payload, signature, secret, (e) =>
+			handleStripeEvent(db, stripe, e)
 		);
 		expect(response).toMatchObject({ status: 400, body: { error: { code: 'malformed_event' } } });
 	});
 
-	it('still ignores an unknown type whatever its object', () => {
-		expect(deliver(event('evt_unknown', 'customer.created', null))).toEqual({
+	it('still ignores an unknown type whatever its object', async () => {
+		expect(await deliver(event('evt_unknown', 'customer.created', null))).toEqual({
 			status: 200,
 			body: { received: true, outcome: 'ignored' }
 		});
 	});
 
-	it('answers 200 without changing the record when a processed event is redelivered malformed', () => {
-		expect(deliver(event('evt_seen', 'customer.created', {})).status).toBe(200);
-		expect(deliver(event('evt_seen', 'charge.dispute.created', null))).toMatchObject({
+	it('answers 200 without changing the record when a processed event is redelivered malformed', async () => {
+		expect((await deliver(event('evt_seen', 'customer.created', {}))).status).toBe(200);
+		expect(await deliver(event('evt_seen', 'charge.dispute.created', null))).toMatchObject({
 			status: 200,
 			body: { duplicate: true, outcome: 'ignored' }
 		});
@@ -112,7 +117,7 @@ describe('a correctly signed but malformed webhook event', () => {
 });
 
 describe('a handler that fails', () => {
-	it('answers 500 so that Stripe retries when the database throws', () => {
+	it('answers 500 so that Stripe retries when the database throws', async () => {
 		db.insert(users).values({ id: 'u1', email: 'u1@example.com', passwordHash: 'x' }).run();
 		db.insert(purchases)
 			.values({
@@ -137,7 +142,7 @@ describe('a handler that fails', () => {
 			payment_intent: 'pi_1'
 		};
 
-		const response = deliver(event('evt_disk', 'checkout.session.completed', session));
+		const response = await deliver(event('evt_disk', 'checkout.session.completed', session));
 		expect(response).toEqual({
 			status: 500,
 			body: { error: { code: 'processing_failed', message: 'disk I/O error' } }

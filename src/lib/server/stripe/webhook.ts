@@ -9,7 +9,7 @@ import { log } from '../log';
 export type HandlerOutcome =
 	| { outcome: Extract<EventOutcome, 'processed' | 'ignored' | 'rejected'>; note?: string }
 	| { outcome: 'malformed'; note: string };
-export type EventHandler = (event: VerifiedEvent) => HandlerOutcome;
+export type EventHandler = (event: VerifiedEvent) => Promise<HandlerOutcome>;
 export type WebhookResponse = { status: 200 | 400 | 500; body: Record<string, unknown> };
 
 const eventId = z.object({ id: z.string().min(1) });
@@ -27,13 +27,13 @@ const verifier = new Stripe('sk_test_signature_verification_only');
  * Verifies a webhook delivery and hands each event to `handle` once: a redelivered event that was
  * processed, ignored or rejected answers 200 without running again; one that failed runs again.
  */
-export function receiveWebhook(
+export async function receiveWebhook(
 	db: Db,
 	payload: string,
 	signature: string | null,
 	secret: string,
 	handle: EventHandler
-): WebhookResponse {
+): Promise<WebhookResponse> {
 	let body: unknown;
 	try {
 		if (!signature) throw new Error('The Stripe-Signature header is missing');
@@ -53,11 +53,11 @@ export function receiveWebhook(
  * Runs a stored event again through the path a delivery takes, minus the signature (checked when it
  * arrived): one that failed runs again, any other answers as a duplicate and changes nothing.
  */
-export function processStoredEvent(
+export async function processStoredEvent(
 	db: Db,
 	id: string,
 	handle: EventHandler
-): WebhookResponse | null {
+): Promise<WebhookResponse | null> {
 	const stored = db
 		.select({ payload: stripeEvents.payload })
 		.from(stripeEvents)
@@ -67,12 +67,12 @@ export function processStoredEvent(
 	return stored ? processEvent(db, stored.payload, JSON.parse(stored.payload), handle) : null;
 }
 
-function processEvent(
+async function processEvent(
 	db: Db,
 	payload: string,
 	body: unknown,
 	handle: EventHandler
-): WebhookResponse {
+): Promise<WebhookResponse> {
 	// Without an id there is nothing to record the event under.
 	const identified = eventId.safeParse(body);
 	if (!identified.success) return malformed(describeIssue(identified.error));
@@ -104,7 +104,7 @@ function processEvent(
 
 	const { type } = event.data;
 	try {
-		const result = handle(event.data);
+		const result = await handle(event.data);
 		if (result.outcome === 'malformed') return reject(db, id, result.note);
 		finish(db, id, result.outcome, result.note ?? null);
 		log.info({ eventId: id, type, outcome: result.outcome }, 'stripe event');

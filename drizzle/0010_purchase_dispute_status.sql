@@ -1,0 +1,1 @@
+ALTER TABLE `purchases` ADD `dispute_status` text;
