@@ -53,7 +53,10 @@ async function pendingPurchase(baseURL: string) {
 	return { email: buyer.email, purchaseId: purchaseOf(buyer.email) };
 }
 
-/** A full refund of a purchase that is not credited yet: the webhook answers 500 and stores it `failed`. */
+/**
+ * A full refund of a charge Stripe has not reported succeeded, for a purchase not credited yet: the
+ * only reversal that cannot credit first, so the webhook answers 500 and stores it `failed`.
+ */
 function earlyRefund(id: string, purchaseId: string) {
 	return {
 		id,
@@ -66,8 +69,11 @@ function earlyRefund(id: string, purchaseId: string) {
 				object: 'charge',
 				metadata: { purchase_id: purchaseId },
 				payment_intent: null,
+				status: 'pending',
+				amount_captured: 3999,
 				amount_refunded: 3999,
-				currency: 'usd'
+				currency: 'usd',
+				receipt_url: null
 			}
 		}
 	};
@@ -193,7 +199,9 @@ test('an event that failed is replayed once its cause is gone, and a second repl
 	await shoot(admin, 'events');
 	await admin.getByRole('row').filter({ hasText: buyer.purchaseId }).getByRole('link').click();
 	await expect(admin.getByRole('heading', { name: `Event ${eventId}` })).toBeVisible();
-	await expect(admin.getByTestId('event-error')).toContainText('arrived before purchase');
+	await expect(admin.getByTestId('event-error')).toContainText(
+		'before Stripe reported its payment succeeded'
+	);
 	await expect(admin.getByTestId('event-payload')).toContainText(
 		`"purchase_id": "${buyer.purchaseId}"`
 	);
