@@ -6,7 +6,7 @@ import { transferTypeFilter, transferTypeOf } from './transfer-types';
 import { transferTypes, type HistoryRowView, type TransferType } from '../types';
 
 export const historyPageSize = 25;
-const historyPurchases = 50;
+const historyPurchases = 20;
 
 /** `?type=&from=&to=&before=&after=` of the history page; the CSV reads the same filter. */
 export const historyQuery = transferQuery(transferTypes);
