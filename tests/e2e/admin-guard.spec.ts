@@ -106,7 +106,12 @@ test('every spelling of /settings sends a signed-out visitor to sign in', async 
 		'/settings/credits',
 		'/%73ettings/credits',
 		'/settings/%63redits/__data.json',
-		'/settings/credits/success?session_id=cs_x'
+		'/settings/credits/success?session_id=cs_x',
+		'/settings/credits/history',
+		'/settings/credits/history?type=spend&before=12',
+		'/settings/credits/%68istory',
+		'/settings/credits/transactions.csv',
+		'/settings/credits/transactions.csv?type=purchase'
 	]) {
 		const response = await rawRequest(baseURL!, { path });
 		const location = String(response.headers.location ?? '');

@@ -77,16 +77,22 @@ test('an admin finds a user, reads their balance and ledger, filters, pages and 
 	await expect(rows.first()).toContainText('-3');
 
 	await page.getByRole('link', { name: 'Older' }).click();
-	await expect(page).toHaveURL(/cursor=\d+/);
+	await expect(page).toHaveURL(/before=\d+/);
 	await expect(rows).toHaveCount(12);
 	await expect(rows.nth(10)).toContainText('seed grant 1');
 	await expect(rows.last()).toContainText('Welcome bonus');
+	await page.getByRole('link', { name: 'Newer' }).click();
+	await expect(page).toHaveURL(/after=\d+/);
+	await expect(rows).toHaveCount(50);
+	await expect(rows.first()).toContainText('seed spend');
+	await page.goBack();
+	await expect(rows).toHaveCount(12);
 	await page.goBack();
 	await expect(rows.first()).toContainText('seed spend');
 
 	await page.getByLabel('Type').selectOption('spend');
 	await page.getByRole('button', { name: 'Filter' }).click();
-	await expect(page).toHaveURL(/code=spend/);
+	await expect(page).toHaveURL(/type=spend/);
 	await expect(rows).toHaveCount(1);
 
 	const download = page.waitForEvent('download');

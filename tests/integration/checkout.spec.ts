@@ -51,10 +51,26 @@ describe('starting a checkout', () => {
 				amountMinor: 999,
 				currency: 'usd',
 				status: 'pending',
+				receiptUrl: null,
 				createdAt: expect.any(Date)
 			}
 		]);
 		expect(JSON.stringify(listed)).not.toMatch(/cs_|pi_|cus_/);
+	});
+
+	it('gives the buyer a receipt link only when it is a web address', async () => {
+		const userId = await shop.signUp();
+		const { purchaseId } = await shop.buy(userId, 'basic');
+		const receiptOf = (url: string) => {
+			shop.db.$client
+				.prepare('UPDATE purchases SET receipt_url = ? WHERE id = ?')
+				.run(url, purchaseId);
+			return listUserPurchases(shop.db, userId)[0].receiptUrl;
+		};
+		expect(receiptOf('https://pay.stripe.com/receipts/rcpt_1')).toBe(
+			'https://pay.stripe.com/receipts/rcpt_1'
+		);
+		expect(receiptOf('javascript:alert(1)')).toBeNull();
 	});
 
 	it('creates the Stripe customer once per user', async () => {

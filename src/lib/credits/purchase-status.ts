@@ -1,4 +1,5 @@
 import type { PurchaseStatus } from '$lib/types';
+import type { BadgeTone } from '$lib/components/ui/badge';
 
 export const purchaseStatusLabels: Record<PurchaseStatus, string> = {
 	pending: 'Awaiting payment',
@@ -11,4 +12,16 @@ export const purchaseStatusLabels: Record<PurchaseStatus, string> = {
 	partially_refunded: 'Partly refunded',
 	refunded: 'Refunded',
 	disputed: 'Disputed'
+};
+
+/** Money that came back, or is contested, stands out from a plain paid purchase. */
+export const purchaseStatusTones: Partial<Record<PurchaseStatus, BadgeTone>> = {
+	paid: 'success',
+	processing: 'info',
+	partially_refunded: 'info',
+	refunded: 'info',
+	mismatch: 'warning',
+	disputed: 'danger',
+	failed: 'danger',
+	rejected: 'danger'
 };

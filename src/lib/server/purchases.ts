@@ -33,7 +33,7 @@ export function findPurchaseOf(
 
 /** The buyer's newest purchases, with only what their purchase history shows. */
 export function listUserPurchases(db: Db, userId: string, limit = 20): PurchaseView[] {
-	return db
+	const rows = db
 		.select({
 			id: purchases.id,
 			packageId: purchases.packageId,
@@ -41,6 +41,7 @@ export function listUserPurchases(db: Db, userId: string, limit = 20): PurchaseV
 			amountMinor: purchases.amountMinor,
 			currency: purchases.currency,
 			status: purchases.status,
+			receiptUrl: purchases.receiptUrl,
 			createdAt: purchases.createdAt
 		})
 		.from(purchases)
@@ -48,6 +49,12 @@ export function listUserPurchases(db: Db, userId: string, limit = 20): PurchaseV
 		.orderBy(desc(purchases.createdAt))
 		.limit(limit)
 		.all();
+	return rows.map((row) => ({ ...row, receiptUrl: webUrlOrNull(row.receiptUrl) }));
+}
+
+// A page links to it: only a web address, never `javascript:` or the like, whatever was stored.
+function webUrlOrNull(url: string | null) {
+	return url && /^https?:\/\//i.test(url) ? url : null;
 }
 
 /** Moves a purchase to `to` only from one of the `from` states; returns whether it moved. */

@@ -3,6 +3,7 @@ import { signupBonus } from '../credits/packages';
 import { getLedgerFor, requireLedgerOk } from './app-ledger';
 import type { Db } from './db';
 import { dayMs } from '../time';
+import { signupReference } from './transfer-types';
 
 /** Gives a new account its one-time sign-up bonus as free credits; keyed by user, so it never repeats. */
 export function grantSignupBonus(
@@ -20,7 +21,7 @@ export function grantSignupBonus(
 		expiresAt: new Date(now.getTime() + bonus.expiresInDays * dayMs),
 		reason: 'Welcome bonus',
 		actor: 'system',
-		reference: `signup:${userId}`,
+		reference: signupReference(userId),
 		idempotencyKey: `signup-bonus:${userId}`
 	});
 	requireLedgerOk(granted, 'Could not grant the sign-up bonus');

@@ -1,4 +1,4 @@
-import type { Ledger, TransferFilter } from './ledger';
+import type { Ledger, TransferEntry, TransferFilter } from './ledger';
 import { csvStream, type CsvValue } from './csv';
 
 export const transactionsCsvHeader = [
@@ -11,21 +11,27 @@ export const transactionsCsvHeader = [
 ];
 const pageSize = 500;
 
-/** A user's transfers as CSV, newest first, read from the ledger one page at a time. */
+type TypeOf = (item: TransferEntry) => string;
+
+/**
+ * A user's transfers as CSV, newest first, read from the ledger one page at a time. The type column
+ * is the ledger code unless `typeOf` names it otherwise.
+ */
 export function transactionsCsv(
 	ledger: Ledger,
-	filter: Omit<TransferFilter, 'cursor' | 'limit'> & { userId: string }
+	filter: Omit<TransferFilter, 'cursor' | 'newerCursor' | 'limit'> & { userId: string },
+	typeOf: TypeOf = (item) => item.code
 ): ReadableStream<Uint8Array> {
-	return csvStream(transactionsCsvHeader, pagesOf(ledger, filter));
+	return csvStream(transactionsCsvHeader, pagesOf(ledger, filter, typeOf));
 }
 
-function* pagesOf(ledger: Ledger, filter: TransferFilter): Generator<CsvValue[][]> {
+function* pagesOf(ledger: Ledger, filter: TransferFilter, typeOf: TypeOf): Generator<CsvValue[][]> {
 	let cursor: string | null = null;
 	do {
 		const page = ledger.transfers({ ...filter, limit: pageSize, cursor });
 		yield page.items.map((item) => [
 			item.createdAt.toISOString(),
-			item.code,
+			typeOf(item),
 			item.balanceDelta,
 			item.balanceAfter,
 			item.reason,
@@ -33,4 +39,15 @@ function* pagesOf(ledger: Ledger, filter: TransferFilter): Generator<CsvValue[][
 		]);
 		cursor = page.nextCursor;
 	} while (cursor !== null);
+}
+
+/** A CSV download that is never cached: it holds the account's history. */
+export function csvResponse(body: ReadableStream<Uint8Array>, filename: string): Response {
+	return new Response(body, {
+		headers: {
+			'content-type': 'text/csv; charset=utf-8',
+			'content-disposition': `attachment; filename="${filename}"`,
+			'cache-control': 'no-store'
+		}
+	});
 }

@@ -24,6 +24,8 @@ export type PurchaseView = {
 	amountMinor: number;
 	currency: string;
 	status: PurchaseStatus;
+	/** Stripe's receipt page, once Stripe gave one */
+	receiptUrl: string | null;
 	createdAt: Date;
 };
 

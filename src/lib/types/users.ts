@@ -48,6 +48,3 @@ export type LedgerRowView = {
 	actor: string;
 	reference: string | null;
 };
-
-/** The ledger filter as typed: dates are `YYYY-MM-DD`. */
-export type LedgerQueryView = { code?: string; from?: string; to?: string };

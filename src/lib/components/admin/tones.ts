@@ -1,15 +1,7 @@
 import type { BadgeTone } from '$lib/components/ui/badge';
+import { purchaseStatusTones } from '$lib/credits/purchase-status';
+import type { PurchaseStatus } from '$lib/types';
 
-/** Disputes and mismatches stand out: they need someone. */
-const purchaseTones: Record<string, BadgeTone> = {
-	paid: 'success',
-	partially_refunded: 'info',
-	refunded: 'info',
-	mismatch: 'warning',
-	disputed: 'danger',
-	failed: 'danger',
-	rejected: 'danger'
-};
 const eventTones: Record<string, BadgeTone> = {
 	processed: 'success',
 	processing: 'info',
@@ -22,7 +14,8 @@ const auditTones: Record<string, BadgeTone> = {
 	failed: 'danger'
 };
 
-export const purchaseTone = (status: string) => purchaseTones[status] ?? 'neutral';
+export const purchaseTone = (status: string) =>
+	purchaseStatusTones[status as PurchaseStatus] ?? 'neutral';
 export const eventTone = (outcome: string) => eventTones[outcome] ?? 'neutral';
 export const auditTone = (outcome: string) => auditTones[outcome] ?? 'neutral';
 export const needsAttention = (status: string) => status === 'mismatch' || status === 'disputed';

@@ -1,13 +1,17 @@
 import { listActiveSessions } from '../auth/session';
 import type { Db } from '../db';
-import type { Ledger, TransferEntry } from '../ledger';
+import type { Ledger, TransferEntry, TransferFilter } from '../ledger';
 import { listUserPurchases } from '../purchases';
-import type { LedgerFilter } from './ledger-filter';
 import type { BalanceView, HoldView, LedgerRowView, LotView } from '../../types';
 import { findUserById } from './users';
 
 /** Everything the admin's user page shows; null when no account has this id. */
-export function userDetail(db: Db, ledger: Ledger, userId: string, filter: LedgerFilter) {
+export function userDetail(
+	db: Db,
+	ledger: Ledger,
+	userId: string,
+	filter: Omit<TransferFilter, 'userId' | 'limit'>
+) {
 	const user = findUserById(db, userId);
 	if (!user) return null;
 	const page = ledger.transfers({ userId, ...filter, limit: 50 });
@@ -36,7 +40,8 @@ export function userDetail(db: Db, ledger: Ledger, userId: string, filter: Ledge
 		purchases: listUserPurchases(db, userId),
 		sessions: listActiveSessions(db, userId),
 		transfers: page.items.map(toLedgerRow),
-		nextCursor: page.nextCursor
+		nextCursor: page.nextCursor,
+		newerCursor: page.newerCursor
 	};
 }
 

@@ -46,7 +46,7 @@ export function createLedger(db: Db, options: LedgerOptions = {}) {
 		/** Credits moved per UTC day and transfer code. */
 		dailyTotals: (filter: DailyTotalsFilter) => dailyTotals(db, filter),
 		balance: (userId: string) => readBalance(ctx, userId),
-		transfers: (filter?: TransferFilter) => listTransfers(ctx, db, filter),
+		transfers: (filter?: TransferFilter) => listTransfers(ctx, filter),
 		lots: (userId: string, options?: { open?: boolean }) => listLots(ctx, db, userId, options),
 		holds: (userId: string, options?: { pending?: boolean }) => listHolds(ctx, db, userId, options),
 		/** Every violated invariant, one line each; empty when the ledger is sound. */

@@ -100,7 +100,92 @@ describe('transfers', () => {
 		expect(between.items.map((item) => item.amount)).toEqual([1]);
 		expect(t.ledger.transfers({ userId: 'ann', code: ['grant'] }).items).toHaveLength(1);
 		expect(t.ledger.transfers({ code: 'grant' }).items).toHaveLength(2);
-		expect(t.ledger.transfers({ userId: 'nobody' })).toEqual({ items: [], nextCursor: null });
+		expect(t.ledger.transfers({ userId: 'nobody' })).toEqual({
+			items: [],
+			nextCursor: null,
+			newerCursor: null
+		});
+	});
+
+	it('pages back to newer transfers with the newer cursor, as the older pages were', () => {
+		const t = setup();
+		t.grant(100, null);
+		for (let i = 0; i < 9; i++) t.spend(1);
+		t.grant(5, null, 'bob');
+		const ids = (page: { items: { id: number }[] }) => page.items.map((item) => item.id);
+		const pages = [t.ledger.transfers({ userId: 'ann', limit: 4 })];
+		while (pages[pages.length - 1].nextCursor)
+			pages.push(
+				t.ledger.transfers({ userId: 'ann', limit: 4, cursor: pages[pages.length - 1].nextCursor })
+			);
+		expect(pages.map(ids)).toEqual([
+			[10, 9, 8, 7],
+			[6, 5, 4, 3],
+			[2, 1]
+		]);
+		expect(pages.map((page) => page.newerCursor)).toEqual([null, '6', '2']);
+		const second = t.ledger.transfers({ userId: 'ann', limit: 4, newerCursor: '2' });
+		expect(second).toMatchObject({ nextCursor: '3', newerCursor: '6' });
+		expect(ids(second)).toEqual(ids(pages[1]));
+		const first = t.ledger.transfers({ userId: 'ann', limit: 4, newerCursor: '6' });
+		expect(first).toMatchObject({ nextCursor: '7', newerCursor: null });
+		expect(ids(first)).toEqual(ids(pages[0]));
+		// Without a user, over every account: bob's grant is the newest.
+		expect(ids(t.ledger.transfers({ limit: 2, newerCursor: '9' }))).toEqual([11, 10]);
+		expect(t.ledger.transfers({ limit: 2, newerCursor: '9' }).newerCursor).toBeNull();
+		expect(() => t.ledger.transfers({ cursor: '3', newerCursor: '7' })).toThrow(RangeError);
+	});
+
+	it('pages newer with filters, and from a cursor that is not one of the account’s', () => {
+		const t = setup();
+		t.grant(100, null);
+		t.spend(1);
+		t.grant(1, null, 'bob');
+		t.grant(2, null);
+		t.spend(1);
+		t.grant(3, null);
+		const codes = (page: { items: { code: string; amount: number }[] }) =>
+			page.items.map((item) => `${item.code}${item.amount}`);
+		const grants = t.ledger.transfers({ userId: 'ann', code: 'grant', newerCursor: '1' });
+		expect(codes(grants)).toEqual(['grant3', 'grant2']);
+		expect(grants.newerCursor).toBeNull();
+		// Transfer 3 is bob's: ann's pages either side of it are still hers alone.
+		expect(codes(t.ledger.transfers({ userId: 'ann', newerCursor: '3' }))).toEqual([
+			'grant3',
+			'spend1',
+			'grant2'
+		]);
+		expect(codes(t.ledger.transfers({ userId: 'ann', cursor: '3' }))).toEqual([
+			'spend1',
+			'grant100'
+		]);
+		expect(t.ledger.transfers({ userId: 'ann', newerCursor: '6' }).items).toEqual([]);
+	});
+
+	it('filters by what a reference starts with, or does not', () => {
+		const t = setup();
+		const granted = (reference: string | undefined) =>
+			t.ledger.grant({
+				userId: 'ann',
+				amount: 1,
+				category: 'free',
+				reference,
+				actor: 'system',
+				idempotencyKey: t.key()
+			});
+		granted('signup:ann');
+		granted(undefined);
+		granted('signups');
+		granted('%signup:');
+		const references = (filter: object) =>
+			t.ledger.transfers({ userId: 'ann', ...filter }).items.map((item) => item.reference);
+		expect(references({ referenceStartsWith: 'signup:' })).toEqual(['signup:ann']);
+		expect(references({ referenceNotStartsWith: 'signup:' })).toEqual([
+			'%signup:',
+			'signups',
+			null
+		]);
+		expect(references({ referenceStartsWith: '%' })).toEqual(['%signup:']);
 	});
 
 	it('filters by reference, with or without a user', () => {

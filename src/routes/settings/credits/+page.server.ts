@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { activePackages } from '$lib/credits/packages';
 import { getLedger } from '$lib/server/app-ledger';
 import { getDb } from '$lib/server/db';
+import { recentTransfers } from '$lib/server/history';
 import { readForm } from '$lib/server/http/form';
 import { listUserPurchases } from '$lib/server/purchases';
 import { startCheckout, type CheckoutResult } from '$lib/server/stripe/checkout';
@@ -16,6 +17,7 @@ export const load: PageServerLoad = (event) => {
 		balance: getLedger().balance(user.id),
 		packages: activePackages,
 		purchases: listUserPurchases(getDb(), user.id, 10),
+		recent: recentTransfers(getLedger(), user.id),
 		cancelled: event.url.searchParams.get('checkout') === 'cancelled'
 	};
 };

@@ -1,1 +1,2 @@
 export { default as Pager } from './pager.svelte';
+export { pageLinks } from './page-links';

@@ -1,7 +1,6 @@
 import { error, fail } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
 import { deductAction, grantAction } from '$lib/server/admin/adjust-actions';
-import { parseLedgerFilter } from '$lib/server/admin/ledger-filter';
 import { changeRole, signOutEverywhere, type Role } from '$lib/server/admin/user-commands';
 import { userDetail } from '$lib/server/admin/user-detail';
 import { requireAdmin } from '$lib/server/auth/guard';
@@ -9,17 +8,23 @@ import { getLedger } from '$lib/server/app-ledger';
 import { getDb } from '$lib/server/db';
 import { transferCodes } from '$lib/server/db/schema';
 import { readForm } from '$lib/server/http/form';
+import { readQuery } from '$lib/server/http/query';
+import { transferQuery, transferQueryView, transferRange } from '$lib/server/transfer-query';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+const ledgerQuery = transferQuery(transferCodes);
 
 export const load: PageServerLoad = (event) => {
 	const admin = requireAdmin(event);
-	const parsed = parseLedgerFilter(event.url.searchParams);
-	if (!parsed.ok) error(400, parsed.message);
-	const detail = userDetail(getDb(), getLedger(), event.params.id, parsed.filter);
+	const query = readQuery(event.url, ledgerQuery);
+	const detail = userDetail(getDb(), getLedger(), event.params.id, {
+		code: query.type,
+		...transferRange(query)
+	});
 	if (!detail) error(404, 'No such account.');
 	return {
 		...detail,
-		filter: parsed.query,
+		filter: transferQueryView(query),
 		codes: transferCodes,
 		isSelf: detail.user.id === admin.id,
 		// Made per render: the grant and deduct forms send it back, so a resubmitted form writes once.
