@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CatalogueError, loadCatalogue } from './catalogue';
+import { CatalogueError, loadCatalogue, pricePer100Credits } from './catalogue';
 import { activePackages, signupBonus } from './packages';
 
 const basic = {
@@ -64,5 +64,10 @@ describe('the credit package catalogue', () => {
 		expect(messageOf([basic], { credits: -1, expiresInDays: 30 })).toBe(
 			'Sign-up bonus: credits must be 0 (off) or more'
 		);
+	});
+
+	it('prices 100 credits of each package in minor units, rounded to the nearest unit', () => {
+		expect(activePackages.map(pricePer100Credits)).toEqual([999, 800, 667, 500]);
+		expect(pricePer100Credits({ credits: 3, unitAmount: 100 })).toBe(3333);
 	});
 });
