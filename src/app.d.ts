@@ -1,4 +1,5 @@
 import type { SessionValidationResult } from '$lib/server/auth/session';
+import type { Theme } from '$lib/theme';
 
 declare global {
 	namespace App {
@@ -6,6 +7,7 @@ declare global {
 			user: SessionValidationResult['user'];
 			session: SessionValidationResult['session'];
 			requestId: string;
+			theme: Theme;
 		}
 		interface Error {
 			message: string;

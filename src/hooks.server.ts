@@ -13,6 +13,7 @@ import { requireAdmin, requireUser } from '$lib/server/auth/guard';
 import { isCrossSiteWrite } from '$lib/server/http/cross-site';
 import { isUnder, securityHeaders } from '$lib/server/http/headers';
 import { checkoutOrigin } from '$lib/server/stripe/client';
+import { parseTheme, themeClass, themeCookieName } from '$lib/theme';
 
 export const init: ServerInit = () => {
 	const promoted = promoteListedAdmins(getDb(), getConfig().ADMIN_EMAILS);
@@ -76,6 +77,15 @@ const guardRoutes: Handle = ({ event, resolve }) => {
 	return resolve(event);
 };
 
+// The chosen theme's class is in the first HTML, so the page paints in it without waiting for a script.
+const applyTheme: Handle = ({ event, resolve }) => {
+	event.locals.theme = parseTheme(event.cookies.get(themeCookieName));
+	const className = themeClass(event.locals.theme);
+	return resolve(event, {
+		transformPageChunk: ({ html }) => html.replace('%app.theme%', className)
+	});
+};
+
 const refuseCrossSiteWrites: Handle = ({ event, resolve }) => {
 	if (
 		event.route.id !== '/api/webhooks/stripe' &&
@@ -91,6 +101,7 @@ export const handle = sequence(
 	securityHeaders(() => checkoutOrigin(getConfig())),
 	refuseCrossSiteWrites,
 	refuseInheritedActionNames,
+	applyTheme,
 	loadSession,
 	guardRoutes
 );

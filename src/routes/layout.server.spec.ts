@@ -1,17 +1,55 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { openDatabase, type Db } from '$lib/server/db';
+import { createLedger } from '$lib/server/ledger';
 import { load } from './+layout.server';
 
+let db: Db;
+vi.mock('$lib/server/db', async (original) => ({
+	...(await original<typeof import('$lib/server/db')>()),
+	getDb: () => db
+}));
+
 type LoadEvent = Parameters<typeof load>[0];
+const event = (locals: object) => ({ locals, depends: () => {} }) as unknown as LoadEvent;
+
+beforeEach(() => {
+	db = openDatabase(':memory:');
+});
 
 describe('the root layout', () => {
-	it('sends the signed-in account’s email and role, not its id', () => {
-		const locals = { user: { id: 'user_secret_id', email: 'ada@example.com', role: 'admin' } };
-		expect(load({ locals } as LoadEvent)).toEqual({
-			user: { email: 'ada@example.com', role: 'admin' }
+	it('sends the signed-in account’s email, role, available credits and theme, not its id', () => {
+		const ledger = createLedger(db);
+		ledger.grant({
+			userId: 'user_secret_id',
+			amount: 120,
+			category: 'free',
+			reason: 'welcome',
+			actor: 'system',
+			idempotencyKey: 'welcome'
+		});
+		ledger.hold({
+			userId: 'user_secret_id',
+			amount: 20,
+			actor: 'system',
+			idempotencyKey: 'hold',
+			expiresAt: new Date(Date.now() + 60_000)
+		});
+		const locals = {
+			user: { id: 'user_secret_id', email: 'ada@example.com', role: 'admin' },
+			theme: 'dark'
+		};
+		expect(load(event(locals))).toEqual({
+			user: { email: 'ada@example.com', role: 'admin' },
+			availableCredits: 100,
+			theme: 'dark'
 		});
 	});
 
-	it('sends no account when nobody is signed in', () => {
-		expect(load({ locals: { user: null } } as LoadEvent)).toEqual({ user: null });
+	it('sends no account and no balance when nobody is signed in', () => {
+		expect(load(event({ user: null, theme: 'system' }))).toEqual({
+			user: null,
+			availableCredits: null,
+			theme: 'system'
+		});
 	});
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CatalogueError, loadCatalogue } from './catalogue';
+import { CatalogueError, loadCatalogue, pricePer100Credits } from './catalogue';
 import { activePackages, signupBonus } from './packages';
 
 const basic = {
@@ -89,5 +89,10 @@ describe('the credit package catalogue', () => {
 		expect(load([{ ...basic, unitAmount: 50 }]).packages[0].unitAmount).toBe(50);
 		expect(load([{ ...basic, unitAmount: 30, currency: 'gbp' }]).packages[0].currency).toBe('gbp');
 		expect(load([{ ...basic, unitAmount: 1, currency: 'isk' }]).packages[0].currency).toBe('isk');
+	});
+
+	it('prices 100 credits of each package in minor units, rounded to the nearest unit', () => {
+		expect(activePackages.map(pricePer100Credits)).toEqual([999, 800, 667, 500]);
+		expect(pricePer100Credits({ credits: 3, unitAmount: 100 })).toBe(3333);
 	});
 });

@@ -78,3 +78,8 @@ export function loadCatalogue(input: {
 	}
 	return { signupBonus: bonus.data, packages };
 }
+
+/** What 100 of the package's credits cost, in its currency's minor units, rounded to the nearest unit. */
+export function pricePer100Credits(pkg: Pick<CreditPackage, 'credits' | 'unitAmount'>): number {
+	return Math.round((pkg.unitAmount * 100) / pkg.credits);
+}

@@ -3,3 +3,4 @@ export * from './users';
 export * from './admin';
 export * from './dashboard';
 export * from './history';
+export * from './credits';

@@ -6,7 +6,7 @@ import { fulfilCheckout } from './fulfil';
 
 export type Confirmation =
 	| { status: 'credited'; credits: number }
-	| { status: 'processing' | 'not_paid' | 'review' | 'rejected' }
+	| { status: 'processing' | 'not_paid' | 'failed' | 'review' | 'rejected' }
 	| { status: 'unavailable'; message: string }
 	| { status: 'not_found' };
 
@@ -39,7 +39,8 @@ export async function confirmCheckout(
 			return { status: 'credited', credits: result.credits };
 		case 'processing':
 		case 'not_paid':
-			return { status: result.status };
+			// A delayed payment that failed leaves the session as it was: only the purchase knows.
+			return { status: purchase.status === 'failed' ? 'failed' : result.status };
 		case 'mismatch':
 		case 'needs_review':
 			return { status: 'review' };

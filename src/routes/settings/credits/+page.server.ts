@@ -1,8 +1,10 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/auth/guard';
 import { z } from 'zod';
+import { balanceDependency } from '$lib/credits/balance';
 import { activePackages } from '$lib/credits/packages';
 import { getLedger } from '$lib/server/app-ledger';
+import { readCreditsOverview } from '$lib/server/customer-balance';
 import { getDb } from '$lib/server/db';
 import { recentTransfers } from '$lib/server/history';
 import { readForm } from '$lib/server/http/form';
@@ -13,8 +15,9 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) => {
 	const user = requireUser(event);
+	event.depends(balanceDependency);
 	return {
-		balance: getLedger().balance(user.id),
+		balance: readCreditsOverview(getLedger(), user.id),
 		packages: activePackages,
 		purchases: listUserPurchases(getDb(), user.id, 10),
 		recent: recentTransfers(getLedger(), user.id),
