@@ -91,9 +91,9 @@ describe('reconciling with Stripe after webhooks were lost', () => {
 		await shop.control('webhooks/resume');
 		const delivered = shop.db.select().from(stripeEvents).all();
 		for (const { purchaseId } of all)
-			expect(delivered.filter((event) => event.purchaseId === purchaseId).length).toBeGreaterThan(
-				3
-			);
+			expect(
+				delivered.filter((event) => event.purchaseId === purchaseId).length
+			).toBeGreaterThanOrEqual(3);
 		expect(
 			shop.db.select().from(stripeEvents).where(eq(stripeEvents.outcome, 'failed')).all()
 		).toEqual([]);
