@@ -196,7 +196,8 @@ const requests: { method: string; path: string; form?: Record<string, string> }[
 	{ method: 'GET', path: '/admin/packages' },
 	{ method: 'GET', path: '/admin/packages/__data.json' },
 	{ method: 'POST', path: '/admin/packages?/sync', form: { confirm: 'yes' } },
-	{ method: 'POST', path: '/admin/packages?/sync', form: {} }
+	{ method: 'POST', path: '/admin/packages?/sync', form: {} },
+	{ method: 'POST', path: '/admin/events?/reconcile', form: {} }
 ];
 
 /** What a refused request could have written: audit rows by anyone but an admin, and the synced prices. */

@@ -81,7 +81,15 @@ for (const who of ['signed out', 'a signed-in user'] as const) {
 				...(cookie && { cookie })
 			};
 			for (const path of adminSpellings.filter((spelling) => !spelling.includes('__data.json'))) {
-				for (const action of ['promote', 'grant', 'deduct', 'refund', 'replay', 'sync']) {
+				for (const action of [
+					'promote',
+					'grant',
+					'deduct',
+					'refund',
+					'replay',
+					'sync',
+					'reconcile'
+				]) {
 					const target = `${path}?/${action}`;
 					const response = await probe(
 						baseURL!,

@@ -4,6 +4,15 @@ import { createLedger, type Ledger } from './ledger';
 
 const shared = vi.hoisted(() => ({ ledger: undefined as Ledger | undefined }));
 vi.mock('./app-ledger', () => ({ getLedger: () => shared.ledger! }));
+const reconciliation = vi.hoisted(() => ({ runs: 0 }));
+vi.mock('./db', async (original) => ({ ...(await original<object>()), getDb: () => ({}) }));
+vi.mock('./stripe/client', () => ({ getStripe: () => ({}) }));
+vi.mock('./stripe/reconcile', () => ({
+	reconcileStripe: async () => {
+		reconciliation.runs++;
+		return { checked: {}, repairs: { credit: 0 }, problems: [] };
+	}
+}));
 
 const minuteMs = 60_000;
 let ledger: Ledger;
@@ -14,6 +23,7 @@ const expiredCredits = () =>
 		.items.reduce((sum, transfer) => sum + transfer.amount, 0);
 
 beforeEach(() => {
+	reconciliation.runs = 0;
 	vi.useFakeTimers();
 	vi.resetModules();
 	ledger = shared.ledger = createLedger(openDatabase(':memory:'));
@@ -88,5 +98,18 @@ describe('the background ledger sweep', () => {
 		stopBackgroundJobs();
 		vi.advanceTimersByTime(minuteMs);
 		expect(expiredCredits()).toBe(0);
+	});
+
+	it('reconciles with Stripe every 15 minutes until stopped', async () => {
+		vi.spyOn(await logger(), 'info').mockImplementation(() => {});
+		const { startBackgroundJobs, stopBackgroundJobs } = await import('./jobs');
+		startBackgroundJobs();
+		await vi.advanceTimersByTimeAsync(15 * minuteMs);
+		expect(reconciliation.runs).toBe(1);
+		await vi.advanceTimersByTimeAsync(15 * minuteMs);
+		expect(reconciliation.runs).toBe(2);
+		stopBackgroundJobs();
+		await vi.advanceTimersByTimeAsync(30 * minuteMs);
+		expect(reconciliation.runs).toBe(2);
 	});
 });

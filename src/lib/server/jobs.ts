@@ -1,22 +1,28 @@
 import { getLedger } from './app-ledger';
+import { getDb } from './db';
 import { log } from './log';
+import { getStripe } from './stripe/client';
+import { reconcileStripe } from './stripe/reconcile';
 
 const sweepEveryMs = 60_000;
-let timer: ReturnType<typeof setInterval> | undefined;
+export const reconcileEveryMs = 15 * 60_000;
+let timers: ReturnType<typeof setInterval>[] = [];
+let reconciling = false;
 
 /**
- * Periodic work of a running server: expiring due credits and holds that no spend has touched, and
- * rolling the system accounts' counters up to the newest transfer.
+ * Periodic work of a running server: expiring due credits and holds that no spend has touched,
+ * rolling the system accounts' counters up to the newest transfer, and reconciling with Stripe.
  */
 export function startBackgroundJobs() {
-	timer ??= setInterval(sweepLedger, sweepEveryMs);
-	timer.unref();
+	if (timers.length > 0) return;
+	timers = [setInterval(sweepLedger, sweepEveryMs), setInterval(reconcile, reconcileEveryMs)];
+	for (const timer of timers) timer.unref();
 	sweepLedger();
 }
 
 export function stopBackgroundJobs() {
-	clearInterval(timer);
-	timer = undefined;
+	for (const timer of timers) clearInterval(timer);
+	timers = [];
 }
 
 function sweepLedger() {
@@ -27,5 +33,21 @@ function sweepLedger() {
 		ledger.rollUp();
 	} catch (error) {
 		log.error({ job: 'ledger-sweep', err: error }, 'ledger sweep failed');
+	}
+}
+
+/** The last 3 days, as `npm run stripe:reconcile` does; a run still going when the next is due is not doubled. */
+async function reconcile() {
+	if (reconciling) return;
+	reconciling = true;
+	try {
+		const { repairs, problems, checked } = await reconcileStripe(getDb(), getStripe());
+		const logged = { job: 'stripe-reconcile', checked, repairs, problems };
+		if (problems.length > 0) log.warn(logged, 'reconciliation left problems for an admin');
+		else if (Object.values(repairs).some((count) => count > 0)) log.info(logged, 'reconciled');
+	} catch (error) {
+		log.error({ job: 'stripe-reconcile', err: error }, 'reconciliation failed');
+	} finally {
+		reconciling = false;
 	}
 }

@@ -4,3 +4,4 @@ export * from './admin';
 export * from './dashboard';
 export * from './history';
 export * from './credits';
+export * from './reconcile';

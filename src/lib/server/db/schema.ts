@@ -127,7 +127,8 @@ export const auditActions = [
 	'api_key_create',
 	'api_key_revoke',
 	'webhook_endpoint_create',
-	'webhook_endpoint_delete'
+	'webhook_endpoint_delete',
+	'reconcile'
 ] as const;
 export const auditOutcomes = ['ok', 'refused', 'failed'] as const;
 

@@ -185,7 +185,7 @@ function takeBackRefunds(db: Db, purchase: Purchase, charge: ChargeFields): numb
 }
 
 /** Stripe's dispute statuses as far as credits go: an inquiry closed without a chargeback is won too. */
-function disputeStatusOf(status: string): DisputeStatus {
+export function disputeStatusOf(status: string): DisputeStatus {
 	if (status === 'won' || status === 'warning_closed') return 'won';
 	return status === 'lost' ? 'lost' : 'open';
 }

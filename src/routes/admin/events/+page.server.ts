@@ -1,10 +1,13 @@
+import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { listEvents } from '$lib/server/admin/events';
+import { reconcileAsAdmin } from '$lib/server/admin/reconcile';
 import { requireAdmin } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db';
 import { eventOutcomes } from '$lib/server/db/schema';
 import { readQuery } from '$lib/server/http/query';
-import type { PageServerLoad } from './$types';
+import { getStripe } from '$lib/server/stripe/client';
+import type { Actions, PageServerLoad } from './$types';
 
 const filters = z.object({
 	type: z.string().trim().max(200).optional(),
@@ -15,4 +18,13 @@ const filters = z.object({
 export const load: PageServerLoad = (event) => {
 	requireAdmin(event);
 	return { page: listEvents(getDb(), readQuery(event.url, filters)), outcomes: eventOutcomes };
+};
+
+export const actions: Actions = {
+	reconcile: async (event) => {
+		const admin = requireAdmin(event);
+		const outcome = await reconcileAsAdmin(getDb(), getStripe(), admin);
+		if (!outcome.ok) return fail(502, { reconcile: { message: outcome.message } });
+		return { reconcile: { summary: outcome.summary } };
+	}
 };
