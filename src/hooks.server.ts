@@ -6,7 +6,7 @@ import { sessionCookieName, validateSessionToken } from '$lib/server/auth/sessio
 import { getConfig } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
 import { refuseInheritedActionNames } from '$lib/server/http/actions';
-import { startBackgroundJobs } from '$lib/server/jobs';
+import { startBackgroundJobs, stopBackgroundJobs } from '$lib/server/jobs';
 import { requireAdmin, requireUser } from '$lib/server/auth/guard';
 import { isCrossSiteWrite } from '$lib/server/http/cross-site';
 import { isUnder, securityHeaders } from '$lib/server/http/headers';
@@ -16,6 +16,8 @@ export const init: ServerInit = () => {
 	const promoted = promoteListedAdmins(getDb(), getConfig().ADMIN_EMAILS);
 	if (promoted.length > 0) console.log(`ADMIN_EMAILS: ${promoted.join(', ')} promoted to admin`);
 	startBackgroundJobs();
+	// adapter-node emits this once the server has closed (SIGTERM, SIGINT or idle).
+	process.once('sveltekit:shutdown', () => void stopBackgroundJobs());
 };
 
 const assignRequestId: Handle = async ({ event, resolve }) => {

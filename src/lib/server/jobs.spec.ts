@@ -1,9 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { openDatabase } from './db';
+import { openDatabase, type Db } from './db';
 import { createLedger, type Ledger } from './ledger';
 
-const shared = vi.hoisted(() => ({ ledger: undefined as Ledger | undefined }));
+const shared = vi.hoisted(() => ({
+	ledger: undefined as Ledger | undefined,
+	db: undefined as Db | undefined
+}));
 vi.mock('./app-ledger', () => ({ getLedger: () => shared.ledger! }));
+vi.mock('./db', async (original) => ({
+	...(await original<typeof import('./db')>()),
+	getDb: () => shared.db!
+}));
 
 const minuteMs = 60_000;
 let ledger: Ledger;
@@ -16,7 +23,8 @@ const expiredCredits = () =>
 beforeEach(() => {
 	vi.useFakeTimers();
 	vi.resetModules();
-	ledger = shared.ledger = createLedger(openDatabase(':memory:'));
+	shared.db = openDatabase(':memory:');
+	ledger = shared.ledger = createLedger(shared.db);
 	ledger.grant({
 		userId: 'u1',
 		amount: 40,
@@ -27,7 +35,9 @@ beforeEach(() => {
 	});
 });
 
-afterEach(() => {
+afterEach(async () => {
+	const { stopBackgroundJobs } = await import('./jobs');
+	await stopBackgroundJobs();
 	vi.useRealTimers();
 	vi.restoreAllMocks();
 });
