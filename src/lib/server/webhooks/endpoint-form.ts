@@ -51,27 +51,21 @@ export type ParsedEndpoint =
 export function parseEndpointForm(form: FormData): ParsedEndpoint {
 	const parsed = parseFields(fields, form, ['url', 'description', 'lowBalanceThreshold']);
 	const ticked = form.getAll('eventTypes').map(String);
-	const values = { ...parsed.values, eventTypes: ticked.join(',') };
+	const values: FieldValues = { ...parsed.values, eventTypes: ticked.join(',') };
 	const errors: FieldErrors = parsed.ok ? {} : { ...parsed.errors };
 	const eventTypes = webhookEventTypes.filter((type) => ticked.includes(type));
 	if (ticked.length === 0) errors.eventTypes = 'Choose at least one event to send.';
 	else if (eventTypes.length !== ticked.length) errors.eventTypes = 'Choose events from the list.';
-	if (parsed.ok) {
-		const threshold = parsed.data.lowBalanceThreshold ?? null;
-		const wantsLow = eventTypes.includes('balance.low');
-		if (wantsLow && threshold === null)
-			errors.lowBalanceThreshold = 'balance.low needs a threshold in credits.';
-		if (!wantsLow && threshold !== null)
-			errors.lowBalanceThreshold =
-				'Only balance.low uses a threshold: tick it or leave this empty.';
-		if (Object.keys(errors).length === 0) {
-			const { url, description } = parsed.data;
-			return {
-				ok: true,
-				input: { url, description, eventTypes, lowBalanceThreshold: threshold },
-				values
-			};
-		}
+	const wantsLow = eventTypes.includes('balance.low');
+	const hasThreshold = Boolean(values.lowBalanceThreshold?.trim());
+	if (wantsLow && !hasThreshold)
+		errors.lowBalanceThreshold ??= 'balance.low needs a threshold in credits.';
+	if (!wantsLow && hasThreshold)
+		errors.lowBalanceThreshold ??=
+			'Only balance.low uses a threshold: tick it or leave this empty.';
+	if (parsed.ok && Object.keys(errors).length === 0) {
+		const { url, description, lowBalanceThreshold = null } = parsed.data;
+		return { ok: true, input: { url, description, eventTypes, lowBalanceThreshold }, values };
 	}
 	return { ok: false, values, errors };
 }
