@@ -1,14 +1,14 @@
 /**
  * Expires every due lot and hold on DATABASE_URL and rolls the system accounts up (the server also runs
- * this sweep on a timer).
+ * this sweep on a timer). Expired holds go to the webhook outbox; the server's dispatcher sends them.
  */
+import { getLedgerFor } from '../src/lib/server/app-ledger';
 import { openDatabase } from '../src/lib/server/db/index';
-import { createLedger } from '../src/lib/server/ledger/index';
 import { loadDotEnv } from './lib/env';
 
 loadDotEnv();
 const db = openDatabase(process.env.DATABASE_URL ?? 'data/credits.db');
-const ledger = createLedger(db);
+const ledger = getLedgerFor(db);
 const { accounts, lots, holds, credits } = ledger.expire();
 const { through } = ledger.rollUp();
 db.$client.close();

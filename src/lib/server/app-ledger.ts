@@ -1,12 +1,13 @@
 import { getDb, type Db } from './db';
 import { createLedger, type Ledger, type LedgerError } from './ledger';
+import { createOutboxWriter } from './webhooks/outbox';
 
 const ledgers = new WeakMap<Db, Ledger>();
 
-/** The ledger over a database, made once per database. */
+/** The ledger over a database, made once per database; its transfers feed the webhook outbox. */
 export function getLedgerFor(db: Db): Ledger {
 	let ledger = ledgers.get(db);
-	if (!ledger) ledgers.set(db, (ledger = createLedger(db)));
+	if (!ledger) ledgers.set(db, (ledger = createLedger(db, { onPosted: createOutboxWriter(db) })));
 	return ledger;
 }
 

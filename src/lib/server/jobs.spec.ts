@@ -1,11 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { openDatabase } from './db';
+import { openDatabase, type Db } from './db';
 import { createLedger, type Ledger } from './ledger';
 
-const shared = vi.hoisted(() => ({ ledger: undefined as Ledger | undefined }));
+const shared = vi.hoisted(() => ({
+	ledger: undefined as Ledger | undefined,
+	db: undefined as Db | undefined
+}));
 vi.mock('./app-ledger', () => ({ getLedger: () => shared.ledger! }));
 const reconciliation = vi.hoisted(() => ({ runs: 0 }));
-vi.mock('./db', async (original) => ({ ...(await original<object>()), getDb: () => ({}) }));
+vi.mock('./db', async (original) => ({
+	...(await original<typeof import('./db')>()),
+	getDb: () => shared.db!
+}));
 vi.mock('./stripe/client', () => ({ getStripe: () => ({}) }));
 vi.mock('./stripe/reconcile', () => ({
 	reconcileStripe: async () => {
@@ -26,7 +32,8 @@ beforeEach(() => {
 	reconciliation.runs = 0;
 	vi.useFakeTimers();
 	vi.resetModules();
-	ledger = shared.ledger = createLedger(openDatabase(':memory:'));
+	shared.db = openDatabase(':memory:');
+	ledger = shared.ledger = createLedger(shared.db);
 	ledger.grant({
 		userId: 'u1',
 		amount: 40,
@@ -37,7 +44,9 @@ beforeEach(() => {
 	});
 });
 
-afterEach(() => {
+afterEach(async () => {
+	const { stopBackgroundJobs } = await import('./jobs');
+	await stopBackgroundJobs();
 	vi.useRealTimers();
 	vi.restoreAllMocks();
 });

@@ -3,26 +3,33 @@ import { getDb } from './db';
 import { log } from './log';
 import { getStripe } from './stripe/client';
 import { reconcileStripe } from './stripe/reconcile';
+import { startDispatcher, type Dispatcher } from './webhooks/dispatcher';
 
 const sweepEveryMs = 60_000;
 export const reconcileEveryMs = 15 * 60_000;
 let timers: ReturnType<typeof setInterval>[] = [];
+let dispatcher: Dispatcher | undefined;
 let reconciling = false;
 
 /**
  * Periodic work of a running server: expiring due credits and holds that no spend has touched,
- * rolling the system accounts' counters up to the newest transfer, and reconciling with Stripe.
+ * rolling the system accounts' counters up to the newest transfer, reconciling with Stripe and
+ * sending outbound webhooks.
  */
 export function startBackgroundJobs() {
 	if (timers.length > 0) return;
 	timers = [setInterval(sweepLedger, sweepEveryMs), setInterval(reconcile, reconcileEveryMs)];
 	for (const timer of timers) timer.unref();
+	dispatcher = startDispatcher(getDb());
 	sweepLedger();
 }
 
-export function stopBackgroundJobs() {
+/** Stops the timers and waits for the webhook round under way, so no attempt is cut off mid-way. */
+export async function stopBackgroundJobs() {
 	for (const timer of timers) clearInterval(timer);
 	timers = [];
+	await dispatcher?.stop();
+	dispatcher = undefined;
 }
 
 function sweepLedger() {

@@ -8,8 +8,8 @@ import { log } from './log';
  * so the timers stop and the database closes, and with nothing left to run the process exits.
  */
 export function shutDownOnSignal() {
-	process.once('sveltekit:shutdown', (reason: string) => {
-		stopBackgroundJobs();
+	process.once('sveltekit:shutdown', async (reason: string) => {
+		await stopBackgroundJobs();
 		closeDb();
 		log.info({ reason }, 'shut down: requests drained, jobs stopped, database closed');
 	});

@@ -5,3 +5,4 @@ export * from './dashboard';
 export * from './history';
 export * from './credits';
 export * from './reconcile';
+export * from './webhooks';

@@ -1,6 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { blob, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { purchaseStatuses } from '../../types';
+import {
+	purchaseStatuses,
+	webhookEventTypes,
+	webhookMessageStatuses,
+	type WebhookEventType
+} from '../../types';
 
 export * from '../ledger/schema';
 
@@ -128,7 +133,11 @@ export const auditActions = [
 	'api_key_revoke',
 	'webhook_endpoint_create',
 	'webhook_endpoint_delete',
-	'reconcile'
+	'reconcile',
+	'webhook_endpoint_disable',
+	'webhook_endpoint_enable',
+	'webhook_endpoint_rotate',
+	'webhook_message_resend'
 ] as const;
 export const auditOutcomes = ['ok', 'refused', 'failed'] as const;
 
@@ -157,6 +166,69 @@ export const auditLog = sqliteTable(
 	]
 );
 
+/** Where Credits sends its outbound webhooks (docs/webhooks.md). */
+export const webhookEndpoints = sqliteTable('webhook_endpoints', {
+	id: text('id').primaryKey(),
+	url: text('url').notNull(),
+	description: text('description').notNull().default(''),
+	eventTypes: text('event_types', { mode: 'json' }).$type<WebhookEventType[]>().notNull(),
+	/** `balance.low` fires when a debit takes a user's available credits from at least this to below it. */
+	lowBalanceThreshold: integer('low_balance_threshold'),
+	/** `whsec_<base64>`: kept in clear because every delivery is signed with it. */
+	secret: text('secret').notNull(),
+	enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+	createdAt: createdAt(),
+	updatedAt: integer('updated_at', { mode: 'timestamp_ms' })
+});
+
+/**
+ * The outbox: one row per event and endpoint, written in the transaction of the change it reports, so
+ * a rolled-back change sends nothing and a committed one is sent at least once.
+ */
+export const webhookMessages = sqliteTable(
+	'webhook_messages',
+	{
+		/** `msg_…`: the `webhook-id` header, the same on every attempt so receivers can deduplicate. */
+		id: text('id').primaryKey(),
+		endpointId: text('endpoint_id')
+			.notNull()
+			.references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+		eventType: text('event_type', { enum: webhookEventTypes }).notNull(),
+		/** The exact body sent and signed. */
+		payload: text('payload').notNull(),
+		status: text('status', { enum: webhookMessageStatuses }).notNull().default('pending'),
+		attempts: integer('attempts').notNull().default(0),
+		/** The message fails once this many attempts failed; a resend raises it by one. */
+		attemptLimit: integer('attempt_limit').notNull(),
+		nextAttemptAt: integer('next_attempt_at', { mode: 'timestamp_ms' }),
+		/** Set by the dispatcher that claimed the message; another may claim it only after this. */
+		claimedUntil: integer('claimed_until', { mode: 'timestamp_ms' }),
+		createdAt: createdAt(),
+		deliveredAt: integer('delivered_at', { mode: 'timestamp_ms' })
+	},
+	(t) => [
+		index('webhook_messages_due_idx').on(t.status, t.nextAttemptAt),
+		index('webhook_messages_endpoint_idx').on(t.endpointId, t.createdAt)
+	]
+);
+
+export const webhookAttempts = sqliteTable(
+	'webhook_attempts',
+	{
+		id: integer('id').primaryKey(),
+		messageId: text('message_id')
+			.notNull()
+			.references(() => webhookMessages.id, { onDelete: 'cascade' }),
+		attempt: integer('attempt').notNull(),
+		startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
+		durationMs: integer('duration_ms').notNull(),
+		responseStatus: integer('response_status'),
+		responseSnippet: text('response_snippet').notNull(),
+		delivered: integer('delivered', { mode: 'boolean' }).notNull()
+	},
+	(t) => [index('webhook_attempts_message_idx').on(t.messageId, t.attempt)]
+);
+
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type Purchase = typeof purchases.$inferSelect;
@@ -166,3 +238,5 @@ export type StripeEvent = typeof stripeEvents.$inferSelect;
 export type EventOutcome = (typeof eventOutcomes)[number];
 export type AuditEntry = typeof auditLog.$inferSelect;
 export type AuditAction = (typeof auditActions)[number];
+export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
+export type WebhookMessage = typeof webhookMessages.$inferSelect;

@@ -1,10 +1,11 @@
 import type { Context } from './context';
-import type { TransferCode } from './schema';
+import type { LotCategory, TransferCode } from './schema';
 import { effectOf, ruleOf } from './transfer-codes';
 
 /** A user account as a transaction sees it; post() keeps it current and writes it back. */
 export type AccountState = {
 	id: number;
+	userId: string;
 	balance: number;
 	/** debits_pending: credits reserved by pending holds. */
 	onHold: number;
@@ -34,7 +35,8 @@ type AccountRow = [
 	number | null,
 	number | null,
 	number,
-	number | null
+	number | null,
+	string
 ];
 
 function accountOf(row: AccountRow | undefined): AccountState | undefined {
@@ -47,10 +49,12 @@ function accountOf(row: AccountRow | undefined): AccountState | undefined {
 		lastTransferId,
 		currentLotId,
 		currentLotDrawn,
-		currentLotUnheld
+		currentLotUnheld,
+		userId
 	] = row;
 	return {
 		id,
+		userId,
 		balance,
 		onHold,
 		nextExpiryAt,
@@ -77,6 +81,7 @@ export function openAccount(ctx: Context, userId: string): AccountState {
 	const id = Number(ctx.sql.insertAccount.run(userId, ctx.now()).lastInsertRowid);
 	return {
 		id,
+		userId,
 		balance: 0,
 		onHold: 0,
 		nextExpiryAt: null,
@@ -113,6 +118,9 @@ export type TransferDraft = {
 	reference?: string | null;
 	reason?: string | null;
 	actor: string;
+	/** The lot a credit opens, for onPosted: its category and expiry (ms). */
+	category?: LotCategory;
+	expiresAt?: number | null;
 };
 
 /**
@@ -126,6 +134,8 @@ export function post(ctx: Context, account: AccountState, draft: TransferDraft):
 	const toUser = rule.userSide === 'credit';
 	const systemId = ctx.system[rule.system];
 	const [debitId, creditId] = toUser ? [systemId, account.id] : [account.id, systemId];
+	const availableBefore = availableOf(account);
+	const now = ctx.now();
 	account.balance += toUser ? posted : -posted;
 	account.onHold += pending;
 	const id = Number(
@@ -145,7 +155,7 @@ export function post(ctx: Context, account: AccountState, draft: TransferDraft):
 			availableOf(account),
 			account.lastTransferId,
 			draft.lotId ?? null,
-			ctx.now()
+			now
 		).lastInsertRowid
 	);
 	const [debits, credits] = toUser ? [0, posted] : [posted, 0];
@@ -161,6 +171,24 @@ export function post(ctx: Context, account: AccountState, draft: TransferDraft):
 		account.id
 	);
 	account.lastTransferId = id;
+	if (ctx.onPosted !== undefined) {
+		ctx.onPosted({
+			transferId: id,
+			code: draft.code,
+			userId: account.userId,
+			amount: draft.amount,
+			availableBefore,
+			balance: account.balance,
+			available: availableOf(account),
+			holdId,
+			reference: draft.reference ?? null,
+			reason: draft.reason ?? null,
+			actor: draft.actor,
+			category: draft.category ?? null,
+			expiresAt: draft.expiresAt ?? null,
+			createdAt: now
+		});
+	}
 	return id;
 }
 

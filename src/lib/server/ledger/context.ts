@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { PostedTransfer } from './results';
 import { lotCategoryRank, type SystemAccountKind } from './schema';
 
 export type Context = {
@@ -8,6 +9,8 @@ export type Context = {
 	now: () => number;
 	/** Runs fn in one BEGIN IMMEDIATE transaction (rolled back if it throws). */
 	immediate: <T>(fn: () => T) => T;
+	/** Hears every transfer inside the transaction that writes it (the app's outbox listens). */
+	onPosted?: (transfer: PostedTransfer) => void;
 };
 
 export type Statements = ReturnType<typeof prepareStatements>;
@@ -25,7 +28,7 @@ function prepareStatements(sqlite: Database.Database) {
 		ORDER BY ${spendOrder}`;
 	// In AccountState's field order, read as arrays (accountOf): cheaper than better-sqlite3's row objects.
 	const account = `id, credits_posted - debits_posted, debits_pending, next_expiry_at, last_transfer_id, current_lot_id,
-		current_lot_drawn, (SELECT remaining - held FROM lots WHERE lots.id = accounts.current_lot_id)`;
+		current_lot_drawn, (SELECT remaining - held FROM lots WHERE lots.id = accounts.current_lot_id), user_id`;
 	return {
 		accountByUser: prepare(`SELECT ${account} FROM accounts WHERE user_id = ?`).raw(),
 		accountById: prepare(`SELECT ${account} FROM accounts WHERE id = ?`).raw(),
@@ -102,7 +105,11 @@ function prepareStatements(sqlite: Database.Database) {
 	};
 }
 
-export function createContext(sqlite: Database.Database, now: () => Date): Context {
+export function createContext(
+	sqlite: Database.Database,
+	now: () => Date,
+	onPosted?: Context['onPosted']
+): Context {
 	const rows = sqlite.prepare('SELECT id, kind FROM accounts WHERE user_id IS NULL').all() as {
 		id: number;
 		kind: SystemAccountKind;
@@ -114,6 +121,7 @@ export function createContext(sqlite: Database.Database, now: () => Date): Conte
 		sql: prepareStatements(sqlite),
 		system,
 		now: () => now().getTime(),
-		immediate: <T>(fn: () => T) => transaction.immediate(fn) as T
+		immediate: <T>(fn: () => T) => transaction.immediate(fn) as T,
+		onPosted
 	};
 }

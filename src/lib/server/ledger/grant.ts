@@ -58,7 +58,18 @@ export function grant(ctx: Context, input: GrantInput): Result<GrantResult> {
 		if (past) return past;
 		const account = openAccount(ctx, userId);
 		expireIfDue(ctx, account);
-		const transferId = post(ctx, account, { code, amount, key, hash, reference, reason, actor });
+		const draft = {
+			code,
+			amount,
+			key,
+			hash,
+			reference,
+			reason,
+			actor,
+			category,
+			expiresAt: expiry
+		};
+		const transferId = post(ctx, account, draft);
 		const now = ctx.now();
 		const lotId = Number(
 			ctx.sql.insertLot.run(account.id, transferId, category, amount, amount, expiry, now)

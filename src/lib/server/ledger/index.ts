@@ -12,6 +12,7 @@ import {
 	type ReleaseInput
 } from './holds';
 import { listHolds, listLots, listTransfers, readBalance, type TransferFilter } from './reads';
+import type { PostedTransfer } from './results';
 import { rollUp } from './rollup';
 import { spend, type SpendInput } from './spend';
 import { dailyTotals, systemTotals, type DailyTotalsFilter } from './totals';
@@ -20,6 +21,12 @@ import { verifyLedger } from './verify';
 export type LedgerOptions = {
 	/** The clock; tests move it forward. */
 	now?: () => Date;
+	/**
+	 * Called with each transfer inside the transaction that posts it, before it commits: whatever it
+	 * writes to the same database commits or rolls back with the transfer, and a throw rolls both back.
+	 * Not called for replays. It runs on the spend path, so it must be cheap when it has nothing to do.
+	 */
+	onPosted?: (transfer: PostedTransfer) => void;
 };
 
 /**
@@ -28,7 +35,7 @@ export type LedgerOptions = {
  * or `{ ok: false, error: { code, message } }`.
  */
 export function createLedger(db: Db, options: LedgerOptions = {}) {
-	const ctx = createContext(db.$client, options.now ?? (() => new Date()));
+	const ctx = createContext(db.$client, options.now ?? (() => new Date()), options.onPosted);
 	return {
 		grant: (input: GrantInput) => grant(ctx, input),
 		spend: (input: SpendInput) => spend(ctx, input),
@@ -63,7 +70,7 @@ export type { ExpirySummary } from './expire';
 export type { GrantInput, GrantResult } from './grant';
 export type { CaptureInput, CaptureResult, HoldInput, HoldResult, ReleaseInput } from './holds';
 export type { BalanceSummary, TransferEntry, TransferFilter, TransferPage } from './reads';
-export type { Posted } from './results';
+export type { Posted, PostedTransfer } from './results';
 export type { SpendInput } from './spend';
 export { joinUserBalances, userBalanceColumns } from './reads';
 export type { AccountCounters, DailyTotal, DailyTotalsFilter } from './totals';
