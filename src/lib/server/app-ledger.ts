@@ -1,14 +1,9 @@
-import { getDb, type Db } from './db';
+import { getDb } from './db';
+import { perDatabase } from './db/per-database';
 import { createLedger, type Ledger, type LedgerError } from './ledger';
 
-const ledgers = new WeakMap<Db, Ledger>();
-
 /** The ledger over a database, made once per database. */
-export function getLedgerFor(db: Db): Ledger {
-	let ledger = ledgers.get(db);
-	if (!ledger) ledgers.set(db, (ledger = createLedger(db)));
-	return ledger;
-}
+export const getLedgerFor = perDatabase((db) => createLedger(db));
 
 export function getLedger(): Ledger {
 	return getLedgerFor(getDb());

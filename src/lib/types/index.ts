@@ -2,3 +2,4 @@ export * from './purchases';
 export * from './users';
 export * from './admin';
 export * from './dashboard';
+export * from './api';
