@@ -7,9 +7,9 @@ import { rawRequest, readE2eDb, signInRaw, signUpRaw } from './raw-http';
 const signUpBonus = 50;
 let key = '';
 
-test.beforeAll(async ({}, testInfo) => {
-	testInfo.setTimeout(60_000);
-	key = createApiKey(`e2e credits api ${testInfo.workerIndex}`);
+test.beforeAll(() => {
+	test.setTimeout(60_000);
+	key = createApiKey(`e2e credits api ${test.info().workerIndex}`);
 });
 
 test.afterAll(() => {
