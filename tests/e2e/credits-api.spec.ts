@@ -468,7 +468,7 @@ test('a session reads only its own balance and transactions, and can do nothing 
 	}
 	const body = { user_id: alice.userId, amount: 5, idempotency_key: unique('s'), reason: 'x' };
 	for (const path of ['/api/v1/spend', '/api/v1/grants']) {
-		for (const headers of [{}, { origin: new URL(baseURL!).origin }]) {
+		for (const headers of [{}, { origin: new URL(baseURL!).origin }] as Record<string, string>[]) {
 			const response = await api(baseURL!, { path, cookie: alice.cookie, body, headers });
 			expect(response.status, path).toBe(401);
 			expect(response.json.error.code).toBe('unauthorized');

@@ -51,7 +51,8 @@ export function runOnce(
 		.transaction((): Replayable => {
 			const stored = find.get({ key: request.key });
 			if (stored) {
-				if (stored.requestHash === request.fingerprint) return { ...stored, replayed: true };
+				if (stored.requestHash === request.fingerprint)
+					return { status: stored.status, body: stored.body, replayed: true };
 				const { error } = apiFailure(
 					'idempotency_conflict',
 					`idempotency key "${request.key}" was already used with a different request`,
