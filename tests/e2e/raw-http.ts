@@ -30,6 +30,9 @@ export function rawRequest(
 				port: base.port,
 				method,
 				path,
+				// A fresh connection each time: a pooled one the server closed while the test was busy
+				// (e.g. running a script) would fail as "socket hang up".
+				agent: false,
 				headers: {
 					...headers,
 					...(body !== undefined && { 'content-length': Buffer.byteLength(body) })

@@ -23,7 +23,6 @@ import { TokenBucket } from './rate-limit';
 
 export const maxBodyBytes = 16 * 1024;
 const buckets = new TokenBucket(() => getConfig().API_RATE_LIMIT_PER_MINUTE);
-const headers = { 'cache-control': 'no-store' };
 
 type Run<I, C extends ApiCaller> = (db: Db, caller: C, input: I) => ApiOutcome<unknown>;
 
@@ -39,10 +38,10 @@ export function apiRead<S extends z.ZodType>(
 	const caller = admit(event, options.session);
 	if (!caller.ok) return caller.response;
 	const parsed = parseWith(query, Object.fromEntries(presentParams(event.url.searchParams)));
-	if (!parsed.ok) return errorResponse(parsed.error, headers);
+	if (!parsed.ok) return errorResponse(parsed.error);
 	// Without `session`, admit() lets only a key through: the caller is then a TrustedCaller.
 	const run = options.run as Run<z.output<S>, ApiCaller>;
-	return toResponse(replyOf(run(getDb(), caller.value, parsed.value)), headers);
+	return toResponse(replyOf(run(getDb(), caller.value, parsed.value)));
 }
 
 /**
@@ -58,7 +57,7 @@ export async function apiWrite<S extends z.ZodType>(
 	if (!caller.ok) return caller.response;
 	const read = await readJson(event.request);
 	const parsed = read.ok ? parseWith(body, read.value) : read;
-	if (!parsed.ok) return errorResponse(parsed.error, headers);
+	if (!parsed.ok) return errorResponse(parsed.error);
 	const db = getDb();
 	const trusted = caller.value as TrustedCaller;
 	const reply = runOnce(
@@ -70,10 +69,7 @@ export async function apiWrite<S extends z.ZodType>(
 		},
 		() => replyOf(options.run(db, trusted, parsed.value))
 	);
-	return toResponse(
-		reply,
-		reply.replayed ? { ...headers, 'idempotent-replayed': 'true' } : headers
-	);
+	return toResponse(reply, reply.replayed ? { 'idempotent-replayed': 'true' } : {});
 }
 
 function replyOf(outcome: ApiOutcome<unknown>): Reply {
@@ -86,14 +82,14 @@ type Admission = { ok: true; value: ApiCaller } | { ok: false; response: Respons
 
 function admit(event: RequestEvent, allowSession: boolean): Admission {
 	const caller = callerOf(event, allowSession);
-	if (!caller.ok) return { ok: false, response: errorResponse(caller.error, headers) };
+	if (!caller.ok) return { ok: false, response: errorResponse(caller.error) };
 	const waitMs = buckets.take(actorOf(caller.value));
 	if (waitMs === 0) return caller;
 	const seconds = Math.ceil(waitMs / 1000);
 	const { error } = apiFailure('rate_limited', `too many requests; retry in ${seconds} s`);
 	return {
 		ok: false,
-		response: errorResponse(error, { ...headers, 'retry-after': String(seconds) })
+		response: errorResponse(error, { 'retry-after': String(seconds) })
 	};
 }
 
