@@ -9,7 +9,7 @@ import {
 	releaseHold,
 	spendCredits
 } from './credits';
-import { apiTestDb } from './testing';
+import { apiTestDb } from './testing/database';
 
 const app = { kind: 'app', name: 'demo' } as const;
 

@@ -4,7 +4,7 @@ import { apiResponses } from '../db/schema';
 import { spendCredits } from './credits';
 import { errorReply, type Reply } from './errors';
 import { fingerprintOf, runOnce } from './idempotency';
-import { apiTestDb } from './testing';
+import { apiTestDb } from './testing/database';
 
 const caller = { kind: 'key', keyId: 1 } as const;
 const request = (key: string, body: object) => ({

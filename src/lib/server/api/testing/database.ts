@@ -1,6 +1,6 @@
-import { getLedgerFor } from '../app-ledger';
-import { openDatabase } from '../db';
-import { users } from '../db/schema';
+import { getLedgerFor } from '../../app-ledger';
+import { openDatabase } from '../../db';
+import { users } from '../../db/schema';
 
 /** A fresh database with users that each hold `credits` free credits. */
 export function apiTestDb(userIds: string[], credits = 100) {
