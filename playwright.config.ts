@@ -34,6 +34,8 @@ export default defineConfig({
 			STRIPE_EMULATOR_PORT: String(e2eEmulatorPort),
 			ADMIN_EMAILS: `${adminEmail},${lateAdminEmail}`,
 			SIGNUP_LIMIT_PER_IP: '1000',
+			// Low enough that credits-api.spec.ts can see a key's 429 without a flood.
+			API_RATE_LIMIT_PER_MINUTE: '200',
 			STRIPE_SECRET_KEY: '',
 			STRIPE_WEBHOOK_SECRET: '',
 			STRIPE_API_URL: ''

@@ -15,5 +15,8 @@ describe('the README’s ledger example', () => {
 		expect(run.stdout).toContain(
 			'{ balance: 50, available: 50, onHold: 0, expiringSoon: 50, debt: 0 }\n[]'
 		);
+		expect(run.stdout).toContain(
+			'{ ok: true, value: { transfer_id: 7, balance: 12, available: 12 } }\ninsufficient_credits\n'
+		);
 	});
 });

@@ -1,4 +1,6 @@
 // Run with: npx tsx examples/spend-credits.ts
+import { grantCredits, spendCredits } from '../src/lib/server/api/credits';
+import { createUser } from '../src/lib/server/auth/accounts';
 import { openDatabase } from '../src/lib/server/db/index';
 import { createLedger } from '../src/lib/server/ledger/index';
 
@@ -62,3 +64,22 @@ if (hold.ok) {
 
 console.log(ledger.balance('user_1')); // { balance: 50, available: 50, onHold: 0, expiringSoon: 50, debt: 0 }
 console.log(ledger.verify()); // [] — every invariant holds
+
+// One level up: the HTTP API's own functions, for code inside the app (docs/api.md#in-process). The same
+// fields and answers as the endpoints, for users the app has, with the caller recorded as the actor.
+const ada = (await createUser(db, {
+	email: 'ada@example.com',
+	password: 'correct horse battery'
+}))!;
+const app = { kind: 'app', name: 'example' } as const;
+grantCredits(db, app, {
+	user_id: ada.id,
+	amount: 20,
+	idempotency_key: 'promo:ada',
+	reason: 'Promotion',
+	category: 'free'
+});
+const haiku = { user_id: ada.id, amount: 8, idempotency_key: 'haiku-1', reason: 'A haiku' };
+console.log(spendCredits(db, app, haiku)); // { ok: true, value: { transfer_id: 7, balance: 12, available: 12 } }
+const broke = spendCredits(db, app, { ...haiku, amount: 100, idempotency_key: 'haiku-2' });
+console.log(broke.ok || broke.error.code); // insufficient_credits

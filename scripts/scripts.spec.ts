@@ -13,6 +13,8 @@ import {
 } from '../src/lib/server/stripe/prices';
 import { startEmulator } from '../tools/stripe-emulator/server';
 import { openDatabase } from '../src/lib/server/db';
+import { authenticateApiKey } from '../src/lib/server/api/keys';
+import { listAudit } from '../src/lib/server/admin/audit';
 
 const root = process.cwd();
 const tsx = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
@@ -183,5 +185,20 @@ describe('npm scripts', () => {
 		});
 		expect(shortPassword.status).toBe(1);
 		expect(shortPassword.stderr).toContain('--password: Use at least 8 characters.');
+	});
+
+	it('api-key:create prints a working key on its own last line, and logs it', () => {
+		const file = freshDatabase();
+		const missing = run('api-key-create', [], { DATABASE_URL: file });
+		expect(missing.status).toBe(1);
+		expect(missing.stderr).toContain('--name: Name the key.');
+		const created = run('api-key-create', ['--name', 'render-worker'], { DATABASE_URL: file });
+		expect(created.status).toBe(0);
+		const key = created.stdout.split('\n').at(-1)!;
+		expect(key).toMatch(/^ck_[a-z2-7]{16}_[a-z2-7]{24}$/);
+		const db = openDatabase(file);
+		expect(authenticateApiKey(db, key)).toBeTypeOf('number');
+		expect(listAudit(db).entries[0]).toMatchObject({ action: 'api_key_create', outcome: 'ok' });
+		db.$client.close();
 	});
 });

@@ -1,6 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { verifyLedger } from '../../src/lib/server/ledger/verify';
-import { signInAsListedAdmin, uniqueEmail } from './helpers';
+import { screenshots, signInAsListedAdmin, uniqueEmail } from './helpers';
 import { rawRequest, readE2eDb, signUpRaw } from './raw-http';
 
 const signUpBonus = 50;
@@ -37,21 +37,6 @@ const transfersWithKey = (key: string) =>
 test.afterAll(() => {
 	expect(readE2eDb((db) => verifyLedger(db))).toEqual([]);
 });
-
-async function screenshots(page: Page, name: string) {
-	for (const colorScheme of ['light', 'dark'] as const) {
-		await page.emulateMedia({ colorScheme });
-		for (const width of [360, 1280]) {
-			await page.setViewportSize({ width, height: 900 });
-			await page.screenshot({
-				path: `test-results/screenshots/${name}-${width}-${colorScheme}.png`,
-				fullPage: true
-			});
-		}
-	}
-	await page.emulateMedia({ colorScheme: 'light' });
-	await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 test('an admin previews a grant, sees exactly what it writes, and confirms it', async ({
 	page,

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { createApiKey } from './credits-api';
 import { rawRequest, readE2eDb, signUpRaw, type RawResponse } from './raw-http';
 
 // Every spelling a hostile client might try for the admin area; SvelteKit matches routes on the
@@ -104,6 +105,55 @@ for (const who of ['signed out', 'a signed-in user'] as const) {
 			expect(
 				readE2eDb((db) => db.prepare('select role from users where id = ?').pluck().get(victim))
 			).toBe('user');
+		});
+
+		test('the API keys page and its actions answer 404 and make or revoke no key', async ({
+			baseURL
+		}) => {
+			test.setTimeout(60_000);
+			const name = `probe ${who} ${Date.now()}`;
+			const victimKey = createApiKey(`guard victim ${who}`);
+			const victimKeyId = readE2eDb(
+				(db) =>
+					db
+						.prepare('select id from api_keys where prefix = ?')
+						.pluck()
+						.get(victimKey.slice(0, 19)) as number
+			);
+			for (const path of ['/admin/api-keys', '/%61dmin/api-keys', '/admin/api-keys/__data.json']) {
+				const response = await probe(baseURL!, 'GET', path, cookie ? { cookie } : {});
+				expect(response.status, path).toBe(404);
+			}
+			const headers = {
+				origin: new URL(baseURL!).origin,
+				accept: 'text/html',
+				'content-type': 'application/x-www-form-urlencoded',
+				...(cookie && { cookie })
+			};
+			for (const action of ['create', 'revoke']) {
+				const body = new URLSearchParams({ name, id: String(victimKeyId), confirm: 'yes' });
+				const response = await probe(
+					baseURL!,
+					'POST',
+					`/admin/api-keys?/${action}`,
+					headers,
+					body.toString()
+				);
+				expect(response.status, action).toBe(404);
+			}
+			expect(
+				readE2eDb((db) => ({
+					made: db.prepare('select count(*) from api_keys where name = ?').pluck().get(name),
+					revoked: db
+						.prepare('select revoked_at from api_keys where id = ?')
+						.pluck()
+						.get(victimKeyId),
+					audited: db
+						.prepare('select count(*) from audit_log where target = ?')
+						.pluck()
+						.get(`api_key:${victimKeyId}`)
+				}))
+			).toEqual({ made: 0, revoked: null, audited: 1 });
 		});
 	});
 }

@@ -5,7 +5,14 @@ test('GET /api/v1/balance answers the signed-in user’s own balance', async ({ 
 	await signUp(page);
 	const own = await page.request.get('/api/v1/balance');
 	expect(own.status()).toBe(200);
-	expect(await own.json()).toEqual({ balance: 50, available: 50 });
+	expect(await own.json()).toEqual({
+		user_id: expect.any(String),
+		balance: 50,
+		available: 50,
+		on_hold: 0,
+		expiring_soon: 50,
+		debt: 0
+	});
 
 	const other = await page.request.get('/api/v1/balance?user_id=someone-else');
 	expect(other.status()).toBe(403);

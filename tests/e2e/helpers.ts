@@ -37,3 +37,19 @@ export async function signInAsListedAdmin(page: Page) {
 	await signIn(page, adminEmail);
 	await expect(page.getByRole('button', { name: 'Account menu' })).toBeVisible();
 }
+
+/** Full-page screenshots at 360 and 1280 px, light and dark, under test-results/screenshots (for review). */
+export async function screenshots(page: Page, name: string) {
+	for (const colorScheme of ['light', 'dark'] as const) {
+		await page.emulateMedia({ colorScheme });
+		for (const width of [360, 1280]) {
+			await page.setViewportSize({ width, height: 900 });
+			await page.screenshot({
+				path: `test-results/screenshots/${name}-${width}-${colorScheme}.png`,
+				fullPage: true
+			});
+		}
+	}
+	await page.emulateMedia({ colorScheme: 'light' });
+	await page.setViewportSize({ width: 1280, height: 900 });
+}

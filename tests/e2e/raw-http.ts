@@ -32,6 +32,9 @@ export function rawRequest(
 				port: base.port,
 				method,
 				path,
+				// A fresh connection each time: a pooled one the server closed while the test was busy
+				// (e.g. running a script) would fail as "socket hang up".
+				agent: false,
 				headers: {
 					...headers,
 					...(body !== undefined && { 'content-length': Buffer.byteLength(body) })
@@ -51,14 +54,11 @@ export function rawRequest(
 	});
 }
 
-/** Signs up a fresh account over plain HTTP and returns its cookie header and id. */
-export async function signUpRaw(
-	baseURL: string
-): Promise<{ email: string; cookie: string; userId: string }> {
-	const email = uniqueEmail('raw');
+/** Posts the sign-up or sign-in form over plain HTTP; returns the session cookie header. */
+async function postCredentials(baseURL: string, path: '/signup' | '/login', email: string) {
 	const response = await rawRequest(baseURL, {
 		method: 'POST',
-		path: '/signup',
+		path,
 		headers: {
 			origin: new URL(baseURL).origin,
 			accept: 'text/html',
@@ -70,10 +70,19 @@ export async function signUpRaw(
 	const session = setCookie
 		.map((line) => line.split(';')[0])
 		.find((pair) => pair.startsWith('credits_session='));
-	if (response.status !== 303 || !session) throw new Error(`sign-up answered ${response.status}`);
+	if (response.status !== 303 || !session) throw new Error(`${path} answered ${response.status}`);
+	return session;
+}
+
+/** Signs up a fresh account over plain HTTP and returns its cookie header and id. */
+export async function signUpRaw(
+	baseURL: string
+): Promise<{ email: string; cookie: string; userId: string }> {
+	const email = uniqueEmail('raw');
+	const cookie = await postCredentials(baseURL, '/signup', email);
 	return {
 		email,
-		cookie: session,
+		cookie,
 		userId: readE2eDb(
 			(db) => db.prepare('select id from users where email = ?').pluck().get(email) as string
 		)
@@ -83,6 +92,11 @@ export async function signUpRaw(
 /** The e2e demo's API key: its emulator accepts this one and no other. */
 export function e2eStripeKey(): string {
 	return demoSecretKey(readFileSync('tests/.tmp/stripe-webhook-secret', 'utf8').trim());
+}
+
+/** Signs an existing account in over plain HTTP and returns its cookie header. */
+export function signInRaw(baseURL: string, email: string): Promise<string> {
+	return postCredentials(baseURL, '/login', email);
 }
 
 /** Reads the e2e server's database (WAL lets a reader in beside the running server). */

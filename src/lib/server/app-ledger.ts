@@ -1,15 +1,12 @@
-import { getDb, type Db } from './db';
+import { getDb } from './db';
+import { perDatabase } from './db/per-database';
 import { createLedger, type Ledger, type LedgerError } from './ledger';
 import { createOutboxWriter } from './webhooks/outbox';
 
-const ledgers = new WeakMap<Db, Ledger>();
-
 /** The ledger over a database, made once per database; its transfers feed the webhook outbox. */
-export function getLedgerFor(db: Db): Ledger {
-	let ledger = ledgers.get(db);
-	if (!ledger) ledgers.set(db, (ledger = createLedger(db, { onPosted: createOutboxWriter(db) })));
-	return ledger;
-}
+export const getLedgerFor = perDatabase((db) =>
+	createLedger(db, { onPosted: createOutboxWriter(db) })
+);
 
 export function getLedger(): Ledger {
 	return getLedgerFor(getDb());

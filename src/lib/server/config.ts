@@ -55,7 +55,13 @@ const schema = z
 			.default(10),
 		LOG_LEVEL: z
 			.enum(logLevels, { error: `must be one of ${logLevels.join(', ')}` })
-			.default('info')
+			.default('info'),
+		// A guard against a runaway client, not a quota: one SQLite file serves a few thousand spends/s.
+		API_RATE_LIMIT_PER_MINUTE: z.coerce
+			.number({ error: 'must be a whole number' })
+			.int('must be a whole number')
+			.min(1, 'must be at least 1')
+			.default(60_000)
 	})
 	.superRefine((env, ctx) => {
 		if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {

@@ -6,3 +6,4 @@ export * from './history';
 export * from './credits';
 export * from './reconcile';
 export * from './webhooks';
+export * from './api';

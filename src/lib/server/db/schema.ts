@@ -6,6 +6,7 @@ import {
 	webhookMessageStatuses,
 	type WebhookEventType
 } from '../../types';
+import { transfers } from '../ledger/schema';
 
 export * from '../ledger/schema';
 
@@ -229,6 +230,43 @@ export const webhookAttempts = sqliteTable(
 	(t) => [index('webhook_attempts_message_idx').on(t.messageId, t.attempt)]
 );
 
+/** Keys the host app sends as `Authorization: Bearer ck_<prefix>_<secret>`; only the secret's SHA-256 is kept. */
+export const apiKeys = sqliteTable('api_keys', {
+	id: integer('id').primaryKey({ autoIncrement: true }),
+	name: text('name').notNull(),
+	/** `ck_` and the public part of the key: shown in lists, and what a request's key is looked up by. */
+	prefix: text('prefix').notNull().unique(),
+	secretHash: blob('secret_hash', { mode: 'buffer' }).notNull(),
+	createdAt: createdAt(),
+	/** `user:<id>` of the admin, or `cli` for `npm run api-key:create`. */
+	createdBy: text('created_by').notNull(),
+	lastUsedAt: integer('last_used_at', { mode: 'timestamp_ms' }),
+	revokedAt: integer('revoked_at', { mode: 'timestamp_ms' })
+});
+
+/**
+ * The first 200 response to each idempotency key of the HTTP API, written in the same transaction as
+ * the ledger change it reports, so a replay answers it byte for byte. Keys are global, not per API key.
+ */
+export const apiResponses = sqliteTable('api_responses', {
+	idempotencyKey: text('idempotency_key').primaryKey(),
+	/** SHA-256 of the route, its path parameters and the parsed body: tells a retry from a reuse. */
+	requestHash: text('request_hash').notNull(),
+	status: integer('status').notNull(),
+	body: text('body').notNull(),
+	/** The key that made the first request; null for the session or an in-process caller. */
+	apiKeyId: integer('api_key_id').references(() => apiKeys.id),
+	createdAt: createdAt()
+});
+
+/** The `metadata` a host app attached to a spend: string values by key, stored as JSON. */
+export const transferMetadata = sqliteTable('transfer_metadata', {
+	transferId: integer('transfer_id')
+		.primaryKey()
+		.references(() => transfers.id),
+	metadata: text('metadata', { mode: 'json' }).$type<Record<string, string>>().notNull()
+});
+
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type Purchase = typeof purchases.$inferSelect;
@@ -240,3 +278,4 @@ export type AuditEntry = typeof auditLog.$inferSelect;
 export type AuditAction = (typeof auditActions)[number];
 export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
 export type WebhookMessage = typeof webhookMessages.$inferSelect;
+export type ApiKey = typeof apiKeys.$inferSelect;

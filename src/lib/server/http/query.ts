@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { dayMs } from '../../time';
 
 /** The query's parameters with the blank ones left out: an empty form field filters nothing. */
-function presentParams(params: URLSearchParams): [string, string][] {
+export function presentParams(params: URLSearchParams): [string, string][] {
 	return [...params].filter(([, value]) => value !== '');
 }
 

@@ -11,7 +11,14 @@ import {
 	type HoldInput,
 	type ReleaseInput
 } from './holds';
-import { listHolds, listLots, listTransfers, readBalance, type TransferFilter } from './reads';
+import {
+	findHold,
+	listHolds,
+	listLots,
+	listTransfers,
+	readBalance,
+	type TransferFilter
+} from './reads';
 import type { PostedTransfer } from './results';
 import { rollUp } from './rollup';
 import { spend, type SpendInput } from './spend';
@@ -56,6 +63,7 @@ export function createLedger(db: Db, options: LedgerOptions = {}) {
 		transfers: (filter?: TransferFilter) => listTransfers(ctx, filter),
 		lots: (userId: string, options?: { open?: boolean }) => listLots(ctx, db, userId, options),
 		holds: (userId: string, options?: { pending?: boolean }) => listHolds(ctx, db, userId, options),
+		findHold: (holdId: number) => findHold(db, holdId),
 		/** Every violated invariant, one line each; empty when the ledger is sound. */
 		verify: () => verifyLedger(db.$client)
 	};

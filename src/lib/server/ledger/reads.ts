@@ -326,6 +326,17 @@ export function listHolds(
 		.all();
 }
 
+/** One hold and the user it belongs to; what is due is not expired here (read the balance first). */
+export function findHold(db: Db, holdId: number): (Hold & { userId: string }) | undefined {
+	const row = db
+		.select({ hold: holds, userId: accounts.userId })
+		.from(holds)
+		.innerJoin(accounts, eq(accounts.id, holds.accountId))
+		.where(eq(holds.id, holdId))
+		.get();
+	return row && { ...row.hold, userId: row.userId! };
+}
+
 /**
  * A user's balance, credits on hold and the time of their newest transfer, as columns for a query of
  * users that `joinUserBalances` has joined: lists of users sort and page on them in one query. Read

@@ -1,0 +1,21 @@
+import { getLedgerFor } from '../../app-ledger';
+import { openDatabase } from '../../db';
+import { users } from '../../db/schema';
+
+/** A fresh database with users that each hold `credits` free credits. */
+export function apiTestDb(userIds: string[], credits = 100) {
+	const db = openDatabase(':memory:');
+	for (const id of userIds) {
+		db.insert(users)
+			.values({ id, email: `${id}@example.com`, passwordHash: 'x' })
+			.run();
+		getLedgerFor(db).grant({
+			userId: id,
+			amount: credits,
+			category: 'free',
+			actor: 'system',
+			idempotencyKey: `seed:${id}`
+		});
+	}
+	return db;
+}

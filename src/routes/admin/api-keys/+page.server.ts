@@ -1,0 +1,46 @@
+import { fail } from '@sveltejs/kit';
+import { z } from 'zod';
+import {
+	apiKeyNameField,
+	createApiKeyLogged,
+	revokeApiKeyLogged
+} from '$lib/server/admin/api-keys';
+import { listApiKeys } from '$lib/server/api/keys';
+import { requireAdmin } from '$lib/server/auth/guard';
+import { getDb } from '$lib/server/db';
+import { readForm } from '$lib/server/http/form';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = (event) => {
+	requireAdmin(event);
+	return { keys: listApiKeys(getDb()) };
+};
+
+const keyId = z.coerce.number().int().positive();
+
+export const actions: Actions = {
+	create: async (event) => {
+		const admin = requireAdmin(event);
+		const form = await readForm(event.request);
+		const name = apiKeyNameField.safeParse(form.get('name') ?? undefined);
+		if (!name.success)
+			return fail(400, { create: { error: name.error.issues[0].message, name: form.get('name') } });
+		return { create: { created: createApiKeyLogged(getDb(), admin, name.data) } };
+	},
+	revoke: async (event) => {
+		const admin = requireAdmin(event);
+		const form = await readForm(event.request);
+		const id = keyId.safeParse(form.get('id'));
+		if (!id.success) return fail(400, { revoke: { id: null, error: 'Choose a key to revoke.' } });
+		if (form.get('confirm') !== 'yes')
+			return {
+				revoke: { id: id.data, preview: 'Revoke this key? Requests with it fail at once.' }
+			};
+		const result = revokeApiKeyLogged(getDb(), admin, id.data);
+		if (!result.ok)
+			return fail(result.reason === 'not_found' ? 404 : 409, {
+				revoke: { id: id.data, error: result.message }
+			});
+		return { revoke: { id: id.data, message: result.message } };
+	}
+};
