@@ -2,6 +2,7 @@ import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { and, desc, eq, gt, sql } from 'drizzle-orm';
 import type { Db } from '../db';
+import { perDatabase } from '../db/per-database';
 import { sessions, users, type User } from '../db/schema';
 import { generateSecureRandomString } from '../random';
 import { dayMs } from '../../time';
@@ -18,23 +19,15 @@ export type SessionValidationResult =
 	| { session: null; user: null; fresh: false };
 
 // Every signed-in request validates its token: building and preparing this SQL each time cost more
-// than the request's work (docs/performance.md, "HTTP").
-const sessionLookups = new WeakMap<Db, ReturnType<typeof prepareSessionLookup>>();
-
-function prepareSessionLookup(db: Db) {
-	return db
+// than the rest of the request (docs/performance.md, "HTTP").
+const sessionLookup = perDatabase((db) =>
+	db
 		.select({ session: sessions, user: { id: users.id, email: users.email, role: users.role } })
 		.from(sessions)
 		.innerJoin(users, eq(users.id, sessions.userId))
 		.where(eq(sessions.id, sql.placeholder('id')))
-		.prepare();
-}
-
-function findSession(db: Db, id: string) {
-	let lookup = sessionLookups.get(db);
-	if (!lookup) sessionLookups.set(db, (lookup = prepareSessionLookup(db)));
-	return lookup.get({ id });
-}
+		.prepare()
+);
 
 function hashSecret(secret: string): Uint8Array {
 	return sha256(new TextEncoder().encode(secret));
@@ -67,7 +60,7 @@ export function validateSessionToken(
 	const [id, secret, ...rest] = token.split('.');
 	if (!id || !secret || rest.length > 0) return invalid;
 
-	const row = findSession(db, id);
+	const row = sessionLookup(db).get({ id });
 	if (!row) return invalid;
 	if (!constantTimeEqual(hashSecret(secret), new Uint8Array(row.session.secretHash)))
 		return invalid;
