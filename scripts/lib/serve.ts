@@ -17,6 +17,7 @@ export type RunningServer = { url: string; pid: number; stop: () => Promise<numb
 export async function startBuiltServer(options: {
 	databaseUrl: string;
 	workers: number;
+	env?: NodeJS.ProcessEnv;
 	onLine?: (line: string) => void;
 }): Promise<RunningServer> {
 	const port = await freePort();
@@ -31,7 +32,8 @@ export async function startBuiltServer(options: {
 			WEB_CONCURRENCY: String(options.workers),
 			STRIPE_SECRET_KEY: '',
 			STRIPE_WEBHOOK_SECRET: '',
-			STRIPE_API_URL: ''
+			STRIPE_API_URL: '',
+			...options.env
 		},
 		stdio: ['ignore', options.onLine ? 'pipe' : 'ignore', 'inherit']
 	});
