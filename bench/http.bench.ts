@@ -28,45 +28,43 @@ try {
 	const { userIds, sessionToken } = seed(databaseUrl, users, creditsPerUser);
 	const cookie = `credits_session=${sessionToken}`;
 	const log = createSpendLog();
-	let spendFigures: Measured | undefined;
 
 	let server = await startBuiltServer({ databaseUrl, workers: 1, env });
-	const empty = await measure({ url: `${server.url}/api/v1/ping` });
+	const empty = await measure({ url: `${server.url}/api/v1/ping` }, server.pid);
 	report('empty', empty);
-	report(
-		'balance_session',
-		await measure({ url: `${server.url}/api/v1/balance`, headers: { cookie } })
-	);
+	const balanceBySession = { url: `${server.url}/api/v1/balance`, headers: { cookie } };
+	report('balance_session', await measure(balanceBySession, server.pid));
 	const spendStatus = (await fetch(`${server.url}/api/v1/spend`, { method: 'POST' })).status;
 	const apiKey = spendStatus === 404 ? undefined : createApiKey(databaseUrl);
+	let spendOne: Measured | undefined;
 	if (apiKey) {
 		const authorization = `Bearer ${apiKey}`;
-		report(
-			'balance_key',
-			await measure({
-				url: `${server.url}/api/v1/balance`,
-				headers: { authorization },
-				request: (n) => ({ path: `/api/v1/balance?user_id=${userIds[n % users]}` })
-			})
-		);
-		spendFigures = await measure(spendLoad(server.url, authorization, userIds, 'w1', log));
-		report('spend', spendFigures);
-		console.log(`ratio: ${(spendFigures.requestsPerSecond / empty.requestsPerSecond).toFixed(2)}`);
-		console.log(`spend_p99_to_empty_p99: ${(spendFigures.p99Ms / empty.p99Ms).toFixed(2)}`);
+		const balanceByKey = {
+			url: `${server.url}/api/v1/balance`,
+			headers: { authorization },
+			request: (n: number) => ({ path: `/api/v1/balance?user_id=${userIds[n % users]}` })
+		};
+		report('balance_key', await measure(balanceByKey, server.pid));
+		spendOne = await measure(spendLoad(server.url, authorization, userIds, 'w1', log), server.pid);
+		report('spend', spendOne);
+		console.log(`ratio: ${(spendOne.requestsPerSecond / empty.requestsPerSecond).toFixed(2)}`);
+		console.log(`spend_p99_to_empty_p99: ${(spendOne.p99Ms / empty.p99Ms).toFixed(2)}`);
+		if (spendOne.cpuMicroseconds && empty.cpuMicroseconds)
+			console.log(
+				`ratio_by_server_cpu: ${(empty.cpuMicroseconds / spendOne.cpuMicroseconds).toFixed(2)}`
+			);
 	} else {
-		console.log('balance_key: skipped (POST /api/v1/spend answers 404: the API is not built here)');
-		console.log('spend: skipped (POST /api/v1/spend answers 404: the API is not built here)');
+		for (const name of ['balance_key', 'spend'])
+			console.log(`${name}: skipped (POST /api/v1/spend answers 404: the API is not built here)`);
 	}
 	await server.stop();
 
-	if (apiKey && spendFigures) {
+	if (apiKey && spendOne) {
 		server = await startBuiltServer({ databaseUrl, workers, env });
-		const clustered = await measure(
-			spendLoad(server.url, `Bearer ${apiKey}`, userIds, `w${workers}`, log)
-		);
+		const load = spendLoad(server.url, `Bearer ${apiKey}`, userIds, `w${workers}`, log);
+		const clustered = await measure(load, server.pid);
 		await server.stop();
-		console.log(`spend_1_worker: ${Math.round(spendFigures.requestsPerSecond)} req/s`);
-		console.log(`spend_${workers}_workers: ${Math.round(clustered.requestsPerSecond)} req/s`);
+		console.log(`spend_1_worker: ${Math.round(spendOne.requestsPerSecond)} req/s`);
 		report(`spend_${workers}_workers`, clustered);
 		const { problems, unanswered } = checkSpends(databaseUrl, log);
 		console.log(`spends_answered: ${log.answered.size} count`);
