@@ -18,8 +18,8 @@ export type SessionValidationResult =
 	| { session: { id: string; userId: string; expiresAt: Date }; user: SessionUser; fresh: boolean }
 	| { session: null; user: null; fresh: false };
 
-// Every signed-in request validates its token: building and preparing this SQL each time cost more
-// than the rest of the request (docs/performance.md, "HTTP").
+// Every signed-in request validates its token: building and preparing this SQL each time took a
+// quarter of such a request's server time (docs/performance.md, "HTTP").
 const sessionLookup = perDatabase((db) =>
 	db
 		.select({ session: sessions, user: { id: users.id, email: users.email, role: users.role } })
