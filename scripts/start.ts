@@ -18,6 +18,7 @@ import { startEmulator } from '../tools/stripe-emulator/server';
 import { formatBanner } from './lib/banner';
 import { buildIfStale } from './lib/build';
 import { exitOnConfigError } from './lib/config';
+import { serverArguments } from './lib/serve';
 import { waitForHealthy } from './lib/wait';
 
 const dev = process.argv.includes('--dev');
@@ -84,7 +85,7 @@ const server: ChildProcess = dev
 			],
 			{ env, stdio: 'inherit' }
 		)
-	: spawn(process.execPath, ['build'], { env, stdio: 'inherit' });
+	: spawn(process.execPath, serverArguments(config.WEB_CONCURRENCY), { env, stdio: 'inherit' });
 
 async function syncCatalogue() {
 	try {

@@ -99,6 +99,17 @@ describe('parseConfig', () => {
 		);
 	});
 
+	it('reads WEB_CONCURRENCY as a worker count from 1 to 64, 1 by default', () => {
+		expect(parse({}).WEB_CONCURRENCY).toBe(1);
+		expect(parse({ WEB_CONCURRENCY: '4' }).WEB_CONCURRENCY).toBe(4);
+		expect(errorOf({ WEB_CONCURRENCY: '0' })).toContain(
+			'WEB_CONCURRENCY: must be between 1 and 64'
+		);
+		expect(errorOf({ WEB_CONCURRENCY: '1.5' })).toContain(
+			'WEB_CONCURRENCY: must be a whole number'
+		);
+	});
+
 	it('requires the webhook secret alongside a real key', () => {
 		expect(errorOf({ STRIPE_SECRET_KEY: 'sk_test_abc' })).toBe(
 			'Invalid environment variable STRIPE_WEBHOOK_SECRET: is required when STRIPE_SECRET_KEY is set (the whsec_… secret of your webhook endpoint) (it is not set)'

@@ -61,7 +61,13 @@ const schema = z
 			.number({ error: 'must be a whole number' })
 			.int('must be a whole number')
 			.min(1, 'must be at least 1')
-			.default(60_000)
+			.default(60_000),
+		WEB_CONCURRENCY: z.coerce
+			.number({ error: 'must be a whole number' })
+			.int('must be a whole number')
+			.min(1, 'must be between 1 and 64')
+			.max(64, 'must be between 1 and 64')
+			.default(1)
 	})
 	.superRefine((env, ctx) => {
 		if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {

@@ -122,3 +122,12 @@ describe('the background ledger sweep', () => {
 		expect(reconciliation.runs).toBe(2);
 	});
 });
+
+describe('which process runs the background jobs', () => {
+	it('a lone server does; of cluster workers, only the one the primary names', async () => {
+		const { jobsWorkerVariable, runsBackgroundJobs } = await import('./jobs');
+		expect(runsBackgroundJobs({}, false)).toBe(true);
+		expect(runsBackgroundJobs({ [jobsWorkerVariable]: '1' }, true)).toBe(true);
+		expect(runsBackgroundJobs({}, true)).toBe(false);
+	});
+});

@@ -1,9 +1,13 @@
+import cluster from 'node:cluster';
 import { getLedger } from './app-ledger';
 import { getDb } from './db';
 import { log } from './log';
 import { getStripe } from './stripe/client';
 import { reconcileStripe } from './stripe/reconcile';
 import { startDispatcher, type Dispatcher } from './webhooks/dispatcher';
+
+/** Set by scripts/serve.ts on the one cluster worker that runs the background jobs. */
+export const jobsWorkerVariable = 'CREDITS_JOBS_WORKER';
 
 const sweepEveryMs = 60_000;
 export const reconcileEveryMs = 15 * 60_000;
@@ -12,12 +16,23 @@ let dispatcher: Dispatcher | undefined;
 let reconciling = false;
 
 /**
+/**
+ * A lone server runs the background jobs; of a cluster's workers only the one the primary names does.
+ * Each sweep is a ledger transaction, so sweeping in every worker would be safe, but would take the
+ * write lock N times a minute for nothing, and outbound work (webhook deliveries) must not race itself.
+ */
+export function runsBackgroundJobs(env = process.env, isWorker = cluster.isWorker) {
+	return !isWorker || env[jobsWorkerVariable] === '1';
+}
+
+/**
  * Periodic work of a running server: expiring due credits and holds that no spend has touched,
  * rolling the system accounts' counters up to the newest transfer, reconciling with Stripe and
  * sending outbound webhooks.
  */
 export function startBackgroundJobs() {
-	if (timers.length > 0) return;
+	if (!runsBackgroundJobs() || timers.length > 0) return;
+	if (cluster.isWorker) log.info({ pid: process.pid }, 'background jobs run in this worker');
 	timers = [setInterval(sweepLedger, sweepEveryMs), setInterval(reconcile, reconcileEveryMs)];
 	for (const timer of timers) timer.unref();
 	dispatcher = startDispatcher(getDb());

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../db';
-import { sessions } from '../db/schema';
+import { eq } from 'drizzle-orm';
+import { sessions, users } from '../db/schema';
 import { createUser } from './accounts';
 import {
 	createSession,
@@ -69,6 +70,36 @@ describe('session tokens', () => {
 		expect(
 			validateSessionToken(db, token, new Date(start.getTime() + 40 * day)).session
 		).not.toBeNull();
+	});
+});
+
+describe('the prepared session lookup', () => {
+	it('sees a role change, a sign-out and a deleted account at the next request', async () => {
+		const { token } = createSession(db, userId);
+		expect(validateSessionToken(db, token).user?.role).toBe('user');
+		db.update(users).set({ role: 'admin' }).where(eq(users.id, userId)).run();
+		expect(validateSessionToken(db, token).user?.role).toBe('admin');
+
+		invalidateUserSessions(db, userId);
+		expect(validateSessionToken(db, token).session).toBeNull();
+
+		const again = createSession(db, userId);
+		db.delete(users).where(eq(users.id, userId)).run();
+		expect(validateSessionToken(db, again.token).session).toBeNull();
+	});
+
+	it('answers from the database it is given, each with its own sessions', async () => {
+		const other = openDatabase(':memory:');
+		const otherId = (await createUser(other, {
+			email: 'bob@example.com',
+			password: 'long enough'
+		}))!.id;
+		const here = createSession(db, userId);
+		const there = createSession(other, otherId);
+		expect(validateSessionToken(db, here.token).user?.email).toBe('ada@example.com');
+		expect(validateSessionToken(other, there.token).user?.email).toBe('bob@example.com');
+		expect(validateSessionToken(other, here.token).session).toBeNull();
+		expect(validateSessionToken(db, there.token).session).toBeNull();
 	});
 });
 
