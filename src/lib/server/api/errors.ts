@@ -2,7 +2,7 @@ import type { LedgerError, LedgerErrorCode } from '../ledger';
 
 /** Every error the HTTP API answers, by stable code: its status and what it means (the docs' table). */
 export const apiErrors = {
-	invalid_request: [400, 'A field or query parameter is missing or wrong; `param` names it.'],
+	invalid_request: [400, 'A field or query parameter is missing or wrong; param names it.'],
 	unauthorized: [401, 'No valid API key (or session, where one may be used); a revoked key too.'],
 	insufficient_credits: [402, 'The user’s available credits do not cover the amount.'],
 	forbidden: [403, 'A session asked for another user’s data.'],
@@ -14,7 +14,7 @@ export const apiErrors = {
 	payload_too_large: [413, 'The body is larger than 16 KiB.'],
 	unsupported_media_type: [415, 'The body is not sent as application/json.'],
 	account_in_debt: [423, 'The account owes credits (after a refund or dispute) and cannot spend.'],
-	rate_limited: [429, 'Too many requests for this key; wait `Retry-After` seconds.']
+	rate_limited: [429, 'Too many requests for this key; wait Retry-After seconds.']
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ApiErrorCode = keyof typeof apiErrors;

@@ -139,7 +139,8 @@ export const apiOperations: ApiOperation[] = [
 		id: 'listTransactions',
 		method: 'GET',
 		path: '/transactions',
-		summary: 'A user’s ledger, newest first, a page at a time (`starting_after` = `next_cursor`).',
+		summary:
+			'A user’s ledger, newest first, a page at a time (starting_after = the last next_cursor).',
 		access: 'key or session',
 		query: schemas.transactionsQuery,
 		response: schemas.transactionsResponse,
