@@ -159,6 +159,15 @@ export const apiOperations: ApiOperation[] = [
 		example: 'email=ada%40example.com'
 	},
 	{
+		id: 'ping',
+		method: 'GET',
+		path: '/ping',
+		summary: 'Reachability: answers without a key or the database.',
+		access: 'anyone',
+		response: z.object({ ok: z.literal(true) }),
+		errors: []
+	},
+	{
 		id: 'getOpenApi',
 		method: 'GET',
 		path: '/openapi.json',
