@@ -155,7 +155,11 @@ describe('disputes', () => {
 		).json()) as Stripe.Dispute;
 		expect(closed.status).toBe('won');
 		expect(await stripe.disputes.retrieve(opened.id)).toMatchObject({ status: 'won' });
-		await waitFor(() => eventsFor('charge.dispute.closed', opened.id).length === 1);
+		await waitFor(
+			() =>
+				eventsFor('charge.dispute.closed', opened.id).length === 1 &&
+				eventsFor('charge.dispute.created', opened.id).length === 1
+		);
 		const created = eventsFor('charge.dispute.created', opened.id)[0];
 		expect((created.data.object as Stripe.Dispute).status).toBe('needs_response');
 		expect(
