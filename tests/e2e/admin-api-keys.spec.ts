@@ -82,7 +82,7 @@ test('the API docs page shows every endpoint with curl, the error table, and is 
 	await page.getByRole('contentinfo').getByRole('link', { name: 'HTTP API' }).click();
 	await expect(page.getByRole('heading', { name: 'HTTP API', level: 1 })).toBeVisible();
 	const curls = page.locator('pre code');
-	await expect(curls).toHaveCount(10);
+	await expect(curls).toHaveCount(11);
 	await expect(curls.first()).toContainText('curl "http://127.0.0.1:');
 	await expect(page.getByRole('region', { name: 'Error codes' })).toContainText('hold_not_pending');
 	await screenshots(page, 'docs-api');
