@@ -90,7 +90,12 @@ try {
 
 	const userOf = (id: string) => ({ id, email: `${id}@bench.test`, role: 'user' as const });
 	const eventFor = (id: string, path: string) =>
-		({ locals: { user: userOf(id) }, url: new URL(path, 'http://localhost'), params: {} }) as never;
+		({
+			locals: { user: userOf(id) },
+			url: new URL(path, 'http://localhost'),
+			params: {},
+			depends: () => {}
+		}) as never;
 	const pages = {
 		credits_page: (id: string) => credits.load(eventFor(id, '/settings/credits')),
 		history_page: (id: string) => history.load(eventFor(id, '/settings/credits/history'))
