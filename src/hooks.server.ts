@@ -8,7 +8,7 @@ import { getDb } from '$lib/server/db';
 import { refuseInheritedActionNames } from '$lib/server/http/actions';
 import { startBackgroundJobs } from '$lib/server/jobs';
 import { inRequest, log, requestIdFrom } from '$lib/server/log';
-import { shutDownOnSignal } from '$lib/server/shutdown';
+import { serving, shutDownOnSignal } from '$lib/server/shutdown';
 import { requireAdmin, requireUser } from '$lib/server/auth/guard';
 import { isCrossSiteWrite } from '$lib/server/http/cross-site';
 import { isUnder, securityHeaders } from '$lib/server/http/headers';
@@ -26,20 +26,22 @@ export const init: ServerInit = () => {
 const logRequest: Handle = ({ event, resolve }) => {
 	const requestId = requestIdFrom(event.request.headers);
 	event.locals.requestId = requestId;
-	return inRequest(requestId, async () => {
-		const started = performance.now();
-		const response = await resolve(event);
-		response.headers.set('x-request-id', requestId);
-		log[response.status >= 500 ? 'error' : 'info']({
-			method: event.request.method,
-			route: event.route.id,
-			path: event.url.pathname,
-			action: actionName(event.url),
-			status: response.status,
-			ms: Math.round(performance.now() - started)
-		});
-		return response;
-	});
+	return inRequest(requestId, () =>
+		serving(async () => {
+			const started = performance.now();
+			const response = await resolve(event);
+			response.headers.set('x-request-id', requestId);
+			log[response.status >= 500 ? 'error' : 'info']({
+				method: event.request.method,
+				route: event.route.id,
+				path: event.url.pathname,
+				action: actionName(event.url),
+				status: response.status,
+				ms: Math.round(performance.now() - started)
+			});
+			return response;
+		})
+	);
 };
 
 function actionName(url: URL): string | undefined {

@@ -113,3 +113,21 @@ export function control(
 		body: JSON.stringify(body)
 	});
 }
+
+/** A form-encoded POST with the test key, for the bytes a Stripe client would never send. */
+export function rawPost(
+	emulator: RunningEmulator,
+	path: string,
+	body: string,
+	headers: Record<string, string> = {}
+): Promise<Response> {
+	return fetch(`${emulator.url}${path}`, {
+		method: 'POST',
+		headers: {
+			Authorization: `Bearer ${SECRET_KEY}`,
+			'Content-Type': 'application/x-www-form-urlencoded',
+			...headers
+		},
+		body
+	});
+}

@@ -1,13 +1,7 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from './server';
-import {
-	SECRET_KEY,
-	connectStripe,
-	createPrice,
-	createSession,
-	startTestEmulator
-} from './testing';
+import { connectStripe, createPrice, createSession, rawPost, startTestEmulator } from './testing';
 
 /** The limits and errors Stripe documents; each test compares the emulator's answer with Stripe's. */
 let emulator: RunningEmulator;
@@ -25,18 +19,6 @@ function failure(promise: Promise<unknown>) {
 		},
 		(error: unknown) => error as Stripe.errors.StripeError
 	);
-}
-
-function rawPost(path: string, body: string, headers: Record<string, string> = {}) {
-	return fetch(`${emulator.url}${path}`, {
-		method: 'POST',
-		headers: {
-			Authorization: `Bearer ${SECRET_KEY}`,
-			'Content-Type': 'application/x-www-form-urlencoded',
-			...headers
-		},
-		body
-	});
 }
 
 describe('API keys', () => {
@@ -167,13 +149,28 @@ describe('idempotency keys', () => {
 
 	it('replays the same parameters sent in another order, and refuses other parameters', async () => {
 		const headers = { 'Idempotency-Key': 'reordered-params' };
-		const first = await rawPost('/v1/customers', 'email=a%40example.com&name=Ann', headers);
-		const again = await rawPost('/v1/customers', 'name=Ann&email=a%40example.com', headers);
+		const first = await rawPost(
+			emulator,
+			'/v1/customers',
+			'email=a%40example.com&name=Ann',
+			headers
+		);
+		const again = await rawPost(
+			emulator,
+			'/v1/customers',
+			'name=Ann&email=a%40example.com',
+			headers
+		);
 		expect(again.headers.get('idempotent-replayed')).toBe('true');
 		expect(((await again.json()) as Stripe.Customer).id).toBe(
 			((await first.json()) as Stripe.Customer).id
 		);
-		const other = await rawPost('/v1/customers', 'name=Bob&email=a%40example.com', headers);
+		const other = await rawPost(
+			emulator,
+			'/v1/customers',
+			'name=Bob&email=a%40example.com',
+			headers
+		);
 		expect(other.status).toBe(400);
 		expect(await other.json()).toMatchObject({ error: { type: 'idempotency_error' } });
 	});

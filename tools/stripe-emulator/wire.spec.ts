@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from './server';
-import { SECRET_KEY, createPrice, startTestEmulator } from './testing';
+import { SECRET_KEY, createPrice, rawPost, startTestEmulator } from './testing';
 
 let emulator: RunningEmulator;
 let stripe: Stripe;
@@ -10,18 +10,6 @@ beforeAll(async () => {
 	({ emulator, stripe } = await startTestEmulator());
 });
 afterAll(() => emulator.close());
-
-function rawPost(path: string, body: string, headers: Record<string, string> = {}) {
-	return fetch(`${emulator.url}${path}`, {
-		method: 'POST',
-		headers: {
-			Authorization: `Bearer ${SECRET_KEY}`,
-			'Content-Type': 'application/x-www-form-urlencoded',
-			...headers
-		},
-		body
-	});
-}
 
 describe('authentication', () => {
 	it('rejects a missing key with 401 in Stripe’s error shape', async () => {
@@ -70,6 +58,7 @@ describe('parameter errors', () => {
 	it('rejects a non-integer amount', async () => {
 		const product = await stripe.products.create({ name: 'p' });
 		const response = await rawPost(
+			emulator,
 			'/v1/prices',
 			`product=${product.id}&currency=usd&unit_amount=9.99`
 		);
@@ -124,9 +113,13 @@ describe('idempotency', () => {
 	});
 
 	it('does not save a request rejected by validation, so a corrected retry works', async () => {
-		const bad = await rawPost('/v1/products', 'nam=typo', { 'Idempotency-Key': 'product-fix' });
+		const bad = await rawPost(emulator, '/v1/products', 'nam=typo', {
+			'Idempotency-Key': 'product-fix'
+		});
 		expect(bad.status).toBe(400);
-		const good = await rawPost('/v1/products', 'name=Fixed', { 'Idempotency-Key': 'product-fix' });
+		const good = await rawPost(emulator, '/v1/products', 'name=Fixed', {
+			'Idempotency-Key': 'product-fix'
+		});
 		expect(good.status).toBe(200);
 	});
 });
