@@ -25,8 +25,9 @@ export const signInSlowdown = {
 	pause: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 };
 
+export type TooMany = { ok: false; status: 429; message: string; retryAfterMs: number };
 export type AuthResult =
-	{ ok: true; user: User } | { ok: false; status: 400 | 429; message: string };
+	{ ok: true; user: User } | { ok: false; status: 400; message: string } | TooMany;
 
 const wrongCredentials = 'That email and password do not match an account.';
 // Verifying against a real hash for unknown emails keeps both failures equally slow.
@@ -112,10 +113,11 @@ function emailTaken(): AuthResult {
 	};
 }
 
-export function tooMany(ms: number): { ok: false; status: 429; message: string } {
+export function tooMany(ms: number): TooMany {
 	return {
 		ok: false,
 		status: 429,
-		message: `Too many attempts. Try again in ${describeRetryAfter(ms)}.`
+		message: `Too many attempts. Try again in ${describeRetryAfter(ms)}.`,
+		retryAfterMs: ms
 	};
 }

@@ -91,7 +91,8 @@ describe('changing the password', () => {
 		expect(refused).toEqual({
 			ok: false,
 			status: 429,
-			errors: { currentPassword: 'Too many attempts. Try again in 15 minutes.' }
+			errors: { currentPassword: 'Too many attempts. Try again in 15 minutes.' },
+			retryAfterMs: expect.any(Number)
 		});
 		expect(snapshot()).toEqual(before);
 		const elsewhere = await changePassword(

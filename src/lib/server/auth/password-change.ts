@@ -29,7 +29,8 @@ export type PasswordChange = z.infer<typeof passwordChangeSchema>;
 
 export type PasswordChangeResult =
 	| { ok: true; session: { token: string; expiresAt: Date } }
-	| { ok: false; status: 400 | 429; errors: { currentPassword: string } };
+	| { ok: false; status: 400; errors: { currentPassword: string } }
+	| { ok: false; status: 429; errors: { currentPassword: string }; retryAfterMs: number };
 
 /**
  * Verifies the current password under sign-in's throttles, then stores the new one and ends every
@@ -43,14 +44,20 @@ export async function changePassword(
 	ip: string
 ): Promise<PasswordChangeResult> {
 	const wait = await startPasswordAttempt(ip, user.email);
-	if (wait > 0) return refused(429, tooMany(wait).message);
+	if (wait > 0)
+		return {
+			ok: false,
+			status: 429,
+			errors: { currentPassword: tooMany(wait).message },
+			retryAfterMs: wait
+		};
 	const stored = db
 		.select({ passwordHash: users.passwordHash })
 		.from(users)
 		.where(eq(users.id, user.id))
 		.get();
 	if (!stored || !(await verifyPassword(stored.passwordHash, currentPassword)))
-		return refused(400, wrongCurrent);
+		return { ok: false, status: 400, errors: { currentPassword: wrongCurrent } };
 	forgivePasswordAttempt(ip, user.email);
 
 	const passwordHash = await hashPassword(newPassword);
@@ -63,8 +70,4 @@ export async function changePassword(
 		{ behavior: 'immediate' }
 	);
 	return { ok: true, session };
-}
-
-function refused(status: 400 | 429, message: string): PasswordChangeResult {
-	return { ok: false, status, errors: { currentPassword: message } };
 }

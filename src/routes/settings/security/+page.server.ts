@@ -7,6 +7,7 @@ import {
 	passwordChangeFields,
 	passwordChangeSchema
 } from '$lib/server/auth/password-change';
+import { retryAfterHeader } from '$lib/server/auth/rate-limit';
 import { invalidateUserSessions, listActiveSessions } from '$lib/server/auth/session';
 import { getDb } from '$lib/server/db';
 import { readForm } from '$lib/server/http/form';
@@ -31,7 +32,10 @@ export const actions: Actions = {
 		if (!parsed.ok) return fail(400, { changePassword: { errors: parsed.errors } });
 
 		const result = await changePassword(getDb(), user, parsed.data, event.getClientAddress());
-		if (!result.ok) return fail(result.status, { changePassword: { errors: result.errors } });
+		if (!result.ok) {
+			if (result.status === 429) event.setHeaders(retryAfterHeader(result.retryAfterMs));
+			return fail(result.status, { changePassword: { errors: result.errors } });
+		}
 		setSessionCookie(event.cookies, event.url, result.session.token, result.session.expiresAt);
 		return { changePassword: { changed: true } };
 	},
