@@ -222,8 +222,12 @@ describe('an open checkout', () => {
 		expect(refused).toEqual({
 			ok: false,
 			code: 'rate_limited',
-			message: 'You have opened 10 checkouts in the last 10 minutes. Try again in 10 minutes.'
+			message: 'You have opened 10 checkouts in the last 10 minutes. Try again in 10 minutes.',
+			retryAfterMs: expect.any(Number)
 		});
+		const { retryAfterMs } = refused as { retryAfterMs: number };
+		expect(retryAfterMs).toBeGreaterThan(9 * 60 * 1000);
+		expect(retryAfterMs).toBeLessThanOrEqual(10 * 60 * 1000);
 		expect(listUserPurchases(shop.db, userId, 50)).toHaveLength(10);
 
 		const other = await shop.signUp();

@@ -5,7 +5,9 @@ import type { Emulator } from './emulator';
 import type { FormObject } from './form';
 import { renderCheckoutPage, renderNotice } from './page';
 
-export type PageReply = { status: number; html: string } | { redirect: string };
+/** A page, with the merchant URLs its forms may lead to (see `pageHeaders`), or a redirect. */
+export type PageReply =
+	{ status: number; html: string; returnUrls?: (string | null)[] } | { redirect: string };
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const COUNTRY = /^[A-Z]{2}$/;
@@ -125,7 +127,7 @@ function checkoutForm(
 		email,
 		error
 	});
-	return { status, html };
+	return { status, html, returnUrls: [session.success_url, session.cancel_url] };
 }
 
 function prefilledEmail(emulator: Emulator, session: Stripe.Checkout.Session): string | null {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type Stripe from 'stripe';
 import { formatAmount } from './money';
 
@@ -18,6 +19,39 @@ button{font:inherit;font-weight:600;padding:12px;border-radius:6px;border:0;curs
 .pay{background:#635bff;color:#fff}.cancel{background:none;color:#635bff;text-decoration:underline;padding:4px;width:100%}
 .error{color:#df1b41;background:#fff0f3;border-radius:6px;padding:8px 12px;margin:0 0 12px}
 .hint{font-size:13px;color:#697386}.card{background:#fff;border-radius:8px;padding:24px;box-shadow:0 2px 8px #0000000f}`;
+
+// The pages' one inline style, allowed by its hash: nothing injected into a page can style or script it.
+const STYLE_SOURCE = `'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`;
+// Only a plain origin may join the policy: a host such as `a;script-src` would add a directive.
+const PLAIN_ORIGIN = /^https?:\/\/([a-z0-9.-]+|\[[0-9a-f:.]+\])(:\d+)?$/i;
+
+/**
+ * The headers of every hosted page. `returnUrls` are where the page's forms lead: a payment or a
+ * cancellation answers 303 to the merchant, and Chromium applies `form-action` to that redirect.
+ */
+export function pageHeaders(returnUrls: readonly (string | null)[] = []): Record<string, string> {
+	const origins = new Set(
+		returnUrls.flatMap((url) => {
+			const origin = url && URL.canParse(url) ? new URL(url).origin : '';
+			return PLAIN_ORIGIN.test(origin) ? [origin] : [];
+		})
+	);
+	const policy = [
+		"default-src 'none'",
+		`style-src ${STYLE_SOURCE}`,
+		`form-action ${["'self'", ...origins].join(' ')}`,
+		"frame-ancestors 'none'",
+		"base-uri 'none'"
+	];
+	return {
+		'Content-Type': 'text/html; charset=utf-8',
+		'Content-Security-Policy': policy.join('; '),
+		'X-Content-Type-Options': 'nosniff',
+		// The page's URL names the session: the merchant and anyone linked to learn nothing of it.
+		'Referrer-Policy': 'same-origin',
+		'X-Frame-Options': 'DENY'
+	};
+}
 
 export function renderLayout(title: string, body: string): string {
 	return `<!doctype html>

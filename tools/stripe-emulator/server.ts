@@ -15,6 +15,7 @@ import {
 	seededRandom,
 	type DeliverySettings
 } from './delivery';
+import { pageHeaders } from './page';
 import { createSaver, loadStore } from './persistence';
 import { showReceipt } from './receipt';
 import { checkoutSessionRoutes } from './resources/checkout-sessions';
@@ -70,11 +71,6 @@ const API_ROUTES: ApiRoute[] = [
 	...eventRoutes
 ];
 const EXPIRY_SWEEP_MS = 5_000;
-const PAGE_HEADERS = {
-	'Content-Type': 'text/html; charset=utf-8',
-	'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
-	'X-Frame-Options': 'DENY'
-};
 
 /** Starts the offline Stripe: the REST API under `/v1`, hosted Checkout pages and `/_emulator` controls. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
@@ -191,7 +187,7 @@ async function handlePage(
 
 function sendPage(response: ServerResponse, reply: PageReply): void {
 	if ('redirect' in reply) redirect(response, reply.redirect);
-	else send(response, reply.status, reply.html, PAGE_HEADERS);
+	else send(response, reply.status, reply.html, pageHeaders(reply.returnUrls));
 }
 
 function replyWithError(response: ServerResponse, error: unknown): void {

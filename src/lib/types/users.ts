@@ -35,7 +35,13 @@ export type LotView = {
 
 export type HoldView = { id: number; amount: number; createdAt: Date; expiresAt: Date };
 
-export type SessionView = { createdAt: Date; lastVerifiedAt: Date; expiresAt: Date };
+export type SessionView = {
+	createdAt: Date;
+	lastVerifiedAt: Date;
+	expiresAt: Date;
+	/** the session of the browser that is looking */
+	current: boolean;
+};
 
 /** A row of a user's ledger: `credits` is + into their balance, − out of it. */
 export type LedgerRowView = {

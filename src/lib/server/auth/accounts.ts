@@ -25,8 +25,9 @@ export const signInSlowdown = {
 	pause: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 };
 
+export type TooMany = { ok: false; status: 429; message: string; retryAfterMs: number };
 export type AuthResult =
-	{ ok: true; user: User } | { ok: false; status: 400 | 429; message: string };
+	{ ok: true; user: User } | { ok: false; status: 400; message: string } | TooMany;
 
 const wrongCredentials = 'That email and password do not match an account.';
 // Verifying against a real hash for unknown emails keeps both failures equally slow.
@@ -66,27 +67,42 @@ export async function signIn(
 	{ email, password }: Credentials,
 	ip: string
 ): Promise<AuthResult> {
+	const wait = await startPasswordAttempt(ip, email);
+	if (wait > 0) return tooMany(wait);
+	const user = findUserByEmail(db, email);
+	decoyHash ??= hashPassword(generateSecureRandomString());
+	const valid = await verifyPassword(user?.passwordHash ?? (await decoyHash), password);
+	if (!user || !valid) return { ok: false, status: 400, message: wrongCredentials };
+	forgivePasswordAttempt(ip, email);
+	return { ok: true, user };
+}
+
+/**
+ * Counts a password guess for this email against sign-in's throttles before it is checked; returns
+ * how many milliseconds to wait when the guess is refused, else 0. Every check of a typed password
+ * goes through here, so a stolen session gives no extra guesses through the password-change form.
+ */
+export async function startPasswordAttempt(ip: string, email: string): Promise<number> {
 	const ipAndEmail = `${ip} ${email}`;
 	const wait = Math.max(
 		throttles.failedLoginsPerIp.retryAfterMs(ip),
 		throttles.failedLoginsPerIpAndEmail.retryAfterMs(ipAndEmail)
 	);
-	if (wait > 0) return tooMany(wait);
+	if (wait > 0) return wait;
 	const underAttack = throttles.failedLoginsPerEmail.retryAfterMs(email) > 0;
 	// Counted as a failure before anything slow, so that concurrent attempts cannot all pass the check above.
 	throttles.failedLoginsPerIp.record(ip);
 	throttles.failedLoginsPerIpAndEmail.record(ipAndEmail);
 	throttles.failedLoginsPerEmail.record(email);
 	if (underAttack) await signInSlowdown.pause(signInSlowdown.ms);
+	return 0;
+}
 
-	const user = findUserByEmail(db, email);
-	decoyHash ??= hashPassword(generateSecureRandomString());
-	const valid = await verifyPassword(user?.passwordHash ?? (await decoyHash), password);
-	if (!user || !valid) return { ok: false, status: 400, message: wrongCredentials };
+/** The guess counted by `startPasswordAttempt` was right. */
+export function forgivePasswordAttempt(ip: string, email: string) {
 	throttles.failedLoginsPerIp.forgetOne(ip);
-	throttles.failedLoginsPerIpAndEmail.reset(ipAndEmail);
+	throttles.failedLoginsPerIpAndEmail.reset(`${ip} ${email}`);
 	throttles.failedLoginsPerEmail.reset(email);
-	return { ok: true, user };
 }
 
 function emailTaken(): AuthResult {
@@ -97,10 +113,11 @@ function emailTaken(): AuthResult {
 	};
 }
 
-function tooMany(ms: number): AuthResult {
+export function tooMany(ms: number): TooMany {
 	return {
 		ok: false,
 		status: 429,
-		message: `Too many attempts. Try again in ${describeRetryAfter(ms)}.`
+		message: `Too many attempts. Try again in ${describeRetryAfter(ms)}.`,
+		retryAfterMs: ms
 	};
 }

@@ -23,3 +23,10 @@ export function signInPath(url: URL): string {
 	const target = url.pathname + url.search;
 	return isSameSitePath(target) ? `/login?redirectTo=${encodeURIComponent(target)}` : '/login';
 }
+
+/** Where "sign out everywhere" lands: the sign-in page, saying why the visitor is there. */
+export const signedOutEverywherePath = '/login?signedOut=everywhere';
+
+export function isSignedOutEverywhere(url: URL): boolean {
+	return url.searchParams.get('signedOut') === 'everywhere';
+}

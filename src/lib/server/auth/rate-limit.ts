@@ -56,6 +56,11 @@ export class Throttle {
 	}
 }
 
+/** The `Retry-After` header of a 429: whole seconds, rounded up. */
+export function retryAfterHeader(ms: number): { 'retry-after': string } {
+	return { 'retry-after': String(Math.ceil(ms / 1000)) };
+}
+
 export function describeRetryAfter(ms: number): string {
 	const seconds = Math.ceil(ms / 1000);
 	if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;

@@ -113,7 +113,7 @@ describe("a user's sessions", () => {
 			.id;
 		const other = createSession(db, otherId, start);
 		const now = new Date(start.getTime() + 31 * day);
-		expect(listActiveSessions(db, userId, now).map((s) => s.expiresAt)).toEqual([
+		expect(listActiveSessions(db, userId, { now }).map((s) => s.expiresAt)).toEqual([
 			laptop.expiresAt,
 			phone.expiresAt
 		]);
@@ -121,5 +121,15 @@ describe("a user's sessions", () => {
 		for (const { token } of [old, phone, laptop])
 			expect(validateSessionToken(db, token, now).session).toBeNull();
 		expect(validateSessionToken(db, other.token, start).session).not.toBeNull();
+	});
+
+	it('marks the session of the device asking, and only that one', () => {
+		const laptop = createSession(db, userId);
+		createSession(db, userId);
+		const [laptopId] = laptop.token.split('.');
+		const listed = listActiveSessions(db, userId, { currentSessionId: laptopId });
+		expect(listed.map((session) => session.current).sort()).toEqual([false, true]);
+		expect(listActiveSessions(db, userId).some((session) => session.current)).toBe(false);
+		expect(JSON.stringify(listed)).not.toContain(laptopId);
 	});
 });

@@ -87,10 +87,18 @@ export function invalidateUserSessions(db: Db, userId: string): number {
 	return db.delete(sessions).where(eq(sessions.userId, userId)).run().changes;
 }
 
-/** The user's sessions that have not expired, newest first, without anything a cookie is made of. */
-export function listActiveSessions(db: Db, userId: string, now = new Date()): SessionView[] {
+/**
+ * The user's sessions that have not expired, newest first, without anything a cookie is made of;
+ * `current` marks the one of `currentSessionId`, the device asking.
+ */
+export function listActiveSessions(
+	db: Db,
+	userId: string,
+	{ currentSessionId, now = new Date() }: { currentSessionId?: string; now?: Date } = {}
+): SessionView[] {
 	return db
 		.select({
+			id: sessions.id,
 			createdAt: sessions.createdAt,
 			lastVerifiedAt: sessions.lastVerifiedAt,
 			expiresAt: sessions.expiresAt
@@ -98,5 +106,6 @@ export function listActiveSessions(db: Db, userId: string, now = new Date()): Se
 		.from(sessions)
 		.where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, now)))
 		.orderBy(desc(sessions.createdAt))
-		.all();
+		.all()
+		.map(({ id, ...times }) => ({ ...times, current: id === currentSessionId }));
 }

@@ -5,6 +5,7 @@ import { readForm } from '../http/form';
 import type { AuthResult } from './accounts';
 import { setSessionCookie } from './cookie';
 import { parseCredentials, type Credentials } from './credentials';
+import { retryAfterHeader } from './rate-limit';
 import { createSession } from './session';
 
 type Authenticate = (db: Db, credentials: Credentials, ip: string) => Promise<AuthResult>;
@@ -22,7 +23,10 @@ export async function authenticateForm(
 
 	const db = getDb();
 	const result = await authenticate(db, parsed.data, event.getClientAddress());
-	if (!result.ok) return fail(result.status, { email, message: result.message });
+	if (!result.ok) {
+		if (result.status === 429) event.setHeaders(retryAfterHeader(result.retryAfterMs));
+		return fail(result.status, { email, message: result.message });
+	}
 
 	onSuccess?.(result.user.id);
 	const { token, expiresAt } = createSession(db, result.user.id);

@@ -13,11 +13,8 @@ import { dayMs } from '../../time';
 
 export type CheckoutResult =
 	| { ok: true; url: string; purchaseId: string }
-	| {
-			ok: false;
-			code: 'unknown_package' | 'price_not_synced' | 'stripe_error' | 'rate_limited';
-			message: string;
-	  };
+	| { ok: false; code: 'unknown_package' | 'price_not_synced' | 'stripe_error'; message: string }
+	| { ok: false; code: 'rate_limited'; message: string; retryAfterMs: number };
 
 type Buyer = { id: string; email: string };
 
@@ -107,7 +104,7 @@ function reserveCheckout(
 	const waitMs = checkoutThrottle.retryAfterMs(buyer.id);
 	if (waitMs > 0) {
 		const message = `You have opened ${checkoutsPerTenMinutes} checkouts in the last 10 minutes. Try again in ${describeRetryAfter(waitMs)}.`;
-		return Promise.resolve({ ok: false, code: 'rate_limited', message });
+		return Promise.resolve({ ok: false, code: 'rate_limited', message, retryAfterMs: waitMs });
 	}
 	checkoutThrottle.record(buyer.id);
 	const purchaseId = `pur_${generateSecureRandomString()}`;

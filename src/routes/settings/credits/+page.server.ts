@@ -1,5 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/auth/guard';
+import { retryAfterHeader } from '$lib/server/auth/rate-limit';
 import { z } from 'zod';
 import { balanceDependency } from '$lib/credits/balance';
 import { activePackages } from '$lib/credits/packages';
@@ -50,10 +51,12 @@ export const actions: Actions = {
 			parsed.data.packageId,
 			event.url.origin
 		);
-		if (!result.ok)
+		if (!result.ok) {
+			if (result.code === 'rate_limited') event.setHeaders(retryAfterHeader(result.retryAfterMs));
 			return fail(failureStatus[result.code], {
 				buy: { packageId: parsed.data.packageId, message: result.message }
 			});
+		}
 		redirect(303, result.url);
 	}
 };
