@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { creditedStates } from '../../src/lib/server/stripe/fulfil';
 import type { Delivery } from '../../tools/stripe-emulator/webhooks';
+import { acknowledged, refused, replayed } from './answers';
 import { answered, type Attempt, type Sent } from './driver';
 
 export type Findings = {
@@ -11,6 +12,8 @@ export type Findings = {
 	unanswered: number;
 	/** Retries of unanswered writes that found their first attempt applied before the kill. */
 	appliedBeforeKill: number;
+	/** Writes confirmed by a server that was then killed, sent again and replayed as first answered. */
+	replayed: number;
 	transfers: number;
 	purchasesCredited: number;
 	events: number;
@@ -29,41 +32,6 @@ const codeOf: Record<string, string> = {
 	release: 'release',
 	'admin-grant': 'grant'
 };
-
-/** A write the server confirmed: 200 (a form's JSON result of type success), or 303 for a page. */
-function acknowledged(sent: Sent, attempt: Attempt | undefined): boolean {
-	if (!answered(attempt)) return false;
-	if (sent.kind === 'buy' || sent.kind === 'pay') return attempt.status === 303;
-	if (sent.kind === 'admin-grant')
-		return attempt.status === 200 && actionType(attempt) === 'success';
-	return attempt.status === 200;
-}
-
-/** Refused for a reason a first attempt could have had too: no credits, a checkout limit, a conflict. */
-function refused(sent: Sent, attempt: Attempt | undefined): boolean {
-	if (!answered(attempt)) return false;
-	if (sent.kind === 'admin-grant')
-		return attempt.status === 200 && actionType(attempt) === 'failure';
-	return [402, 409, 423, 429].includes(attempt.status);
-}
-
-/** The answer of a write that had been applied already: the API says so in a header, the form in its result. */
-function replayed(sent: Sent, attempt: Attempt | undefined): boolean {
-	if (!answered(attempt)) return false;
-	if (sent.kind !== 'admin-grant') return attempt.replayed;
-	if (actionType(attempt) !== 'success') return false;
-	// SvelteKit sends an action's result as devalue text: the outcome's status is one of its values.
-	const { data } = JSON.parse(attempt.body) as { data: string };
-	return (JSON.parse(data) as unknown[]).includes('replayed');
-}
-
-function actionType(attempt: Attempt & { body: string }): string | undefined {
-	try {
-		return (JSON.parse(attempt.body) as { type?: string }).type;
-	} catch {
-		return undefined;
-	}
-}
 
 function describe(sent: Sent, attempt: Attempt | undefined): string {
 	const what = `${sent.kind} ${sent.request.path}${sent.ledgerKey ? ` (${sent.ledgerKey})` : ''}`;
@@ -93,7 +61,7 @@ export function checkRun(
 	let appliedBeforeKill = 0;
 
 	for (const entry of sent) {
-		for (const attempt of [entry.first, entry.retry]) {
+		for (const attempt of [entry.first, entry.retry, entry.replay]) {
 			// Only a kill may leave a request unanswered: the last run of the server is never killed.
 			if (attempt && !answered(attempt) && attempt.server === lastServer)
 				problems.push(`no answer from a live server: ${describe(entry, attempt)}`);
@@ -107,6 +75,13 @@ export function checkRun(
 			continue;
 		}
 		if (replayed(entry, entry.retry)) appliedBeforeKill++;
+		if (entry.replay && !replayed(entry, entry.replay))
+			problems.push(
+				`confirmed before a kill, but not replayed after: ${describe(entry, entry.replay)}`
+			);
+		if (answered(entry.replay) && entry.responseKey && answered(entry.first))
+			if (entry.replay.body !== entry.first.body)
+				problems.push(`replayed a different answer: ${describe(entry, entry.replay)}`);
 		const rows = byKey.all(entry.ledgerKey) as TransferRow[];
 		if (refused(entry, final)) {
 			if (rows.length > 0) problems.push(`refused but written: ${describe(entry, final)}`);
@@ -142,6 +117,7 @@ export function checkRun(
 		refused: sent.filter((entry) => refused(entry, entry.first)).length,
 		unanswered: first.filter((attempt) => !answered(attempt)).length,
 		appliedBeforeKill,
+		replayed: sent.filter((entry) => replayed(entry, entry.replay)).length,
 		transfers: db.prepare('SELECT count(*) FROM transfers').pluck().get() as number,
 		purchasesCredited: db
 			.prepare(`SELECT count(*) FROM purchases WHERE status IN (${placeholders(creditedStates)})`)

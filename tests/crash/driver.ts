@@ -18,7 +18,10 @@ export type Sent = {
 	responseKey?: string;
 	withMetadata?: boolean;
 	first: Attempt;
+	/** The same request again after the last restart, when the first had no answer. */
 	retry?: Attempt;
+	/** The same request again after the last restart, when a server that was then killed had confirmed it. */
+	replay?: Attempt;
 };
 
 const answerTimeoutMs = 30_000;
@@ -64,9 +67,8 @@ export class Driver {
 	}
 
 	/** The same request again, as a client does once the server answers again. */
-	async resend(sent: Sent): Promise<Attempt> {
-		sent.retry = await this.attempt(sent);
-		return sent.retry;
+	async resend(sent: Sent, as: 'retry' | 'replay'): Promise<void> {
+		sent[as] = await this.attempt(sent);
 	}
 
 	private async attempt({ base, request }: { base?: string; request: RawRequest }) {

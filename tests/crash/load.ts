@@ -1,3 +1,4 @@
+import { acknowledged } from './answers';
 import { answered, type Driver, type Sent } from './driver';
 
 export type Customer = { id: string; email: string; cookie: string };
@@ -207,6 +208,15 @@ export function runLoad(context: LoadContext, clients: number): Promise<void> {
 /** Every write left unanswered, sent again with its key once the server is back. */
 export async function retryUnanswered(driver: Driver): Promise<Sent[]> {
 	const unanswered = driver.sent.filter((sent) => sent.ledgerKey && !answered(sent.first));
-	for (const sent of unanswered) await driver.resend(sent);
+	for (const sent of unanswered) await driver.resend(sent, 'retry');
 	return unanswered;
+}
+
+/** Every write a killed server had answered 200, sent again: its answer must have outlived the kill. */
+export async function replayConfirmed(driver: Driver): Promise<Sent[]> {
+	const confirmed = driver.sent.filter(
+		(sent) => sent.ledgerKey && acknowledged(sent, sent.first) && sent.first.server < driver.server
+	);
+	for (const sent of confirmed) await driver.resend(sent, 'replay');
+	return confirmed;
 }

@@ -17,7 +17,14 @@ import type { Delivery } from '../../tools/stripe-emulator/webhooks';
 import { postCredentials, rawRequest } from '../e2e/raw-http';
 import { checkRun } from './checks';
 import { Driver } from './driver';
-import { grant, retryUnanswered, runLoad, type Customer, type LoadContext } from './load';
+import {
+	grant,
+	replayConfirmed,
+	retryUnanswered,
+	runLoad,
+	type Customer,
+	type LoadContext
+} from './load';
 import { startServer, type CrashServer } from './server';
 import { crashSettings } from './settings';
 
@@ -169,6 +176,7 @@ driver.stopping = true;
 await load;
 console.log(`load stopped at ${elapsed()}`);
 const retried = await retryUnanswered(driver);
+const replays = await replayConfirmed(driver);
 await webhooksSettled();
 console.log(`retried and webhooks settled by ${elapsed()}`);
 await server.stop();
@@ -198,6 +206,7 @@ console.log(
 		`${findings.refused} refused (no credits, checkout limit), ${findings.unanswered} unanswered, ` +
 		`${retried.length} retried (${findings.appliedBeforeKill} had been applied before the kill; ` +
 		`${findings.unanswered - retried.length} checkouts have no key to retry by), ` +
+		`${findings.replayed} of ${replays.length} writes confirmed before a kill replayed after it, ` +
 		`${settings.kills} kills survived, ${findings.transfers} transfers, ` +
 		`${findings.purchasesCredited} purchases credited, ${findings.events} webhook events ` +
 		`(${findings.failedDeliveries} deliveries failed, ${findings.redeliveredEvents} events redelivered), ` +

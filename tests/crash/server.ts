@@ -15,6 +15,12 @@ export type CrashServer = {
 
 export type KilledProcess = { pid: number; command: string };
 
+const running = new Set<number>();
+// If this program dies first, it must not leave a server behind.
+process.once('exit', () => {
+	for (const pid of running) if (groupOf(pid).length > 0) process.kill(-pid, 'SIGKILL');
+});
+
 /**
  * Runs `npm start` (scripts/start.ts: migrate, sync packages, then the built server as its child) in
  * a process group of its own, so that one `kill -9` of the group reaches the node process serving
@@ -35,8 +41,7 @@ export async function startServer(options: {
 	const pid = child.pid!;
 	const exited = once(child, 'exit');
 	const killGroup = () => process.kill(-pid, 'SIGKILL');
-	// If this program dies first, it must not leave a server behind.
-	process.once('exit', () => groupOf(pid).length > 0 && killGroup());
+	running.add(pid);
 	await Promise.race([
 		waitForHealthy(`${options.url}/healthz`, 180_000),
 		exited.then(([code]) => {
@@ -53,6 +58,7 @@ export async function startServer(options: {
 				throw new Error('npm start has no server process to kill');
 			killGroup();
 			await exited;
+			running.delete(pid);
 			await waitUntil(() => groupOf(pid).length === 0, 'every process of the group to die');
 			await waitUntil(async () => !(await accepts(options.url)), 'the port to refuse connections');
 			return killed;
@@ -60,6 +66,7 @@ export async function startServer(options: {
 		stop: async () => {
 			process.kill(pid, 'SIGTERM');
 			await exited;
+			running.delete(pid);
 		}
 	};
 }
