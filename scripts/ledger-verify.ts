@@ -5,7 +5,8 @@ import { loadDotEnv } from './lib/env';
 
 loadDotEnv();
 const db = openDatabase(process.env.DATABASE_URL ?? 'data/credits.db');
-const violations = verifyLedger(db.$client);
+// One read transaction: a snapshot, so a server writing meanwhile cannot make its queries disagree.
+const violations = db.$client.transaction(() => verifyLedger(db.$client))();
 db.$client.close();
 if (violations.length === 0) {
 	console.log('ok');

@@ -53,7 +53,8 @@ export async function startBuiltServer(options: {
 	};
 }
 
-function freePort(): Promise<number> {
+/** A port nothing listens on now, for a server about to start. */
+export function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const probe = createServer();
 		probe.once('error', reject);

@@ -55,7 +55,12 @@ export function rawRequest(
 }
 
 /** Posts the sign-up or sign-in form over plain HTTP; returns the session cookie header. */
-async function postCredentials(baseURL: string, path: '/signup' | '/login', email: string) {
+export async function postCredentials(
+	baseURL: string,
+	path: '/signup' | '/login',
+	email: string,
+	secret = password
+) {
 	const response = await rawRequest(baseURL, {
 		method: 'POST',
 		path,
@@ -64,7 +69,7 @@ async function postCredentials(baseURL: string, path: '/signup' | '/login', emai
 			accept: 'text/html',
 			'content-type': 'application/x-www-form-urlencoded'
 		},
-		body: new URLSearchParams({ email, password }).toString()
+		body: new URLSearchParams({ email, password: secret }).toString()
 	});
 	const setCookie = ([] as string[]).concat(response.headers['set-cookie'] ?? []);
 	const session = setCookie
