@@ -55,8 +55,8 @@ export function send(baseURL: string, call: Call): Promise<RawResponse> {
 
 export async function buildAccessFixture(baseURL: string): Promise<AccessFixture> {
 	const run = Math.random().toString(36).slice(2, 10);
-	const owner = await signUpRaw(baseURL);
-	const other = await signUpRaw(baseURL);
+	const owner = await signUpAccount(baseURL);
+	const other = await signUpAccount(baseURL);
 	const admin = await createAdmin(baseURL);
 	const apiKey = createApiKey(`access matrix ${run}`);
 	const revokedKey = createApiKey(`access matrix revoked ${run}`);
@@ -131,7 +131,8 @@ export async function buildAccessFixture(baseURL: string): Promise<AccessFixture
 	await expectStatus(baseURL, 200, {
 		method: 'POST',
 		path: `/admin/webhooks/${endpointId}?/disable`,
-		headers: asAdmin
+		headers: asAdmin,
+		form: {}
 	});
 
 	return {
@@ -192,6 +193,11 @@ export async function payForPackage(baseURL: string, buyer: Account, packageId: 
 				.get(sessionId) as string
 	);
 	return { sessionId, purchaseId };
+}
+
+async function signUpAccount(baseURL: string): Promise<Account> {
+	const { userId, email, cookie } = await signUpRaw(baseURL);
+	return { id: userId, email, cookie };
 }
 
 async function createAdmin(baseURL: string) {

@@ -111,6 +111,22 @@ test.describe('over HTTP', () => {
 
 		const secrets = await secretsOf(baseURL!, fixture, [fresh]);
 		const ownerTransfers = transferIdsOf(owner.id);
+		// The owner's own views do show what the checks look for, as the pages write it.
+		const seenByOwner = new Set<string>();
+		for (const path of ['/settings/credits', '/settings/credits/transactions.csv'])
+			for (const secret of secretsIn(
+				(await send(baseURL!, { method: 'GET', path, headers: { cookie: owner.cookie } })).body,
+				secrets
+			))
+				seenByOwner.add(secret.kind);
+		expect([...seenByOwner].sort()).toEqual(
+			expect.arrayContaining([
+				'the owner’s available credits',
+				'the owner’s email',
+				'the owner’s marker',
+				'the owner’s purchase'
+			])
+		);
 		const ownerId = encodeURIComponent(owner.id);
 		const probes = [
 			'/',
@@ -211,7 +227,7 @@ test.describe('over HTTP', () => {
 			}
 		}
 		expect(wrong).toEqual([]);
-		const routes = new Set(accessTable.map((entry) => entry.operation.split(' ')[1])).size;
+		const routes = new Set(accessTable.map((entry) => entry.operation.split(/[ ?]/)[1])).size;
 		console.log(
 			`access matrix: ${routes} routes, ${accessTable.length} operations × ${callers.length} callers = ${cells} cells checked in ${Math.round(performance.now() - started)} ms`
 		);
@@ -241,7 +257,7 @@ function answerOf(response: RawResponse, baseURL: string): string {
 	return `${response.status} ${where}`;
 }
 
-type Secret = { name: string; pattern: RegExp };
+type Secret = { kind: string; value: string | number; pattern: RegExp };
 
 /** What the owner's pages show and nobody else's may: email, ids, marker, balance figures. */
 async function secretsOf(
@@ -251,8 +267,9 @@ async function secretsOf(
 ): Promise<Secret[]> {
 	const { owner, targets } = fixture;
 	const { balance, available } = await balanceOf(baseURL, fixture, owner.id);
-	const literal = (name: string, text: string) => ({
-		name: `${name} ${text}`,
+	const literal = (kind: string, text: string) => ({
+		kind,
+		value: text,
 		pattern: new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i')
 	});
 	const ids = [{ sessionId: targets.sessionId, purchaseId: targets.purchaseId }, ...purchases];
@@ -279,16 +296,21 @@ async function secretsOf(
 }
 
 /** A number as a page or a file may write it (`7869`, `7,869`), not inside a longer one or a word. */
-function figure(name: string, value: number): Secret {
+function figure(kind: string, value: number): Secret {
 	const digits = value.toLocaleString('en-US').replace(/,/g, ',?');
 	return {
-		name: `${name} ${value}`,
+		kind,
+		value,
 		pattern: new RegExp(`(?<![\\w.,])${digits}(?![\\w]|[.,]\\d)`)
 	};
 }
 
+function secretsIn(body: string, secrets: Secret[]): Secret[] {
+	return secrets.filter((secret) => secret.pattern.test(body));
+}
+
 function leaksIn(body: string, secrets: Secret[]): string[] {
-	return secrets.filter((secret) => secret.pattern.test(body)).map((secret) => secret.name);
+	return secretsIn(body, secrets).map((secret) => `${secret.kind} ${secret.value}`);
 }
 
 async function balanceOf(baseURL: string, fixture: AccessFixture, userId: string) {

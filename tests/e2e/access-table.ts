@@ -59,6 +59,8 @@ const signedIn = (cell: string, forOthers = cell): Cells => ({
 	revokedKey: toLogin
 });
 const guestPage: Cells = { ...all('200'), ...signedInOnly('303 /settings/credits') };
+// Refused with a form error; a signed-in caller's page then sends them on, as it does on GET.
+const badCredentials: Cells = { ...all('400'), ...signedInOnly('303 /settings/credits') };
 // A session reads its own account only; the request names the owner.
 const ownAccount: Cells = {
 	signedOut: '401',
@@ -87,10 +89,10 @@ export const accessTable: AccessRow[] = [
 	row('POST /', all('405')),
 	row('GET /login', guestPage),
 	row('PUT /login', all('405')),
-	row('POST /login', all('400'), { form: () => ({ email: 'not-an-email', password: 'x' }) }),
+	row('POST /login', badCredentials, { form: () => ({ email: 'not-an-email', password: 'x' }) }),
 	row('GET /signup', guestPage),
 	row('PUT /signup', all('405')),
-	row('POST /signup', all('400'), { form: () => ({ email: 'not-an-email', password: 'x' }) }),
+	row('POST /signup', badCredentials, { form: () => ({ email: 'not-an-email', password: 'x' }) }),
 	row('POST /logout', all(toLogin), { endsSession: true }),
 	row('GET /logout', all('405')),
 	row('GET /healthz', all('200')),
