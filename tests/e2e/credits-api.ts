@@ -4,15 +4,19 @@ import addFormats from 'ajv-formats';
 import { spawnSync } from 'node:child_process';
 import { rawRequest, type RawResponse } from './raw-http';
 
+/** Runs an operator's script (`scripts/<name>.ts`) on the e2e server's database; returns its output. */
+export function runE2eScript(name: string, args: string[]): string {
+	const run = spawnSync(process.execPath, ['--import', 'tsx', `scripts/${name}.ts`, ...args], {
+		env: { ...process.env, DATABASE_URL: 'tests/.tmp/e2e.db' },
+		encoding: 'utf8'
+	});
+	if (run.status !== 0) throw new Error(`${name} failed: ${run.stderr}`);
+	return run.stdout;
+}
+
 /** A new API key, made as an operator does: `npm run api-key:create` on the e2e server's database. */
 export function createApiKey(name: string): string {
-	const run = spawnSync(
-		process.execPath,
-		['--import', 'tsx', 'scripts/api-key-create.ts', '--name', name],
-		{ env: { ...process.env, DATABASE_URL: 'tests/.tmp/e2e.db' }, encoding: 'utf8' }
-	);
-	if (run.status !== 0) throw new Error(`api-key:create failed: ${run.stderr}`);
-	return run.stdout.trim().split('\n').at(-1)!;
+	return runE2eScript('api-key-create', ['--name', name]).trim().split('\n').at(-1)!;
 }
 
 export type ApiCall = {
