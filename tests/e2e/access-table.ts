@@ -118,6 +118,13 @@ export const accessTable: AccessRow[] = [
 	row('POST /settings/credits/success', signedIn('405')),
 	row('GET /settings/credits/transactions.csv', signedIn('200')),
 	row('POST /settings/credits/transactions.csv', signedIn('405')),
+	row('GET /settings/security', signedIn('200')),
+	row('PUT /settings/security', signedIn('405')),
+	// Refused by its own form check, so no wrong guess counts against the shared sign-in throttle.
+	row('POST /settings/security?/changePassword', signedIn('400'), {
+		form: () => ({ currentPassword: '', newPassword: 'short' })
+	}),
+	row('POST /settings/security?/signOutEverywhere', signedIn('303 /login'), { endsSession: true }),
 
 	row('GET /admin', adminOnly()),
 	row('PUT /admin', adminOnly('405')),

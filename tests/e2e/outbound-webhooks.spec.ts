@@ -99,7 +99,12 @@ for (const who of ['signed out', 'a signed-in user'] as const) {
 			...(cookie && { cookie })
 		};
 		const count = () =>
-			readE2eDb((db) => db.prepare('select count(*) from webhook_endpoints').pluck().get());
+			readE2eDb((db) =>
+				db
+					.prepare('select count(*) from webhook_endpoints where url = ?')
+					.pluck()
+					.get('https://attacker.example/hook')
+			);
 		const before = count();
 		for (const path of ['/admin/webhooks', '/admin/webhooks/ep_x', '/admin/webhooks/__data.json']) {
 			expect((await rawRequest(baseURL!, { path, headers })).status, path).toBe(404);
