@@ -62,7 +62,7 @@ export function describeOrdering(events: Stripe.Event[], schedule: Stripe.Event[
 	return ordering;
 }
 
-export type Answer = { eventId: string; type: string; status: number; body: string };
+export type Answer = { eventId: string; type: string; status: number; body: string; ms: number };
 export type StormResult = {
 	/** Every answer, redeliveries included, in the order they came. */
 	answers: Answer[];
@@ -99,6 +99,7 @@ export async function sendStorm(
 
 	async function send(event: Stripe.Event) {
 		const payload = JSON.stringify(event, null, 2);
+		const sentAt = performance.now();
 		const response = await fetch(url, {
 			method: 'POST',
 			headers: {
@@ -112,7 +113,8 @@ export async function sendStorm(
 			eventId: event.id,
 			type: event.type,
 			status: response.status,
-			body: await response.text()
+			body: await response.text(),
+			ms: performance.now() - sentAt
 		};
 		result.answers.push(answer);
 		if (!isRetryLater(answer)) return;

@@ -2,7 +2,13 @@ import { packages } from '../../src/lib/credits/packages';
 
 /** What happens to one purchase at Stripe after it is paid, in order. */
 export type Reversal = { refundMinor: number } | { dispute: 'won' | 'lost' | 'open' };
-export type PlannedPurchase = { buyer: number; packageId: string; reversals: Reversal[] };
+export type PlannedPurchase = {
+	buyer: number;
+	packageId: string;
+	/** Paid by bank debit: the session completes unpaid and the payment succeeds later. */
+	delayed: boolean;
+	reversals: Reversal[];
+};
 
 type Random = () => number;
 type Kind = 'plain' | 'partial' | 'full' | 'won' | 'lost' | 'open';
@@ -46,6 +52,7 @@ export function planPurchases(count: number, random: Random): PlannedPurchase[] 
 			planned.push({
 				buyer,
 				packageId: pkg.id,
+				delayed: random() < 0.1,
 				reversals: reversalsOf(kind, pkg.unitAmount, random)
 			});
 		}

@@ -56,14 +56,17 @@ async function buyAndReverse(
 	const hosted = buy.headers.get('location');
 	if (buy.status !== 303 || !hosted?.startsWith(server.emulatorUrl))
 		throw new Error(`buy answered ${buy.status} ${hosted}`);
+	const sessionId = new URL(hosted).pathname.split('/').pop()!;
+	const payment = planned.delayed ? { delayed: '1' } : { card_number: '4242424242424242' };
 	const paid = await fetch(hosted, {
 		method: 'POST',
-		body: new URLSearchParams({ email: 'storm@e2e.test', card_number: '4242424242424242' }),
+		body: new URLSearchParams({ email: 'storm@e2e.test', ...payment }),
 		redirect: 'manual'
 	});
 	if (paid.status !== 303) throw new Error(`paying answered ${paid.status}`);
+	if (planned.delayed)
+		await control(server, `checkout/sessions/${sessionId}/async_payment`, { result: 'succeeded' });
 
-	const sessionId = new URL(hosted).pathname.split('/').pop()!;
 	const session = await stripe.checkout.sessions.retrieve(sessionId, {
 		expand: ['payment_intent']
 	});
