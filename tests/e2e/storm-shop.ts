@@ -57,7 +57,9 @@ async function buyAndReverse(
 	if (buy.status !== 303 || !hosted?.startsWith(server.emulatorUrl))
 		throw new Error(`buy answered ${buy.status} ${hosted}`);
 	const sessionId = new URL(hosted).pathname.split('/').pop()!;
-	const payment = planned.delayed ? { delayed: '1' } : { card_number: '4242424242424242' };
+	const payment: Record<string, string> = planned.delayed
+		? { delayed: '1' }
+		: { card_number: '4242424242424242' };
 	const paid = await fetch(hosted, {
 		method: 'POST',
 		body: new URLSearchParams({ email: 'storm@e2e.test', ...payment }),
