@@ -10,6 +10,8 @@ export type DemoLogin = { role: 'user' | 'admin'; email: string; password: strin
 
 export type ServerProcess = {
 	url: string;
+	/** Its own Stripe emulator (demo mode), for the Stripe API and `/_emulator/` controls. */
+	emulatorUrl: string;
 	databaseUrl: string;
 	pid: number;
 	/** Everything `npm start` and the server printed so far. */
@@ -63,6 +65,7 @@ export async function startServerProcess(name: string, slot: number): Promise<Se
 	]);
 	return {
 		url,
+		emulatorUrl: `http://127.0.0.1:${emulatorPort}`,
 		databaseUrl,
 		pid: child.pid!,
 		output: () => output,

@@ -3,8 +3,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { createSaver } from './persistence';
 import { startEmulator } from './server';
+import { createStore } from './store';
 import { connectStripe, control, createPrice, createSession, submitPayment } from './testing';
 
 const directory = mkdtempSync(join(tmpdir(), 'stripe-emulator-'));
@@ -34,6 +36,28 @@ describe('state file', () => {
 		expect((await control(second, 'reset')).status).toBe(200);
 		await expect(again.customers.retrieve(customer.id)).rejects.toMatchObject({ statusCode: 404 });
 		await second.close();
+	});
+});
+
+describe('saving', () => {
+	afterEach(() => vi.useRealTimers());
+
+	// Found by the 1,000-purchase webhook storm: a 20 MB state rewritten every 200 ms starved the emulator.
+	it('waits four times as long as the last save took before saving again', () => {
+		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+		const file = join(directory, 'slow.json');
+		const clock = [0, 500];
+		const saver = createSaver(createStore(), file, 200, () => clock.shift() ?? 0);
+		saver.schedule();
+		vi.advanceTimersByTime(200);
+		expect(existsSync(file)).toBe(true);
+		rmSync(file);
+
+		saver.schedule();
+		vi.advanceTimersByTime(1999);
+		expect(existsSync(file)).toBe(false);
+		vi.advanceTimersByTime(1);
+		expect(existsSync(file)).toBe(true);
 	});
 });
 

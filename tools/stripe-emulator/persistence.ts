@@ -30,18 +30,31 @@ function restoreMap(map: Map<string, unknown>, entries: [string, unknown][]): vo
 	for (const [key, value] of entries) map.set(key, value);
 }
 
-/** Coalesces bursts of writes into one save shortly after the last change. */
-export function createSaver(store: Store, file: string | undefined, delayMs = 200) {
+/**
+ * Coalesces bursts of writes into one save shortly after the last change. A large state takes long to
+ * write, so the next save waits four times as long as the last one took: saving never takes more than
+ * a fifth of the emulator's time, however big its state grows.
+ */
+export function createSaver(
+	store: Store,
+	file: string | undefined,
+	delayMs = 200,
+	now = () => performance.now()
+) {
 	let timer: NodeJS.Timeout | null = null;
+	let lastSaveMs = 0;
 	const flush = () => {
 		if (timer) clearTimeout(timer);
 		timer = null;
-		if (file) saveStore(store, file);
+		if (!file) return;
+		const started = now();
+		saveStore(store, file);
+		lastSaveMs = now() - started;
 	};
 	return {
 		schedule() {
 			if (!file || timer) return;
-			timer = setTimeout(flush, delayMs);
+			timer = setTimeout(flush, Math.max(delayMs, 4 * lastSaveMs));
 			timer.unref();
 		},
 		flush
