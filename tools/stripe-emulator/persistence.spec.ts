@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { createSaver } from './persistence';
@@ -69,10 +71,9 @@ describe('command line', () => {
 			env: { ...process.env, STRIPE_EMULATOR_PORT: '0', STRIPE_EMULATOR_STATE_FILE: stateFile },
 			stdio: ['ignore', 'pipe', 'inherit']
 		});
-		const line = await new Promise<string>((resolve) =>
-			child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString()))
-		);
-		const match = line.match(/^Stripe emulator listening on (http:\/\/127\.0\.0\.1:\d+)\n$/);
+		// Its first line; the lines after it may arrive in the same chunk.
+		const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+		const match = line.match(/^Stripe emulator listening on (http:\/\/127\.0\.0\.1:\d+)$/);
 		expect(match).not.toBeNull();
 		const health = await fetch(`${match?.[1]}/_emulator/health`);
 		expect(await health.json()).toEqual({ ok: true });
