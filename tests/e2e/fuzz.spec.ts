@@ -27,7 +27,7 @@ const tried = new Map<string, number>();
 
 /** Messages of a malformed form body, shared by every action (readForm, SvelteKit, adapter-node). */
 const bodyMessages =
-	/Send the form as|The form could not be read|Form actions expect|exceeds limit|Content-length|repeats the field/;
+	/Send the form as|The form could not be read|repeats the field|Unsupported Media Type|Payload Too Large/;
 
 function send(probe: Probe, caller: Caller): Promise<Response> {
 	return fetch(`${server.url}${probe.path}`, {
@@ -173,7 +173,7 @@ test.beforeAll(async ({}, workerInfo) => {
 	server = await startServerProcess(name, 40, {
 		SIGNUP_LIMIT_PER_IP: '1000000',
 		API_RATE_LIMIT_PER_MINUTE: '1000000',
-		STRIPE_EMULATOR_DELIVERY: 'ordered'
+		STRIPE_EMULATOR_DELIVERY: 'orderly'
 	});
 	fixture = await makeFixture();
 });

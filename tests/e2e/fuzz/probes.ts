@@ -87,7 +87,11 @@ function partsOf(
 }
 
 function spoilOf(field: Field, context: 'param' | 'form' | 'json' | 'query'): fc.Arbitrary<Spoil> {
-	const invalid = field.invalid!;
+	// An empty or dot segment would name another route (`/admin/users/` redirects to `/admin/users`).
+	const invalid =
+		context === 'param'
+			? field.invalid!.filter((value) => !['', '.', '..'].includes(value.toWellFormed()))
+			: field.invalid!;
 	const options: fc.Arbitrary<Spoil>[] = [invalid.map((value) => ({ kind: 'value', value }))];
 	if (context === 'param') return options[0];
 	if (!field.optional) options.push(fc.constant({ kind: 'missing' }));

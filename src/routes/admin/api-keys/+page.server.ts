@@ -16,7 +16,11 @@ export const load: PageServerLoad = (event) => {
 	return { keys: listApiKeys(getDb()) };
 };
 
-const keyId = z.coerce.number().int().positive();
+// The id as the page writes it: z.coerce.number would also take 1e0, 0x1 or " 1 " for key 1.
+const keyId = z
+	.string()
+	.regex(/^[1-9]\d{0,15}$/)
+	.transform(Number);
 
 export const actions: Actions = {
 	create: async (event) => {
