@@ -132,7 +132,7 @@ function extrasOf(fields: Record<string, Field>) {
 			fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'id[]', 'a.b', ''),
 			fc.string({ unit: 'binary', minLength: 1, maxLength: 20 })
 		)
-		.filter((candidate) => !(candidate in fields));
+		.filter((candidate) => !Object.hasOwn(fields, candidate));
 	return fc.array(fc.tuple(name, fc.string({ unit: 'binary', maxLength: 40 })), { maxLength: 3 });
 }
 
@@ -309,20 +309,23 @@ function apiProbes(target: Target & { kind: 'api' }, fixture: Fixture): fc.Arbit
 				label: `${describe({ ...spoils.params, ...spoils.fields })} +${extras.length} extra`
 			};
 		};
-		const extraParams = extrasOf(target.fields).filter((extras) =>
-			extras.every(([name]) => wellFormed(name) !== '' && !(wellFormed(name) in target.fields))
-		);
+		// A blank parameter reads as absent (presentParams), so it would be no spoiling at all.
+		const present = (extras: [string, string][]) =>
+			extras.filter(
+				([name, value]) =>
+					wellFormed(name) !== '' &&
+					wellFormed(value) !== '' &&
+					!Object.hasOwn(target.fields, wellFormed(name))
+			);
+		const extraParams = extrasOf(target.fields).map(present);
 		if (target.ignoresInput || !spoiled)
 			return extraParams
 				.filter((extras) => target.ignoresInput === true || extras.length > 0)
 				.map((extras) => queryProbe({ params: {}, fields: {} }, extras));
 		return fc.oneof(
-			fc.tuple(spoiled, extrasOf(target.fields)).map(([spoils, extras]) =>
-				queryProbe(
-					spoils,
-					extras.filter(([name]) => wellFormed(name) !== '')
-				)
-			),
+			fc
+				.tuple(spoiled, extrasOf(target.fields))
+				.map(([spoils, extras]) => queryProbe(spoils, present(extras))),
 			extraParams
 				.filter((extras) => extras.length > 0)
 				.map((extras) => queryProbe({ params: {}, fields: {} }, extras))

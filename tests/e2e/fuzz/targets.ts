@@ -394,7 +394,7 @@ export const targets: Target[] = [
 				fc.oneof(badId('msg_fuzz'), fc.constantFrom('MSG_FUZZ', 'msg_', 'fuzz'), overlong(70))
 			)
 		},
-		message: /Send the form from this page|No (webhook|message)|not found/i
+		message: /Send the form from this page|no such message|No webhook endpoint/i
 	},
 
 	{

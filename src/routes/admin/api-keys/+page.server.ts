@@ -26,9 +26,12 @@ export const actions: Actions = {
 	create: async (event) => {
 		const admin = requireAdmin(event);
 		const form = await readForm(event.request);
-		const name = apiKeyNameField.safeParse(form.get('name') ?? undefined);
+		const typed = form.get('name');
+		const name = apiKeyNameField.safeParse(typed ?? undefined);
+		// Echoed back to the form, so only as text: a file part cannot be serialized (a 500).
+		const echo = typeof typed === 'string' ? typed : null;
 		if (!name.success)
-			return fail(400, { create: { error: name.error.issues[0].message, name: form.get('name') } });
+			return fail(400, { create: { error: name.error.issues[0].message, name: echo } });
 		return { create: { created: createApiKeyLogged(getDb(), admin, name.data) } };
 	},
 	revoke: async (event) => {
