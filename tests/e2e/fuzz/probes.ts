@@ -211,7 +211,7 @@ function formProbes(target: Target & { kind: 'form' }, fixture: Fixture): fc.Arb
 					accept: fc.constantFrom('text/html', 'application/json')
 				})
 				.map(({ spoils, extras, multipart, accept }): Probe => {
-					const parts = [
+					const parts: Part[] = [
 						...partsOf(target.fields, spoils.fields, fixture, false),
 						...extras.map(([name, value]) => ({ name, value }))
 					];
@@ -263,12 +263,12 @@ function jsonBody(
 	return `{${members.join(',')}}`;
 }
 
+// Not a leading BOM: RFC 8259 lets a parser ignore one, and TextDecoder does.
 const malformedJson = (valid: string) =>
 	fc.constantFrom(
 		valid.slice(0, -1),
 		`${valid.slice(0, -1)},}`,
 		valid.replaceAll('"', "'"),
-		`\ufeff${valid}`,
 		`${valid} trailing`,
 		`${valid}${valid}`,
 		'{"amount": NaN}',
@@ -353,7 +353,7 @@ function apiProbes(target: Target & { kind: 'api' }, fixture: Fixture): fc.Arbit
 		})),
 		fc
 			.constantFrom('text/plain', urlencoded, 'application/jsonx', 'text/json', undefined)
-			.map((contentType) => ({
+			.map((contentType): Probe => ({
 				method,
 				path: path({}),
 				headers: contentType ? { 'content-type': contentType } : {},
