@@ -560,7 +560,7 @@ export const targets: Target[] = [
 		method: 'POST',
 		caller: 'stripe',
 		fields: {},
-		message: /signature|Stripe-Signature|not JSON|not an object|id/i
+		message: /signature|not JSON|not an object with an id|^id: /i
 	}
 ];
 
