@@ -560,7 +560,7 @@ export const targets: Target[] = [
 		method: 'POST',
 		caller: 'stripe',
 		fields: {},
-		message: /signature|not JSON|not an object with an id|^id: /i
+		message: /signature|tolerance|payload|not JSON|not an object with an id|^id: /i
 	}
 ];
 
