@@ -28,8 +28,13 @@ export type ServerProcess = {
 /**
  * Runs `npm start` (the built app, its emulator, a file database of its own) beside the shared e2e
  * server, for tests that read its output or stop it. Ports: the e2e ones plus 1000 plus `slot`.
+ * `env` adds to or overrides its environment (e.g. raised rate limits).
  */
-export async function startServerProcess(name: string, slot: number): Promise<ServerProcess> {
+export async function startServerProcess(
+	name: string,
+	slot: number,
+	env: Record<string, string> = {}
+): Promise<ServerProcess> {
 	const port = Number(process.env.E2E_PORT ?? 4173) + 1000 + slot;
 	const emulatorPort = e2eEmulatorPort + 1000 + slot;
 	const dataDir = resolve('tests/.tmp', name);
@@ -49,7 +54,8 @@ export async function startServerProcess(name: string, slot: number): Promise<Se
 			STRIPE_SECRET_KEY: '',
 			STRIPE_WEBHOOK_SECRET: '',
 			STRIPE_API_URL: '',
-			ADMIN_EMAILS: ''
+			ADMIN_EMAILS: '',
+			...env
 		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});

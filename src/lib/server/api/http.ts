@@ -120,7 +120,9 @@ async function readJson(request: Request): Promise<ApiOutcome<unknown>> {
 	if (declared > maxBodyBytes) return tooLarge();
 	const bytes = await readAtMost(request, maxBodyBytes);
 	if (bytes === null) return tooLarge();
-	if (bytes.length === 0) return { ok: true, value: {} };
+	// SvelteKit passes a body without a content type on as no body at all; its length still shows it was sent.
+	const sent = declared > 0 || request.headers.has('transfer-encoding');
+	if (bytes.length === 0 && !sent) return { ok: true, value: {} };
 	const type = request.headers.get('content-type')?.split(';')[0].trim().toLowerCase() ?? '';
 	if (!jsonType.test(type))
 		return apiFailure('unsupported_media_type', 'send the body as application/json');

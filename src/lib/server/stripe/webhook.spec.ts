@@ -150,3 +150,20 @@ describe('a handler that fails', () => {
 		expect(recorded('evt_disk')).toMatchObject({ outcome: 'failed', error: 'disk I/O error' });
 	});
 });
+
+describe('a delivery whose signature cannot be checked', () => {
+	it.each(['', 'garbage', 't=,v1=', 'v1=', `t=${Math.floor(Date.now() / 1000)},v1=`])(
+		'answers 400 invalid_signature that names the header to %j, and stores nothing',
+		async (header) => {
+			const response = await receiveWebhook(db, '{"id":"evt_garbled"}', header, secret, () =>
+				Promise.resolve({ outcome: 'processed' })
+			);
+			expect(response.status).toBe(400);
+			expect(response.body.error).toMatchObject({
+				code: 'invalid_signature',
+				message: expect.stringMatching(/signature/i)
+			});
+			expect(recorded('evt_garbled')).toBeUndefined();
+		}
+	);
+});

@@ -34,16 +34,18 @@ export async function receiveWebhook(
 	secret: string,
 	handle: EventHandler
 ): Promise<WebhookResponse> {
+	if (!signature) return invalidSignature('The Stripe-Signature header is missing');
 	let body: unknown;
 	try {
-		if (!signature) throw new Error('The Stripe-Signature header is missing');
 		body = verifier.webhooks.constructEvent(payload, signature, secret);
 	} catch (error) {
 		if (error instanceof SyntaxError) return malformed('The event is not JSON');
-		return {
-			status: 400,
-			body: { error: { code: 'invalid_signature', message: (error as Error).message } }
-		};
+		// Stripe's own refusals say what is wrong; what else it throws on a garbled header (`v1=`) does not.
+		return invalidSignature(
+			error instanceof Stripe.errors.StripeSignatureVerificationError
+				? error.message
+				: 'The Stripe-Signature header could not be read'
+		);
 	}
 
 	return processEvent(db, payload, body, handle);
@@ -154,6 +156,10 @@ export function describeIssue(error: z.ZodError, root?: string): string {
 	return path
 		? `${path}: ${issue.message}`
 		: `The event is not an object with an id and a type: ${issue.message}`;
+}
+
+function invalidSignature(message: string): WebhookResponse {
+	return { status: 400, body: { error: { code: 'invalid_signature', message } } };
 }
 
 function malformed(message: string): WebhookResponse {

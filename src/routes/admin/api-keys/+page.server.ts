@@ -16,15 +16,22 @@ export const load: PageServerLoad = (event) => {
 	return { keys: listApiKeys(getDb()) };
 };
 
-const keyId = z.coerce.number().int().positive();
+// The id as the page writes it: z.coerce.number would also take 1e0, 0x1 or " 1 " for key 1.
+const keyId = z
+	.string()
+	.regex(/^[1-9]\d{0,15}$/)
+	.transform(Number);
 
 export const actions: Actions = {
 	create: async (event) => {
 		const admin = requireAdmin(event);
 		const form = await readForm(event.request);
-		const name = apiKeyNameField.safeParse(form.get('name') ?? undefined);
+		const typed = form.get('name');
+		const name = apiKeyNameField.safeParse(typed ?? undefined);
+		// Echoed back to the form, so only as text: a file part cannot be serialized (a 500).
+		const echo = typeof typed === 'string' ? typed : null;
 		if (!name.success)
-			return fail(400, { create: { error: name.error.issues[0].message, name: form.get('name') } });
+			return fail(400, { create: { error: name.error.issues[0].message, name: echo } });
 		return { create: { created: createApiKeyLogged(getDb(), admin, name.data) } };
 	},
 	revoke: async (event) => {

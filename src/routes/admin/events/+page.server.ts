@@ -5,6 +5,7 @@ import { reconcileAsAdmin } from '$lib/server/admin/reconcile';
 import { requireAdmin } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db';
 import { eventOutcomes } from '$lib/server/db/schema';
+import { readForm } from '$lib/server/http/form';
 import { readQuery } from '$lib/server/http/query';
 import { getStripe } from '$lib/server/stripe/client';
 import type { Actions, PageServerLoad } from './$types';
@@ -23,6 +24,7 @@ export const load: PageServerLoad = (event) => {
 export const actions: Actions = {
 	reconcile: async (event) => {
 		const admin = requireAdmin(event);
+		await readForm(event.request);
 		const outcome = await reconcileAsAdmin(getDb(), getStripe(), admin);
 		if (!outcome.ok) return fail(502, { reconcile: { message: outcome.message } });
 		return { reconcile: { summary: outcome.summary } };

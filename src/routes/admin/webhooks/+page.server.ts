@@ -16,7 +16,7 @@ export const load: PageServerLoad = (event) => {
 export const actions: Actions = {
 	create: async (event) => {
 		const admin = requireAdmin(event);
-		const parsed = parseEndpointForm(await readForm(event.request));
+		const parsed = parseEndpointForm(await readForm(event.request, { repeatable: ['eventTypes'] }));
 		if (!parsed.ok) return fail(400, { create: { values: parsed.values, errors: parsed.errors } });
 		const created = createEndpoint(getDb(), admin, parsed.input);
 		return {

@@ -23,6 +23,12 @@ export const actions: Actions = {
 		const admin = requireAdmin(event);
 		const read = await readBulkUpload(await readForm(event.request));
 		if (!read.ok) return fail(400, { bulk: { error: read.message } });
+		// Not a grant that found nobody (that is audited as refused): input with no line to act on.
+		const [first] = read.upload.malformed;
+		if (read.upload.rows.length === 0)
+			return fail(400, {
+				bulk: { error: `No line can be granted. Line ${first.line}: ${first.message}` }
+			});
 		const report = applyBulkGrant(getDb(), admin, read.upload);
 		return { bulk: { stage: 'applied' as const, content: read.upload.content, report } };
 	}

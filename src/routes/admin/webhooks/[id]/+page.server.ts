@@ -32,13 +32,15 @@ async function confirmed(event: RequestEvent) {
 const resendForm = z.object({ messageId: z.string().regex(/^msg_[a-z0-9]{1,64}$/) });
 
 export const actions: Actions = {
-	disable: (event) => {
+	disable: async (event) => {
 		const admin = requireAdmin(event);
+		await readForm(event.request);
 		answer(setEndpointEnabled(getDb(), admin, event.params.id, false));
 		return { status: { message: 'Disabled: nothing is recorded or sent for it until enabled.' } };
 	},
-	enable: (event) => {
+	enable: async (event) => {
 		const admin = requireAdmin(event);
+		await readForm(event.request);
 		answer(setEndpointEnabled(getDb(), admin, event.params.id, true));
 		return { status: { message: 'Enabled: new events are recorded and sent again.' } };
 	},
