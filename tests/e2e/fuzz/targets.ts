@@ -204,6 +204,34 @@ export const targets: Target[] = [
 	},
 	{
 		kind: 'form',
+		route: '/settings/security',
+		action: 'changePassword',
+		caller: 'user',
+		fields: {
+			// Only spoils the form check refuses: a wrong guess would count against sign-in's throttle.
+			currentPassword: {
+				valid: (f) => f.userPassword,
+				invalid: fc.oneof(
+					fc.constant(''),
+					fc.integer({ min: 257, max: 2000 }).map((n) => 'p'.repeat(n))
+				)
+			},
+			newPassword: text('a brand new fuzz password', password)
+		},
+		message:
+			/Enter your current password|That is not your current password|Use at least|Use at most|Enter your password|other than your current/
+	},
+	{
+		kind: 'form',
+		route: '/settings/security',
+		action: 'signOutEverywhere',
+		// As a visitor: a signed-in caller would end the session the other targets use.
+		caller: 'visitor',
+		fields: {},
+		ignoresInput: true
+	},
+	{
+		kind: 'form',
 		route: '/demo',
 		action: 'generate',
 		caller: 'user',
