@@ -73,6 +73,9 @@ test('a key without a name is refused next to the field, and none is made', asyn
 			db.prepare("select count(*) from api_keys where trim(name) = ''").pluck().get()
 		);
 	expect(blankKeys()).toBe(0);
+	// Typed once the page is hydrated: hydration resets a value typed before it, and an empty
+	// required field is never sent.
+	await page.waitForLoadState('networkidle');
 	await page.getByLabel('Name').fill('   ');
 	await page.getByRole('button', { name: 'Create key' }).click();
 	await expect(page.getByText('Name the key, e.g. the service that will use it.')).toBeVisible();
