@@ -5,7 +5,7 @@ import { changedTables, readDbState, type DbState } from './fuzz/db-state';
 import { probesFor, type Probe } from './fuzz/probes';
 import { sendRequest, type Answer } from './fuzz/send';
 import { targetName, targets, type Caller, type Fixture, type Target } from './fuzz/targets';
-import { uniqueEmail } from './helpers';
+import { sessionCookieOf, uniqueEmail } from './helpers';
 import { startServerProcess, type ServerProcess } from './server-process';
 
 /**
@@ -37,15 +37,6 @@ function send(probe: Probe, caller: Caller): Promise<Answer> {
 	});
 }
 
-function cookieOf(response: Response): string {
-	const cookie = response.headers
-		.getSetCookie()
-		.map((line) => line.split(';')[0])
-		.find((pair) => pair.startsWith('credits_session='));
-	if (!cookie) throw new Error(`no session cookie (status ${response.status})`);
-	return cookie;
-}
-
 const urlencoded = 'application/x-www-form-urlencoded';
 
 function post(path: string, form: Record<string, string>, headers: Record<string, string> = {}) {
@@ -60,12 +51,14 @@ function post(path: string, form: Record<string, string>, headers: Record<string
 /** The right callers and one of each thing they act on, made through the app as its users would. */
 async function makeFixture(): Promise<typeof fixture> {
 	const admin = server.demoLogin('admin');
-	const adminCookie = cookieOf(
+	const adminCookie = sessionCookieOf(
 		await post('/login', { email: admin.email, password: admin.password })
 	);
 	const userEmail = uniqueEmail('fuzz-user');
 	const userPassword = 'fuzz user password 1';
-	const userCookie = cookieOf(await post('/signup', { email: userEmail, password: userPassword }));
+	const userCookie = sessionCookieOf(
+		await post('/signup', { email: userEmail, password: userPassword })
+	);
 	const userId = server.read(
 		(db) => db.prepare('select id from users where email = ?').pluck().get(userEmail) as string
 	);

@@ -53,3 +53,13 @@ export async function screenshots(page: Page, name: string) {
 	await page.emulateMedia({ colorScheme: 'light' });
 	await page.setViewportSize({ width: 1280, height: 900 });
 }
+
+/** `credits_session=…` from a fetch answer that signed someone in; throws when it did not. */
+export function sessionCookieOf(response: Response): string {
+	const cookie = response.headers
+		.getSetCookie()
+		.map((line) => line.split(';')[0])
+		.find((pair) => pair.startsWith('credits_session='));
+	if (!cookie) throw new Error(`no session cookie (status ${response.status})`);
+	return cookie;
+}

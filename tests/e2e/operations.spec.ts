@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import Stripe from 'stripe';
 import { runScript } from '../../src/lib/server/ledger/testing/processes';
-import { uniqueEmail } from './helpers';
+import { sessionCookieOf, uniqueEmail } from './helpers';
 import { startServerProcess, type ServerProcess } from './server-process';
 
 // One server for the file, started once (slow on a busy machine) and stopped by the last test.
@@ -20,7 +20,7 @@ test.beforeAll(async () => {
 	test.setTimeout(240_000);
 	server = await startServerProcess('operations', 0);
 	const login = server.demoLogin('admin');
-	admin = sessionOf(await post('/login', { email: login.email, password: login.password }));
+	admin = sessionCookieOf(await post('/login', { email: login.email, password: login.password }));
 	const target = await signUp(uniqueEmail('ops-target'), 'target password 1');
 	targetUserId = target.userId;
 });
@@ -36,22 +36,13 @@ function post(path: string, form: Form, headers: Record<string, string> = {}) {
 	});
 }
 
-function sessionOf(response: Response): string {
-	const cookie = response.headers
-		.getSetCookie()
-		.map((line) => line.split(';')[0])
-		.find((pair) => pair.startsWith('credits_session='));
-	if (!cookie) throw new Error(`no session cookie (status ${response.status})`);
-	return cookie;
-}
-
 async function signUp(email: string, password: string) {
 	const response = await post('/signup', { email, password });
 	expect(response.status).toBe(303);
 	const userId = server.read(
 		(db) => db.prepare('select id from users where email = ?').pluck().get(email) as string
 	);
-	return { cookie: sessionOf(response), userId };
+	return { cookie: sessionCookieOf(response), userId };
 }
 
 /** An admin grant of 1 credit through the user page's form, answered as JSON (the form's own fetch). */
@@ -110,7 +101,7 @@ test('every log line is JSON with a request id, and no password, card, signature
 	const signIn = await post('/login', { email, password }, { 'x-request-id': 'ops-sign-in-1' });
 	expect(signIn.status).toBe(303);
 	expect(signIn.headers.get('x-request-id')).toBe('ops-sign-in-1');
-	const cookie = sessionOf(signIn);
+	const cookie = sessionCookieOf(signIn);
 	const unsafe = await fetch(`${server.url}/healthz`, {
 		headers: { 'x-request-id': 'x"}, "level":"fatal' }
 	});

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { uniqueEmail } from './helpers';
+import { sessionCookieOf, uniqueEmail } from './helpers';
 import type { PlannedPurchase } from './storm-plan';
 import type { ServerProcess } from './server-process';
 
@@ -98,11 +98,8 @@ async function buyAndReverse(
 async function signUp(server: ServerProcess) {
 	const email = uniqueEmail('storm');
 	const response = await post(server, '/signup', { email, password });
-	const cookie = response.headers
-		.getSetCookie()
-		.map((line) => line.split(';')[0])
-		.find((pair) => pair.startsWith('credits_session='));
-	if (response.status !== 303 || !cookie) throw new Error(`sign-up answered ${response.status}`);
+	if (response.status !== 303) throw new Error(`sign-up answered ${response.status}`);
+	const cookie = sessionCookieOf(response);
 	const userId = server.read(
 		(db) => db.prepare('select id from users where email = ?').pluck().get(email) as string
 	);
