@@ -13,6 +13,8 @@ export default defineConfig({
 			'tests/integration/**/*.spec.ts'
 		],
 		environment: 'node',
+		// One PostgreSQL server for the run; tests copy a migrated template database (tests/postgres).
+		globalSetup: ['tests/postgres/global-setup.ts'],
 		// The server's JSON log lines would bury the test report; log.spec.ts tests the logger itself.
 		env: { LOG_LEVEL: 'silent' },
 		expect: { requireAssertions: true },

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseInteger } from './index';
+import { createPgTestDatabase } from './testing';
+
+describe('PostgreSQL connection', () => {
+	let database: Awaited<ReturnType<typeof createPgTestDatabase>>;
+	beforeAll(async () => {
+		database = await createPgTestDatabase();
+	});
+	afterAll(() => database.drop());
+
+	it('reads int8, count() and sum() as numbers, never strings', async () => {
+		const { rows } = await database.db.$client.query(
+			`SELECT 9007199254740991::int8 AS big, count(*) AS n, sum(x) AS total
+			FROM (VALUES (1::int8), (2::int8)) v(x)`
+		);
+		expect(rows[0]).toEqual({ big: 9007199254740991, n: 2, total: 3 });
+	});
+
+	it('refuses an int8 beyond 2^53 instead of rounding it', async () => {
+		await expect(database.db.$client.query('SELECT 9007199254740993::int8 AS v')).rejects.toThrow(
+			/not a safe integer/
+		);
+		expect(() => parseInteger('12.5')).toThrow(RangeError);
+	});
+
+	it('has the six system accounts after migration', async () => {
+		const { rows } = await database.db.$client.query(
+			'SELECT id, kind FROM accounts WHERE user_id IS NULL ORDER BY id'
+		);
+		expect(rows.map((row) => row.kind)).toEqual([
+			'issued_purchase',
+			'issued_grant',
+			'spent',
+			'expired',
+			'clawed_back',
+			'adjusted'
+		]);
+	});
+
+	it('refuses to change or delete a transfer', async () => {
+		const client = database.db.$client;
+		await expect(client.query('DELETE FROM transfers')).resolves.toBeDefined(); // no rows: no trigger
+		await expect(client.query('TRUNCATE transfers CASCADE')).rejects.toThrow(/immutable/);
+	});
+});

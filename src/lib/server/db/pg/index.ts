@@ -1,0 +1,48 @@
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import { resolve } from 'node:path';
+import pg from 'pg';
+import * as schema from './schema';
+
+export type PgDb = NodePgDatabase<typeof schema> & { $client: pg.Pool };
+
+const migrationsFolder = resolve('drizzle-pg');
+
+/** A `postgres://` or `postgresql://` DATABASE_URL selects PostgreSQL; anything else is a SQLite file. */
+export function isPostgresUrl(url: string) {
+	return /^postgres(ql)?:\/\//i.test(url);
+}
+
+const int8 = 20;
+const numeric = 1700;
+
+/**
+ * int8 (ids, credits, ms times, count()) and numeric (sum() of int8) arrive as text from the server;
+ * pg would hand them on as strings, and `balance + 1` would concatenate. They are read as numbers, and
+ * one beyond 2^53 is refused rather than rounded.
+ */
+export function parseInteger(text: string): number {
+	const value = Number(text);
+	if (!Number.isSafeInteger(value)) {
+		throw new RangeError(`database value ${text} is not a safe integer`);
+	}
+	return value;
+}
+
+const types = {
+	getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+		oid === int8 || oid === numeric
+			? parseInteger
+			: pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser
+};
+
+/** A pool on DATABASE_URL. READ COMMITTED (the default) is what the ledger functions are written for. */
+export function openPostgres(url: string, options: { max?: number; migrate?: boolean } = {}) {
+	const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types });
+	return drizzle(pool, { schema }) as PgDb;
+}
+
+/** Applies drizzle-pg/ in order; each migration runs in its own transaction. */
+export async function migratePostgres(db: PgDb, folder = migrationsFolder) {
+	await migrate(db, { migrationsFolder: folder });
+}

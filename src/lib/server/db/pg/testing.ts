@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { databaseUrl } from '../../../../../tests/postgres/cluster';
+import { openPostgres, type PgDb } from './index';
+
+/**
+ * A fresh, migrated PostgreSQL database (a copy of the template global-setup migrated), for one test
+ * or one file; `drop()` ends its connections and removes it.
+ */
+export async function createPgTestDatabase(options: { max?: number } = {}) {
+	const server = inject('postgresUrl');
+	const name = `test_${randomBytes(6).toString('hex')}`;
+	const admin = new pg.Client({ connectionString: server });
+	await admin.connect();
+	await admin.query(`CREATE DATABASE ${name} TEMPLATE credits_template`);
+	await admin.end();
+	const url = databaseUrl(server, name);
+	const db: PgDb = openPostgres(url, { max: options.max ?? 4 });
+	return {
+		db,
+		url,
+		async drop() {
+			await db.$client.end();
+			const client = new pg.Client({ connectionString: server });
+			await client.connect();
+			await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+			await client.end();
+		}
+	};
+}
