@@ -175,3 +175,23 @@ describe('idempotency keys', () => {
 		expect(await other.json()).toMatchObject({ error: { type: 'idempotency_error' } });
 	});
 });
+
+describe('return URLs', () => {
+	it('refuses a success or cancel URL that is not http(s): “Not a valid URL”, naming the field', async () => {
+		const price = await createPrice(stripe);
+		for (const field of ['success_url', 'cancel_url'] as const) {
+			for (const bad of ['javascript:alert(1)', 'data:text/html,hi', 'ftp://shop.example/x']) {
+				const error = await failure(createSession(stripe, price, { [field]: bad }));
+				expect(error, `${field}=${bad}`).toMatchObject({
+					statusCode: 400,
+					param: field,
+					message: `Invalid ${field}: Not a valid URL`
+				});
+			}
+		}
+		const fine = await createSession(stripe, price, {
+			success_url: 'https://shop.example/done?session_id={CHECKOUT_SESSION_ID}'
+		});
+		expect(fine.success_url).toBe('https://shop.example/done?session_id={CHECKOUT_SESSION_ID}');
+	});
+});

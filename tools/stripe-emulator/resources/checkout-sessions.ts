@@ -18,9 +18,11 @@ const MAX_EXPIRY_SECONDS = 24 * 60 * 60;
 /** Callers compute `expires_at` from their own clock a moment before the request arrives. */
 const CLOCK_SLACK_SECONDS = 60;
 
-const url = z
-	.string()
-	.refine((value) => URL.canParse(value.replace('{CHECKOUT_SESSION_ID}', 'id')), 'Not a valid URL');
+// Stripe sends the buyer to these addresses, so only web addresses qualify (not javascript: or data:).
+const url = z.string().refine((value) => {
+	const parsed = URL.parse(value.replace('{CHECKOUT_SESSION_ID}', 'id'));
+	return parsed?.protocol === 'http:' || parsed?.protocol === 'https:';
+}, 'Not a valid URL');
 
 const createParams = z.strictObject({
 	mode: z.enum(['payment']),
