@@ -1,1 +1,2 @@
 export * from '../../ledger/pg/schema';
+export * from './app-schema';
