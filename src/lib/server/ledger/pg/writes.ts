@@ -10,7 +10,7 @@ import {
 	type DeductResult
 } from '../deduct';
 import { checkFuture, checkKey, type Failure, type Result } from '../errors';
-import type { ExpirySummary } from '../expire';
+import { sweepBatchSize, type ExpirySummary } from '../expire';
 import { checkGrant, grantHash, type GrantInput, type GrantResult } from '../grant';
 import {
 	captureHash,
@@ -32,9 +32,6 @@ type Writes = Pick<
 	AsyncLedger,
 	'grant' | 'spend' | 'hold' | 'capture' | 'release' | 'clawback' | 'adjust' | 'expire' | 'rollUp'
 >;
-
-/** SQLite's sweep batch (expire.ts sweepExpired): accounts expired per transaction. */
-const sweepBatch = 200;
 
 /** What a ledger function returns: a failure as is, or a success with the operation's extra fields. */
 type Returned = Failure | (Posted & { ok: true; [field: string]: unknown });
@@ -209,7 +206,7 @@ export function writeOperations(ctx: PgContext): Writes {
 			for (;;) {
 				const { rows } = await ctx.pool.query('SELECT ledger_expire_batch($1, $2) AS batch', [
 					ctx.now(),
-					sweepBatch
+					sweepBatchSize
 				]);
 				const batch = rows[0].batch as { busy: boolean } & ExpirySummary;
 				// Another instance is sweeping: it expires what is due, this one writes nothing.
@@ -218,7 +215,7 @@ export function writeOperations(ctx: PgContext): Writes {
 				summary.lots += batch.lots;
 				summary.holds += batch.holds;
 				summary.credits += batch.credits;
-				if (batch.accounts < sweepBatch) return summary;
+				if (batch.accounts < sweepBatchSize) return summary;
 			}
 		},
 
