@@ -37,8 +37,11 @@ export function expireIfDue(ctx: Context, account: AccountState) {
 		expireAccount(ctx, account);
 }
 
-/** Expires every due lot and hold, a batch of accounts per transaction so writers are not blocked long. */
-export function sweepExpired(ctx: Context, batchSize = 200): ExpirySummary {
+/** Accounts the sweep expires per transaction (on both backends), so writers are not blocked long. */
+export const sweepBatchSize = 200;
+
+/** Expires every due lot and hold, a batch of accounts per transaction. */
+export function sweepExpired(ctx: Context, batchSize = sweepBatchSize): ExpirySummary {
 	const summary: ExpirySummary = { accounts: 0, lots: 0, holds: 0, credits: 0 };
 	for (;;) {
 		const done = ctx.immediate(() => {
