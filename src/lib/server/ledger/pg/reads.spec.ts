@@ -5,6 +5,7 @@ import type { TransferFilter, TransferPage } from '../index';
 import { createTestLedger, dayMs } from '../testing/ledger';
 import { createPgLedger } from './index';
 import { copyLedger } from './testing';
+import { createTwins, type Twins } from './twins';
 
 /**
  * One history written through SQLite's ledger and copied, ids and all, to PostgreSQL: every read must
@@ -178,5 +179,69 @@ describe('reads on PostgreSQL', () => {
 
 	it('verify the copied history as sound', async () => {
 		expect(await pg.verify()).toEqual([]);
+	});
+});
+
+describe('reads of a ledger the PostgreSQL functions wrote', () => {
+	let twins: Twins;
+	beforeAll(async () => {
+		twins = await createTwins();
+	});
+	afterAll(() => twins.drop());
+
+	it('expire what is due before answering a balance, as SQLite does', async () => {
+		const { both, at, advance } = twins;
+		await both((ledger) =>
+			ledger.grant({
+				userId: 'ann',
+				amount: 10,
+				category: 'free',
+				expiresAt: at(dayMs),
+				actor: 'system',
+				idempotencyKey: 'soon'
+			})
+		);
+		await both((ledger) =>
+			ledger.grant({
+				userId: 'ann',
+				amount: 5,
+				category: 'paid',
+				actor: 'system',
+				idempotencyKey: 'paid'
+			})
+		);
+		await both((ledger) =>
+			ledger.hold({
+				userId: 'ann',
+				amount: 3,
+				expiresAt: at(dayMs / 2),
+				actor: 'user:ann',
+				idempotencyKey: 'hold'
+			})
+		);
+		expect(await both((ledger) => ledger.balance('ann'))).toMatchObject({
+			balance: 15,
+			available: 12,
+			expiringSoon: 7
+		});
+		advance(dayMs);
+		expect(await both((ledger) => ledger.balance('ann'))).toEqual({
+			balance: 5,
+			available: 5,
+			onHold: 0,
+			expiringSoon: 0,
+			debt: 0
+		});
+		await twins.expectSameState();
+		for (const read of [
+			(ledger: AsyncLedger) => ledger.transfers({ userId: 'ann', limit: 2 }),
+			(ledger: AsyncLedger) => ledger.lots('ann'),
+			(ledger: AsyncLedger) => ledger.holds('ann'),
+			(ledger: AsyncLedger) => ledger.findHold(1)
+		])
+			await both(read);
+		await both((ledger) => ledger.rollUp());
+		await both((ledger) => ledger.systemTotals());
+		expect(await twins.pg.verify()).toEqual([]);
 	});
 });
