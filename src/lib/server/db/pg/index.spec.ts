@@ -1,4 +1,6 @@
+import { count, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accounts } from './schema';
 import { parseInteger } from './index';
 import { createPgTestDatabase } from './testing';
 
@@ -15,6 +17,17 @@ describe('PostgreSQL connection', () => {
 			FROM (VALUES (1::int8), (2::int8)) v(x)`
 		);
 		expect(rows[0]).toEqual({ big: 9007199254740991, n: 2, total: 3 });
+	});
+
+	it('reads them as numbers through drizzle too, whose driver passes parsers of its own', async () => {
+		const { rows } = await database.db.execute(
+			sql`SELECT sum(x) AS total, count(*) AS n FROM (VALUES (40::int8), (2::int8)) v(x)`
+		);
+		expect(rows[0]).toEqual({ total: 42, n: 2 });
+		const [totals] = await database.db
+			.select({ credits: sql<number>`sum(${accounts.creditsPosted})`, n: count() })
+			.from(accounts);
+		expect(totals).toEqual({ credits: 0, n: 6 });
 	});
 
 	it('refuses an int8 beyond 2^53 instead of rounding it', async () => {

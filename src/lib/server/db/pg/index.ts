@@ -29,16 +29,14 @@ export function parseInteger(text: string): number {
 	return value;
 }
 
-const types = {
-	getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-		oid === int8 || oid === numeric
-			? parseInteger
-			: pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser
-};
+// Set on pg's global parsers, not a pool's: drizzle's node-postgres driver passes its own per-query
+// parsers, which fall back to the global ones, so only these reach every query.
+pg.types.setTypeParser(int8, parseInteger);
+pg.types.setTypeParser(numeric, parseInteger);
 
 /** A pool on DATABASE_URL. READ COMMITTED (the default) is what the ledger functions are written for. */
 export function openPostgres(url: string, options: { max?: number; migrate?: boolean } = {}) {
-	const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types });
+	const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
 	return drizzle(pool, { schema }) as PgDb;
 }
 

@@ -1,6 +1,5 @@
 import { and, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { isoDayOf, utcDayNumberOf } from '../../db/day';
-import { parseInteger } from '../../db/pg/index';
 import type { AsyncLedger } from '../async';
 import { debtOf } from '../accounts';
 import type { BalanceSummary } from '../reads';
@@ -231,12 +230,12 @@ const dateOf = (ms: number | null) => (ms === null ? null : new Date(ms));
 async function dailyTotals(ctx: PgContext, filter: DailyTotalsFilter): Promise<DailyTotal[]> {
 	// drizzle's node-postgres session reads with pg's global type parsers, not the pool's (db/pg):
 	// int8 and numeric expressions would come back as strings without mapWith.
-	const day = utcDayNumberOf(sql`${transfers.createdAt}`).mapWith(parseInteger);
+	const day = utcDayNumberOf(sql`${transfers.createdAt}`);
 	const rows = await ctx.db
 		.select({
 			day,
 			code: transfers.code,
-			amount: sql<number>`sum(${transfers.amount})`.mapWith(parseInteger)
+			amount: sql<number>`sum(${transfers.amount})`
 		})
 		.from(transfers)
 		.where(
