@@ -1,12 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LedgerModel, type ModelResult } from './testing/model';
-import { callOf, commandsOf, perform, pick, type Call, type Command } from './testing/commands';
+import {
+	callOf,
+	commandsOf,
+	missingHold,
+	perform,
+	pick,
+	type Call,
+	type Command
+} from './testing/commands';
 import { pgBackend, sqliteBackend, type BackendFactory } from './testing/ledger';
 
 const users = ['ann', 'bob', 'cy'];
-/** A hold id no scenario reaches. */
-const missingHold = 999_999;
 
 async function runScenario(backend: BackendFactory, commands: Command[]) {
 	const t = await backend.open();

@@ -112,6 +112,9 @@ export function callOf(command: Keyed, index: number, now: number): Call {
 	};
 }
 
+/** A hold id no scenario reaches. */
+export const missingHold = 999_999;
+
 /** What a call resolves to when it runs: the hold it names and the grant a clawback starts from. */
 export type Targets = { holdId: number; fromLotReference: string | undefined };
 

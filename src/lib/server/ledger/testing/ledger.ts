@@ -51,7 +51,7 @@ export const sqliteBackend: BackendFactory = {
 			...time,
 			ledger: awaitable(ledger),
 			query: async (sql, params = []) => db.$client.prepare(sql).all(...params) as Row[],
-			close: async () => db.$client.close()
+			close: async () => void db.$client.close()
 		};
 	}
 };
