@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { SystemAccountKind, TransferCode } from './schema';
+import type { Report } from './verify';
 
 type Counters = {
 	debitsPosted: number;
@@ -7,14 +8,14 @@ type Counters = {
 	debitsPending: number;
 	creditsPending: number;
 };
-type AccountRow = Counters & {
+export type AccountRow = Counters & {
 	id: number;
 	kind: string;
 	userId: string | null;
 	lastTransferId: number | null;
 	rolledUpThrough: number | null;
 };
-type TransferRow = [
+export type TransferRow = [
 	id: number,
 	debitId: number,
 	creditId: number,
@@ -52,24 +53,44 @@ export function expectedEffectOf(code: TransferCode, holdId: number | null, amou
 	return { posted: 0, pending: -amount };
 }
 
+export const historyAccountsQuery = `SELECT id, kind, user_id AS "userId", debits_posted AS "debitsPosted",
+	credits_posted AS "creditsPosted", debits_pending AS "debitsPending", credits_pending AS "creditsPending",
+	last_transfer_id AS "lastTransferId", rolled_up_through AS "rolledUpThrough" FROM accounts`;
+/** Read as arrays in TransferRow's order, ascending by id. */
+export const historyTransfersQuery = `SELECT id, debit_account_id, credit_account_id, user_account_id, amount, code,
+	hold_id, balance_after, available_after, prev_id FROM transfers`;
+
 /**
  * Replays every transfer in order: each account's counters must equal the sum of its transfers (a system
- * account's, those up to its roll-up), all accounts must sum to zero, each balance_after/available_after
+ * account's, those it has rolled up), all accounts must sum to zero, each balance_after/available_after
  * must match the replay, each user's transfers must chain through prev_id, and spends and holds never
  * overdraw.
  */
-export function verifyHistory(
-	sqlite: Database.Database,
-	report: (check: string, message: string) => void
+export function verifyHistory(sqlite: Database.Database, report: Report) {
+	const replay = historyReplay(
+		sqlite.prepare(historyAccountsQuery).all() as AccountRow[],
+		report,
+		(transferId, system) => transferId <= (system.rolledUpThrough ?? 0)
+	);
+	const iterator = sqlite
+		.prepare(`${historyTransfersQuery} ORDER BY id`)
+		.raw()
+		.iterate() as IterableIterator<TransferRow>;
+	for (const row of iterator) replay.add(row);
+	replay.finish();
+}
+
+/**
+ * verifyHistory's replay, fed one transfer at a time in id order. `rolledUp` tells whether a system
+ * account's stored counters already count a transfer (SQLite: up to rolled_up_through; PostgreSQL: not
+ * in rollup_queue).
+ */
+export function historyReplay(
+	rows: AccountRow[],
+	report: Report,
+	rolledUp: (transferId: number, system: AccountRow) => boolean
 ) {
 	const accounts = new Map<number, AccountRow>();
-	const rows = sqlite
-		.prepare(
-			`SELECT id, kind, user_id AS userId, debits_posted AS debitsPosted,
-			credits_posted AS creditsPosted, debits_pending AS debitsPending, credits_pending AS creditsPending, last_transfer_id AS lastTransferId,
-			rolled_up_through AS rolledUpThrough FROM accounts`
-		)
-		.all() as AccountRow[];
 	for (const row of rows) accounts.set(row.id, row);
 	const zero = () => ({ debitsPosted: 0, creditsPosted: 0, debitsPending: 0, creditsPending: 0 });
 	const sums = new Map(
@@ -77,14 +98,7 @@ export function verifyHistory(
 	);
 	// What system accounts gained after their roll-up: the part their stored counters do not show yet.
 	const tails = new Map(rows.map((row) => [row.id, zero()]));
-	const iterator = sqlite
-		.prepare(
-			`SELECT id, debit_account_id, credit_account_id, user_account_id, amount, code, hold_id,
-			balance_after, available_after, prev_id FROM transfers ORDER BY id`
-		)
-		.raw()
-		.iterate() as IterableIterator<TransferRow>;
-	for (const [
+	const add = ([
 		id,
 		debitId,
 		creditId,
@@ -95,22 +109,23 @@ export function verifyHistory(
 		balanceAfter,
 		availableAfter,
 		prevId
-	] of iterator) {
+	]: TransferRow) => {
 		const user = accounts.get(userAccountId);
 		const expected = counterpartOf(code, holdId);
 		const systemId = expected.toUser ? debitId : creditId;
 		const sides = expected.toUser ? creditId === userAccountId : debitId === userAccountId;
-		if (user?.kind !== 'user' || !sides || accounts.get(systemId)?.kind !== expected.kind) {
+		const system = accounts.get(systemId);
+		if (user?.kind !== 'user' || !sides || system?.kind !== expected.kind) {
 			report(
 				'transfer_accounts',
 				`transfer ${id} (${code}) does not move credits between a user and ${expected.kind}`
 			);
-			continue;
+			return;
 		}
 		const { posted, pending } = expectedEffectOf(code, holdId, amount);
-		const rolledUp = id <= (accounts.get(systemId)!.rolledUpThrough ?? 0);
-		const debit = (debitId === systemId && !rolledUp ? tails : sums).get(debitId)!;
-		const credit = (creditId === systemId && !rolledUp ? tails : sums).get(creditId)!;
+		const counted = rolledUp(id, system);
+		const debit = (debitId === systemId && !counted ? tails : sums).get(debitId)!;
+		const credit = (creditId === systemId && !counted ? tails : sums).get(creditId)!;
 		debit.debitsPosted += posted;
 		debit.debitsPending += pending;
 		credit.creditsPosted += posted;
@@ -140,34 +155,37 @@ export function verifyHistory(
 				`transfer ${id} (${code}) left user ${user.userId} with ${available} available`
 			);
 		}
-	}
-	const total = { posted: 0, pending: 0 };
-	for (const [id, sum] of sums) {
-		const row = accounts.get(id)!;
-		if (countersOf(row) !== countersOf(sum)) {
+	};
+	const finish = () => {
+		const total = { posted: 0, pending: 0 };
+		for (const [id, sum] of sums) {
+			const row = accounts.get(id)!;
+			if (countersOf(row) !== countersOf(sum)) {
+				report(
+					'counters',
+					`account ${id} (${row.userId ?? row.kind}) counters ${countersOf(row)} ` +
+						`(debits/credits posted, debits/credits pending) but its transfers sum to ${countersOf(sum)}`
+				);
+			}
+			if (row.kind === 'user' && row.lastTransferId !== sum.last) {
+				report(
+					'history_chain',
+					`account ${id} (${row.userId}) starts its history at ${row.lastTransferId ?? 'nothing'}, not at ${sum.last ?? 'none'}`
+				);
+			}
+			const tail = tails.get(id)!;
+			total.posted += row.creditsPosted + tail.creditsPosted - row.debitsPosted - tail.debitsPosted;
+			total.pending +=
+				row.creditsPending + tail.creditsPending - row.debitsPending - tail.debitsPending;
+		}
+		if (total.posted !== 0 || total.pending !== 0) {
 			report(
-				'counters',
-				`account ${id} (${row.userId ?? row.kind}) counters ${countersOf(row)} ` +
-					`(debits/credits posted, debits/credits pending) but its transfers sum to ${countersOf(sum)}`
+				'zero_sum',
+				`accounts do not sum to zero: posted ${total.posted}, pending ${total.pending}`
 			);
 		}
-		if (row.kind === 'user' && row.lastTransferId !== sum.last) {
-			report(
-				'history_chain',
-				`account ${id} (${row.userId}) starts its history at ${row.lastTransferId ?? 'nothing'}, not at ${sum.last ?? 'none'}`
-			);
-		}
-		const tail = tails.get(id)!;
-		total.posted += row.creditsPosted + tail.creditsPosted - row.debitsPosted - tail.debitsPosted;
-		total.pending +=
-			row.creditsPending + tail.creditsPending - row.debitsPending - tail.debitsPending;
-	}
-	if (total.posted !== 0 || total.pending !== 0) {
-		report(
-			'zero_sum',
-			`accounts do not sum to zero: posted ${total.posted}, pending ${total.pending}`
-		);
-	}
+	};
+	return { add, finish };
 }
 
 function countersOf(counters: Counters) {

@@ -1,5 +1,6 @@
 import type { AsyncLedger } from '../async';
 import type { PgContext } from './context';
+import { verifyPgLedger } from './verify';
 
 type Reads = Pick<
 	AsyncLedger,
@@ -16,7 +17,6 @@ type Reads = Pick<
 const notYet = () => Promise.reject(new Error('not implemented yet'));
 
 export function readOperations(ctx: PgContext): Reads {
-	void ctx;
 	return {
 		systemTotals: notYet,
 		dailyTotals: notYet,
@@ -25,6 +25,6 @@ export function readOperations(ctx: PgContext): Reads {
 		lots: notYet,
 		holds: notYet,
 		findHold: notYet,
-		verify: notYet
+		verify: () => verifyPgLedger(ctx.pool)
 	};
 }
