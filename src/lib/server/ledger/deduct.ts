@@ -36,36 +36,44 @@ export type AdjustInput = DeductionInput & {
 };
 export type DeductResult = Posted & { debt: number };
 
-/** Takes credits back (refund, dispute); what the lots cannot cover becomes debt. */
-export function clawback(ctx: Context, input: ClawbackInput): Result<DeductResult> {
-	const {
+/** The checks a clawback's input passes before anything is read (both backends run them). */
+export function checkClawback(input: ClawbackInput) {
+	const { code } = input;
+	return (
+		checkAmount(input.amount) ??
+		checkKey(input.idempotencyKey) ??
+		(code === 'refund' || code === 'dispute'
+			? null
+			: fail('invalid_request', 'code must be refund or dispute'))
+	);
+}
+
+/** The clawback's request fingerprint (both backends store it). */
+export function clawbackHash(input: ClawbackInput) {
+	const { userId, amount, code, fromLotId = null, fromLotReference = null } = input;
+	const { reason = null, reference = null, actor } = input;
+	return hashRequest(
+		'clawback',
 		userId,
 		amount,
 		code,
-		fromLotId = null,
-		fromLotReference = null,
-		idempotencyKey: key
-	} = input;
-	const invalid =
-		checkAmount(amount) ??
-		checkKey(key) ??
-		(code === 'refund' || code === 'dispute'
-			? null
-			: fail('invalid_request', 'code must be refund or dispute'));
+		fromLotId,
+		fromLotReference,
+		reason,
+		reference,
+		actor
+	);
+}
+
+/** Takes credits back (refund, dispute); what the lots cannot cover becomes debt. */
+export function clawback(ctx: Context, input: ClawbackInput): Result<DeductResult> {
+	const { userId, amount, code, fromLotId = null, fromLotReference = null } = input;
+	const key = input.idempotencyKey;
+	const invalid = checkClawback(input);
 	if (invalid) return invalid;
 	return ctx.immediate(() => {
 		const { reason = null, reference = null, actor } = input;
-		const hash = hashRequest(
-			'clawback',
-			userId,
-			amount,
-			code,
-			fromLotId,
-			fromLotReference,
-			reason,
-			reference,
-			actor
-		);
+		const hash = clawbackHash(input);
 		const replayed = replayOrConflict(ctx, key, hash, debtAfter);
 		if (replayed) return replayed;
 		const account = openAccount(ctx, userId);
@@ -79,17 +87,29 @@ export function clawback(ctx: Context, input: ClawbackInput): Result<DeductResul
 	});
 }
 
+/** The checks an adjustment's input passes before anything is read (both backends run them). */
+export function checkAdjust(input: AdjustInput) {
+	return (
+		checkAmount(input.amount) ??
+		checkKey(input.idempotencyKey) ??
+		(input.reason?.trim() ? null : fail('invalid_request', 'reason is required'))
+	);
+}
+
+/** The adjustment's request fingerprint (both backends store it). */
+export function adjustHash(input: AdjustInput) {
+	const { userId, amount, reason, force = false, reference = null, actor } = input;
+	return hashRequest('adjust', userId, amount, reason, force, reference, actor);
+}
+
 /** An admin deduction: never below zero unless forced. */
 export function adjust(ctx: Context, input: AdjustInput): Result<DeductResult> {
 	const { userId, amount, reason, force = false, idempotencyKey: key } = input;
-	const invalid =
-		checkAmount(amount) ??
-		checkKey(key) ??
-		(reason?.trim() ? null : fail('invalid_request', 'reason is required'));
+	const invalid = checkAdjust(input);
 	if (invalid) return invalid;
 	return ctx.immediate(() => {
 		const { reference = null, actor } = input;
-		const hash = hashRequest('adjust', userId, amount, reason, force, reference, actor);
+		const hash = adjustHash(input);
 		const replayed = replayOrConflict(ctx, key, hash, debtAfter);
 		if (replayed) return replayed;
 		const account = force ? openAccount(ctx, userId) : findSpendable(ctx, userId, amount);

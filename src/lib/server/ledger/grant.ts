@@ -1,6 +1,6 @@
 import { lowerNextExpiry, openAccount, post } from './accounts';
 import type { Context } from './context';
-import { checkAmount, checkFuture, checkKey, fail, type Result } from './errors';
+import { checkAmount, checkFuture, checkKey, fail, type Failure, type Result } from './errors';
 import { expireIfDue } from './expire';
 import { hashRequest, replayOrConflict } from './idempotency';
 import { repayDebt } from './lots';
@@ -23,9 +23,10 @@ export type GrantInput = {
 };
 export type GrantResult = Posted & { lotId: number };
 
-export function grant(ctx: Context, input: GrantInput): Result<GrantResult> {
-	const { code = 'grant', category, expiresAt = null } = input;
-	const invalid =
+/** The checks a grant's input passes before anything is read (both backends run them). */
+export function checkGrant(input: GrantInput): Failure | null {
+	const { code = 'grant', category } = input;
+	return (
 		checkAmount(input.amount) ??
 		checkKey(input.idempotencyKey) ??
 		(lotCategories.includes(category)
@@ -33,22 +34,26 @@ export function grant(ctx: Context, input: GrantInput): Result<GrantResult> {
 			: fail('invalid_request', `category must be paid or free`)) ??
 		(isGrantCode(code)
 			? null
-			: fail('invalid_request', `code must be one of ${grantCodes.join(', ')}`));
+			: fail('invalid_request', `code must be one of ${grantCodes.join(', ')}`))
+	);
+}
+
+/** The grant's request fingerprint (both backends store it). */
+export function grantHash(input: GrantInput) {
+	const { code = 'grant', expiresAt = null, reason = null, reference = null } = input;
+	const expiry = expiresAt?.getTime() ?? null;
+	const { userId, amount, category, actor } = input;
+	return hashRequest('grant', userId, amount, category, code, expiry, reason, reference, actor);
+}
+
+export function grant(ctx: Context, input: GrantInput): Result<GrantResult> {
+	const { code = 'grant', category, expiresAt = null } = input;
+	const invalid = checkGrant(input);
 	if (invalid) return invalid;
 	return ctx.immediate(() => {
 		const { userId, amount, reason = null, reference = null, actor, idempotencyKey: key } = input;
 		const expiry = expiresAt?.getTime() ?? null;
-		const hash = hashRequest(
-			'grant',
-			userId,
-			amount,
-			category,
-			code,
-			expiry,
-			reason,
-			reference,
-			actor
-		);
+		const hash = grantHash(input);
 		const replayed = replayOrConflict(ctx, key, hash, (prior) => ({
 			lotId: ctx.sql.lotIdByTransfer.get(prior.id) as number
 		}));

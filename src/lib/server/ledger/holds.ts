@@ -31,16 +31,28 @@ export type ReleaseInput = Omit<CaptureInput, 'amount'>;
 export type HoldResult = Posted & { holdId: number };
 export type CaptureResult = HoldResult & { captured: number; released: number };
 
+/** The checks a hold's input passes before anything is read (both backends run them). */
+export function checkHold(input: HoldInput) {
+	return (
+		checkAmount(input.amount) ??
+		checkKey(input.idempotencyKey) ??
+		(input.expiresAt ? null : fail('invalid_request', 'expiresAt is required'))
+	);
+}
+
+/** The hold's request fingerprint (both backends store it). */
+export function holdHash(input: HoldInput) {
+	const { userId, amount, expiresAt, reason = null, reference = null, actor } = input;
+	return hashRequest('hold', userId, amount, expiresAt.getTime(), reason, reference, actor);
+}
+
 export function hold(ctx: Context, input: HoldInput): Result<HoldResult> {
 	const { userId, amount, expiresAt, idempotencyKey: key } = input;
-	const invalid =
-		checkAmount(amount) ??
-		checkKey(key) ??
-		(expiresAt ? null : fail('invalid_request', 'expiresAt is required'));
+	const invalid = checkHold(input);
 	if (invalid) return invalid;
 	return ctx.immediate(() => {
 		const { reason = null, reference = null, actor } = input;
-		const hash = hashRequest('hold', userId, amount, expiresAt.getTime(), reason, reference, actor);
+		const hash = holdHash(input);
 		const replayed = replayOrConflict(ctx, key, hash, (prior) => ({ holdId: prior.holdId! }));
 		if (replayed) return replayed;
 		const past = checkFuture(expiresAt, ctx.now(), 'expiresAt');
@@ -59,19 +71,30 @@ export function hold(ctx: Context, input: HoldInput): Result<HoldResult> {
 	});
 }
 
+/** The checks a capture's input passes before anything is read (both backends run them). */
+export function checkCapture(input: CaptureInput) {
+	const { amount } = input;
+	return checkKey(input.idempotencyKey) ?? (amount === undefined ? null : checkAmount(amount));
+}
+
+/** The capture's request fingerprint (both backends store it). */
+export function captureHash(input: CaptureInput) {
+	const { holdId, amount, userId, reason, actor } = input;
+	return hashRequest('capture', holdId, amount ?? null, userId ?? null, reason ?? null, actor);
+}
+
+/** The release's request fingerprint (both backends store it). */
+export function releaseHash(input: ReleaseInput) {
+	const { holdId, userId, reason, actor } = input;
+	return hashRequest('release', holdId, userId ?? null, reason ?? null, actor);
+}
+
 export function capture(ctx: Context, input: CaptureInput): Result<CaptureResult> {
 	const { holdId, amount, idempotencyKey: key } = input;
-	const invalid = checkKey(key) ?? (amount === undefined ? null : checkAmount(amount));
+	const invalid = checkCapture(input);
 	if (invalid) return invalid;
 	return ctx.immediate(() => {
-		const hash = hashRequest(
-			'capture',
-			holdId,
-			amount ?? null,
-			input.userId ?? null,
-			input.reason ?? null,
-			input.actor
-		);
+		const hash = captureHash(input);
 		const replayed = replayOrConflict(ctx, key, hash, (prior) => {
 			return {
 				holdId,
@@ -106,13 +129,7 @@ export function release(ctx: Context, input: ReleaseInput): Result<HoldResult> {
 	const invalid = checkKey(key);
 	if (invalid) return invalid;
 	return ctx.immediate(() => {
-		const hash = hashRequest(
-			'release',
-			holdId,
-			input.userId ?? null,
-			input.reason ?? null,
-			input.actor
-		);
+		const hash = releaseHash(input);
 		const replayed = replayOrConflict(ctx, key, hash, () => ({ holdId }));
 		if (replayed) return replayed;
 		const found = findPendingHold(ctx, input);

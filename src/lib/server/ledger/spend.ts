@@ -15,8 +15,13 @@ export type SpendInput = {
 	idempotencyKey: string;
 };
 
+/** The checks a spend's input passes before anything is read (both backends run them). */
+export function checkSpend(input: SpendInput) {
+	return checkAmount(input.amount) ?? checkKey(input.idempotencyKey);
+}
+
 export function spend(ctx: Context, input: SpendInput): Result<Posted> {
-	const invalid = checkAmount(input.amount) ?? checkKey(input.idempotencyKey);
+	const invalid = checkSpend(input);
 	if (invalid) return invalid;
 	return ctx.immediate(() => {
 		const { userId, amount, reason = null, reference = null, actor, idempotencyKey: key } = input;
