@@ -6,7 +6,7 @@ import { databaseUrl } from '../../../../tests/postgres/cluster';
 import { migratePostgres, openPostgres, type PgDb } from '../db/pg/index';
 import { commandsOf, type Command } from './testing/commands';
 import { drive, normalisedState } from './testing/differential';
-import { pgBackendOn, sqliteBackend, type TestBackend } from './testing/ledger';
+import { allowDrop, pgBackendOn, sqliteBackend, type TestBackend } from './testing/ledger';
 import { dayMs } from './time';
 
 // Names whose order differs between byte order (SQLite, C) and German dictionary order: case,
@@ -46,7 +46,9 @@ describe('a PostgreSQL database with an ICU de-DE collation', () => {
 		const name = `${template}_${randomBytes(4).toString('hex')}`;
 		await admin((client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
 		const db = openPostgres(databaseUrl(inject('postgresUrl'), name), { max: 2 });
+		const dropping = allowDrop(db);
 		return pgBackendOn(db, async () => {
+			dropping();
 			await db.$client.end();
 			await admin((client) => client.query(`DROP DATABASE ${name} WITH (FORCE)`));
 		});
