@@ -648,45 +648,48 @@ BEGIN
 END $$;--> statement-breakpoint
 
 -- rollup.ts rollUp, from what has committed to rollup_queue rather than an id range: ids are taken before
--- commit, so a lower id can commit after a higher one. Returns the highest transfer id the system accounts
--- included before (after) and after this call (through). One roll-up across instances, as for the sweep.
+-- commit, so a lower id can commit after a higher one. Returns the ids it added as a range (after, through],
+-- as SQLite's does (a late lower id makes a range below the last one); both are the highest id counted so far
+-- when it added nothing. One roll-up across instances, as for the sweep: another session's makes this a no-op.
 CREATE FUNCTION ledger_roll_up() RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
 	v_after bigint;
 	v_through bigint;
 BEGIN
-	SELECT min(rolled_up_through) INTO v_after FROM accounts WHERE user_id IS NULL;
-	IF NOT pg_try_advisory_xact_lock(1818588263, 2) THEN
-		RETURN jsonb_build_object('after', v_after, 'through', v_after);
+	IF pg_try_advisory_xact_lock(1818588263, 2) THEN
+		WITH taken AS (DELETE FROM rollup_queue RETURNING transfer_id),
+		moves AS (
+			SELECT t.debit_account_id <> t.user_account_id AS system_debited,
+				CASE WHEN t.debit_account_id <> t.user_account_id THEN t.debit_account_id ELSE t.credit_account_id END
+					AS system_id,
+				e.posted, e.pending
+			FROM taken JOIN transfers t ON t.id = taken.transfer_id
+			CROSS JOIN LATERAL ledger_effect(t.code, t.hold_id, t.amount) e
+		),
+		sums AS (
+			SELECT system_id,
+				coalesce(sum(posted) FILTER (WHERE system_debited), 0)::bigint AS debits_posted,
+				coalesce(sum(posted) FILTER (WHERE NOT system_debited), 0)::bigint AS credits_posted,
+				coalesce(sum(pending) FILTER (WHERE system_debited), 0)::bigint AS debits_pending,
+				coalesce(sum(pending) FILTER (WHERE NOT system_debited), 0)::bigint AS credits_pending
+			FROM moves GROUP BY system_id
+		),
+		bounds AS (SELECT min(transfer_id) - 1 AS after, max(transfer_id) AS through FROM taken),
+		updated AS (
+			UPDATE accounts a SET debits_posted = a.debits_posted + coalesce(s.debits_posted, 0),
+				credits_posted = a.credits_posted + coalesce(s.credits_posted, 0),
+				debits_pending = a.debits_pending + coalesce(s.debits_pending, 0),
+				credits_pending = a.credits_pending + coalesce(s.credits_pending, 0),
+				rolled_up_through = greatest(a.rolled_up_through, (SELECT through FROM bounds))
+			FROM accounts sys LEFT JOIN sums s ON s.system_id = sys.id
+			WHERE sys.user_id IS NULL AND a.id = sys.id
+		)
+		SELECT after, through INTO v_after, v_through FROM bounds;
 	END IF;
-	WITH taken AS (DELETE FROM rollup_queue RETURNING transfer_id),
-	moves AS (
-		SELECT t.debit_account_id <> t.user_account_id AS system_debited,
-			CASE WHEN t.debit_account_id <> t.user_account_id THEN t.debit_account_id ELSE t.credit_account_id END
-				AS system_id,
-			e.posted, e.pending
-		FROM taken JOIN transfers t ON t.id = taken.transfer_id
-		CROSS JOIN LATERAL ledger_effect(t.code, t.hold_id, t.amount) e
-	),
-	sums AS (
-		SELECT system_id,
-			coalesce(sum(posted) FILTER (WHERE system_debited), 0)::bigint AS debits_posted,
-			coalesce(sum(posted) FILTER (WHERE NOT system_debited), 0)::bigint AS credits_posted,
-			coalesce(sum(pending) FILTER (WHERE system_debited), 0)::bigint AS debits_pending,
-			coalesce(sum(pending) FILTER (WHERE NOT system_debited), 0)::bigint AS credits_pending
-		FROM moves GROUP BY system_id
-	),
-	updated AS (
-		UPDATE accounts a SET debits_posted = a.debits_posted + coalesce(s.debits_posted, 0),
-			credits_posted = a.credits_posted + coalesce(s.credits_posted, 0),
-			debits_pending = a.debits_pending + coalesce(s.debits_pending, 0),
-			credits_pending = a.credits_pending + coalesce(s.credits_pending, 0),
-			rolled_up_through = greatest(a.rolled_up_through, (SELECT max(transfer_id) FROM taken))
-		FROM accounts sys LEFT JOIN sums s ON s.system_id = sys.id
-		WHERE sys.user_id IS NULL AND a.id = sys.id
-		RETURNING a.rolled_up_through
-	)
-	SELECT min(rolled_up_through) INTO v_through FROM updated;
+	IF v_through IS NULL THEN
+		SELECT min(rolled_up_through) INTO v_through FROM accounts WHERE user_id IS NULL;
+		v_after := v_through;
+	END IF;
 	RETURN jsonb_build_object('after', v_after, 'through', v_through);
 END $$;

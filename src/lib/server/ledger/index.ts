@@ -11,18 +11,12 @@ import {
 	type HoldInput,
 	type ReleaseInput
 } from './holds';
-import {
-	findHold,
-	listHolds,
-	listLots,
-	listTransfers,
-	readBalance,
-	type TransferFilter
-} from './reads';
+import { findHold, listHolds, listLots, listTransfers, readBalance } from './reads';
 import type { PostedTransfer } from './results';
 import { rollUp } from './rollup';
 import { spend, type SpendInput } from './spend';
 import { dailyTotals, systemTotals, type DailyTotalsFilter } from './totals';
+import type { TransferFilter } from './transfer-pages';
 import { verifyLedger } from './verify';
 
 export type LedgerOptions = {
@@ -77,7 +71,8 @@ export { ledgerErrorCodes } from './errors';
 export type { ExpirySummary } from './expire';
 export type { GrantInput, GrantResult } from './grant';
 export type { CaptureInput, CaptureResult, HoldInput, HoldResult, ReleaseInput } from './holds';
-export type { BalanceSummary, TransferEntry, TransferFilter, TransferPage } from './reads';
+export type { BalanceSummary } from './reads';
+export type { TransferEntry, TransferFilter, TransferPage } from './transfer-pages';
 export type { Posted, PostedTransfer } from './results';
 export type { SpendInput } from './spend';
 export { joinUserBalances, userBalanceColumns } from './reads';

@@ -11,18 +11,24 @@ export type AccountCounters = {
 	creditsPending: number;
 };
 
-/** The system accounts' counters as stored: call rollUp() first for figures that include every transfer. */
-export function systemTotals(ctx: Context): Record<SystemAccountKind, AccountCounters> {
-	const rows = ctx.sqlite
-		.prepare(
-			`SELECT kind, debits_posted AS debitsPosted, credits_posted AS creditsPosted,
-			debits_pending AS debitsPending, credits_pending AS creditsPending FROM accounts WHERE user_id IS NULL`
-		)
-		.all() as ({ kind: SystemAccountKind } & AccountCounters)[];
+export const systemTotalsQuery = `SELECT kind, debits_posted AS "debitsPosted", credits_posted AS "creditsPosted",
+	debits_pending AS "debitsPending", credits_pending AS "creditsPending" FROM accounts WHERE user_id IS NULL`;
+
+/** systemTotalsQuery's rows by kind. */
+export function systemTotalsOf(
+	rows: ({ kind: SystemAccountKind } & AccountCounters)[]
+): Record<SystemAccountKind, AccountCounters> {
 	return Object.fromEntries(rows.map(({ kind, ...counters }) => [kind, counters])) as Record<
 		SystemAccountKind,
 		AccountCounters
 	>;
+}
+
+/** The system accounts' counters as stored: call rollUp() first for figures that include every transfer. */
+export function systemTotals(ctx: Context): Record<SystemAccountKind, AccountCounters> {
+	return systemTotalsOf(
+		ctx.sqlite.prepare(systemTotalsQuery).all() as ({ kind: SystemAccountKind } & AccountCounters)[]
+	);
 }
 
 export type DailyTotalsFilter = { codes: TransferCode[]; from: Date; to?: Date };

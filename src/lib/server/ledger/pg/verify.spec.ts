@@ -77,6 +77,42 @@ describe('verify on PostgreSQL', () => {
 		expect(await (await setup({ rollUp: true })).ledger.verify()).toEqual([]);
 	});
 
+	it('finds nothing wrong in a ledger the PostgreSQL functions wrote, before and after rollUp', async () => {
+		const database = await createPgTestDatabase({ max: 2 });
+		databases.push(database);
+		let now = Date.UTC(2030, 0, 1);
+		const ledger = createPgLedger(database.db, { now: () => new Date(now) });
+		const user = { userId: 'ann', actor: 'user:ann' };
+		const applied = async <T extends { ok: boolean }>(result: Promise<T>) => {
+			const done = await result;
+			expect(done).toMatchObject({ ok: true });
+			return done;
+		};
+		await applied(ledger.grant({ ...user, amount: 10, category: 'free', idempotencyKey: 'g' }));
+		const expiresAt = new Date(now + 1000);
+		await applied(
+			ledger.grant({ ...user, amount: 6, category: 'paid', expiresAt, idempotencyKey: 'g2' })
+		);
+		await applied(ledger.spend({ ...user, amount: 8, idempotencyKey: 's' }));
+		const held = await applied(
+			ledger.hold({ ...user, amount: 5, expiresAt: new Date(now + 500), idempotencyKey: 'h' })
+		);
+		if (!held.ok) return;
+		await applied(
+			ledger.capture({ holdId: held.holdId, amount: 2, actor: 'x', idempotencyKey: 'c' })
+		);
+		await applied(
+			ledger.clawback({ ...user, amount: 9, code: 'refund', reference: 'r1', idempotencyKey: 'r' })
+		);
+		now += 2000;
+		await ledger.expire();
+		expect(await ledger.verify()).toEqual([]);
+		await ledger.rollUp();
+		await applied(ledger.grant({ ...user, amount: 4, category: 'free', idempotencyKey: 'g3' }));
+		expect(await ledger.balance('ann')).toMatchObject({ balance: 1, debt: 0 });
+		expect(await ledger.verify()).toEqual([]);
+	});
+
 	it('counts a system account’s transfers in rollup_queue as not rolled up yet', async () => {
 		const { ledger, run, systemAccount } = await setup({ rollUp: true });
 		const [grants, spent] = [await systemAccount('issued_grant'), await systemAccount('spent')];

@@ -45,6 +45,18 @@ describe('the PostgreSQL functions mirror the TypeScript rules', () => {
 			expect(rows[0].rank).toBe(lotCategoryRank[category]);
 		}
 	});
+
+	it('never read the server clock: every time is the p_now passed in', async () => {
+		const rows = await t.pgDb.$client.query(
+			`SELECT proname, prosrc FROM pg_proc WHERE proname LIKE 'ledger\\_%'`
+		);
+		expect(rows.rows.length).toBeGreaterThan(20);
+		const clockReads =
+			/\b(now|clock_timestamp|statement_timestamp|transaction_timestamp|timeofday)\s*\(|current_(timestamp|date|time)|localtime/i;
+		expect(
+			rows.rows.filter((row) => clockReads.test(row.prosrc)).map((row) => row.proname)
+		).toEqual([]);
+	});
 });
 
 describe('grant and spend on PostgreSQL give what SQLite gives', () => {

@@ -223,9 +223,8 @@ export function writeOperations(ctx: PgContext): Writes {
 		},
 
 		/**
-		 * `after`/`through`: the highest transfer id the system accounts counted before and after this
-		 * call, equal when nothing new had committed. Unlike SQLite's, what a call adds is not that id
-		 * range: it is every transfer committed to rollup_queue since, a lower id that committed late too.
+		 * The ids this call added as a range (after, through], as SQLite's. On PostgreSQL it adds what has
+		 * committed to rollup_queue, so a lower id that committed late comes as a range below the last one.
 		 */
 		async rollUp() {
 			const { rows } = await ctx.pool.query('SELECT ledger_roll_up() AS range');
