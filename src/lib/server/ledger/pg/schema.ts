@@ -1,19 +1,6 @@
 import { sql } from 'drizzle-orm';
-import {
-	bigint,
-	check,
-	index,
-	pgTable,
-	primaryKey,
-	text,
-	uniqueIndex
-} from 'drizzle-orm/pg-core';
-import {
-	accountKinds,
-	holdStatuses,
-	lotCategories,
-	transferCodes
-} from '../schema';
+import { bigint, check, index, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { accountKinds, holdStatuses, lotCategories, transferCodes } from '../schema';
 
 // The PostgreSQL twin of ../schema.ts: the same tables, columns, constraints and meanings (schema.spec.ts
 // compares them). Credits, ids and times (ms since the epoch) are int8, read back as numbers (db/pg).

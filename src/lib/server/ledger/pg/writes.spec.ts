@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Result } from '../errors';
 import type { GrantInput } from '../grant';
 import { lotCategories, lotCategoryRank, transferCodes } from '../schema';
 import { dayMs } from '../time';
@@ -131,7 +132,10 @@ const capture = (holdId: number, amount: number | undefined, idempotencyKey: str
 	t.both((l) => l.capture({ holdId, amount, actor: 'app', idempotencyKey }));
 const release = (holdId: number, idempotencyKey: string, userId?: string) =>
 	t.both((l) => l.release({ holdId, userId, actor: 'app', idempotencyKey }));
-const holdIdOf = (result: { ok: boolean }) => (result as { holdId: number }).holdId;
+const holdIdOf = (result: Result<{ holdId: number }>) => {
+	expect(result.ok).toBe(true);
+	return result.ok ? result.holdId : 0;
+};
 
 describe('expiry, holds, clawbacks and adjustments on PostgreSQL give what SQLite gives', () => {
 	it('expire a lot exactly at its expiry, in a spend and in the sweep', async () => {
