@@ -111,7 +111,7 @@ describe('a PostgreSQL database with an ICU de-DE collation', () => {
 				const [sqlite, postgres] = await both(commands);
 				expect(postgres).toEqual(sqlite);
 			}),
-			{ numRuns: 5 }
+			{ numRuns: 10 }
 		);
 	});
 });

@@ -28,7 +28,7 @@ describe('SQLite and PostgreSQL ledgers', () => {
 				expect(sqlite.verify).toEqual([]);
 				expect(postgres).toEqual(sqlite);
 			}),
-			{ numRuns: 12, seed }
+			{ numRuns: 30, seed }
 		);
 	}, 60_000);
 });

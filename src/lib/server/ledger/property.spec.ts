@@ -150,7 +150,7 @@ async function checkScenario(t: Awaited<ReturnType<BackendFactory['open']>>, com
 // PostgreSQL: each scenario gets its own database, and every operation is a round trip.
 describe.each([
 	{ backend: sqliteBackend, numRuns: 300 },
-	{ backend: pgBackend, numRuns: 25 }
+	{ backend: pgBackend, numRuns: 20 }
 ])('ledger properties on $backend.name', ({ backend, numRuns }) => {
 	it('random operations with retries and moving time keep every invariant and match the model', async () => {
 		await fc.assert(
