@@ -113,5 +113,5 @@ describe('a PostgreSQL database with an ICU de-DE collation', () => {
 			}),
 			{ numRuns: 10 }
 		);
-	});
+	}, 60_000);
 });

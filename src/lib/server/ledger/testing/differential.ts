@@ -55,7 +55,9 @@ async function nextExpiry(t: TestBackend) {
 	return (row.at as number | null) ?? null;
 }
 
-// The system accounts' created_at is when the migration ran.
+// Lots and draws as the views read them: SQLite's spends from an account's current lot keep its
+// draws on the account (current_lot_drawn) until the lot changes, PostgreSQL's write the lot. The
+// system accounts' created_at is when the migration ran.
 const tables = {
 	accounts: `SELECT id, kind, user_id, debits_posted, credits_posted, debits_pending, credits_pending,
 		next_expiry_at, last_transfer_id, CASE WHEN user_id IS NULL THEN NULL ELSE created_at END AS created_at
@@ -64,10 +66,10 @@ const tables = {
 		idempotency_key, request_hash, reference, reason, actor, balance_after, available_after, prev_id,
 		lot_id, created_at FROM transfers ORDER BY id`,
 	lots: `SELECT id, account_id, transfer_id, category, amount, remaining, held, debt_paid, expires_at,
-		created_at FROM lots ORDER BY id`,
+		created_at FROM lots_now ORDER BY id`,
 	holds: `SELECT id, account_id, amount, captured_amount, status, expires_at, created_at, resolved_at
 		FROM holds ORDER BY id`,
-	allocations: 'SELECT transfer_id, lot_id, amount FROM allocations ORDER BY transfer_id, lot_id'
+	draws: 'SELECT transfer_id, lot_id, amount FROM draws ORDER BY transfer_id, lot_id'
 };
 type Table = 'accounts' | 'transfers' | 'lots' | 'holds';
 
@@ -146,7 +148,7 @@ export async function normalisedState(
 		tables: Object.fromEntries(
 			Object.entries(rows).map(([name, list]) => [
 				name,
-				normalise(list, name === 'allocations' ? undefined : (name as Table))
+				normalise(list, name === 'draws' ? undefined : (name as Table))
 			])
 		),
 		balances: await perUser((u) => t.ledger.balance(u)),
