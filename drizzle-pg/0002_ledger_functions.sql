@@ -3,11 +3,13 @@
 -- function reads the server's clock. Every operation locks the user's account row first, then looks the
 -- idempotency key up, then writes; spends draw lots directly (accounts.current_lot_id stays null).
 
--- transfer-codes.ts transferRules and ruleOf (writes.spec.ts compares the two).
+-- transfer-codes.ts transferRules and ruleOf (writes.spec.ts compares the two). The helpers that run a query
+-- are PL/pgSQL, whose plans are kept per session: a SQL function's are made again on every call.
 CREATE FUNCTION ledger_rule(p_code text, p_hold_id bigint,
 	OUT system_kind text, OUT user_side text, OUT pending text, OUT lots text)
-LANGUAGE sql IMMUTABLE AS $$
-	SELECT r.system_kind, r.user_side, r.pending, r.lots FROM (VALUES
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+	SELECT r.system_kind, r.user_side, r.pending, r.lots INTO system_kind, user_side, pending, lots FROM (VALUES
 		('purchase', 'issued_purchase', 'credit', 'none', 'open'),
 		('grant', 'issued_grant', 'credit', 'none', 'open'),
 		('reinstate', 'clawed_back', 'credit', 'none', 'open'),
@@ -21,18 +23,22 @@ LANGUAGE sql IMMUTABLE AS $$
 		('dispute', 'clawed_back', 'debit', 'none', 'drawUpTo'),
 		('adjust', 'adjusted', 'debit', 'none', 'drawUpTo')
 	) AS r(code, system_kind, user_side, pending, lots)
-	WHERE r.code = CASE WHEN p_code = 'expire' AND p_hold_id IS NOT NULL THEN 'expire:hold' ELSE p_code END
-$$;--> statement-breakpoint
+	WHERE r.code = CASE WHEN p_code = 'expire' AND p_hold_id IS NOT NULL THEN 'expire:hold' ELSE p_code END;
+END $$;--> statement-breakpoint
 
 -- transfer-codes.ts effectOf: what a transfer adds to the posted and pending counters of both sides.
 CREATE FUNCTION ledger_effect(p_code text, p_hold_id bigint, p_amount bigint,
 	OUT system_kind text, OUT to_user boolean, OUT posted bigint, OUT pending bigint)
-LANGUAGE sql IMMUTABLE AS $$
-	SELECT r.system_kind, r.user_side = 'credit',
-		CASE WHEN r.pending IN ('reserve', 'void') THEN 0 ELSE p_amount END,
-		CASE r.pending WHEN 'none' THEN 0 WHEN 'reserve' THEN p_amount ELSE -p_amount END
-	FROM ledger_rule(p_code, p_hold_id) r
-$$;--> statement-breakpoint
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+	v_rule record;
+BEGIN
+	v_rule := ledger_rule(p_code, p_hold_id);
+	system_kind := v_rule.system_kind;
+	to_user := v_rule.user_side = 'credit';
+	posted := CASE WHEN v_rule.pending IN ('reserve', 'void') THEN 0 ELSE p_amount END;
+	pending := CASE v_rule.pending WHEN 'none' THEN 0 WHEN 'reserve' THEN p_amount ELSE -p_amount END;
+END $$;--> statement-breakpoint
 
 -- context.ts spendOrder as one sortable key: soonest expiry first, never-expiring last, then the category
 -- rank of schema.ts lotCategoryRank (free before paid; a number, so no collation is involved), then oldest.
@@ -49,17 +55,21 @@ $$;--> statement-breakpoint
 
 -- results.ts postedOf / replayOf: an operation's result is its own transfer's balance and available after it.
 CREATE FUNCTION ledger_posted(p_transfer transfers, p_replayed boolean) RETURNS jsonb
-LANGUAGE sql IMMUTABLE AS $$
-	SELECT jsonb_build_object('ok', true, 'transferId', p_transfer.id, 'balance', p_transfer.balance_after,
-		'available', p_transfer.available_after, 'replayed', p_replayed)
-$$;--> statement-breakpoint
-
-CREATE FUNCTION ledger_transfer(p_id bigint) RETURNS transfers
-LANGUAGE sql STABLE AS $$ SELECT * FROM transfers WHERE id = p_id $$;--> statement-breakpoint
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+	RETURN jsonb_build_object('ok', true, 'transferId', p_transfer.id, 'balance', p_transfer.balance_after,
+		'available', p_transfer.available_after, 'replayed', p_replayed);
+END $$;--> statement-breakpoint
 
 -- The transfer a key already produced (all nulls when the key is new).
 CREATE FUNCTION ledger_prior(p_key text) RETURNS transfers
-LANGUAGE sql STABLE AS $$ SELECT * FROM transfers WHERE idempotency_key = p_key $$;--> statement-breakpoint
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	v_prior transfers;
+BEGIN
+	SELECT * INTO v_prior FROM transfers WHERE idempotency_key = p_key;
+	RETURN v_prior;
+END $$;--> statement-breakpoint
 
 -- idempotency.ts replayOrConflict: the prior result with the operation's own fields, or a conflict.
 CREATE FUNCTION ledger_replay(p_prior transfers, p_same boolean, p_extra jsonb DEFAULT '{}') RETURNS jsonb
@@ -83,71 +93,74 @@ BEGIN
 END $$;--> statement-breakpoint
 
 -- accounts.ts post: one transfer against the system account its code names, the user account's counters
--- and history head; the system account catches up in ledger_roll_up (through rollup_queue).
+-- and history head; the system account catches up in ledger_roll_up (through rollup_queue). Returns the row.
 CREATE FUNCTION ledger_post(p_account bigint, p_code text, p_amount bigint, p_now bigint, p_key text,
 	p_actor text, p_hold_id bigint DEFAULT NULL, p_lot_id bigint DEFAULT NULL, p_hash text DEFAULT NULL,
-	p_reference text DEFAULT NULL, p_reason text DEFAULT NULL) RETURNS bigint
+	p_reference text DEFAULT NULL, p_reason text DEFAULT NULL) RETURNS transfers
 LANGUAGE plpgsql AS $$
 DECLARE
 	v_effect record;
-	v_system bigint;
+	v_id bigint := nextval('transfers_id_seq');
 	v_balance bigint;
-	v_on_hold bigint;
+	v_available bigint;
 	v_prev bigint;
-	v_id bigint;
+	v_transfer transfers;
 BEGIN
-	SELECT * INTO v_effect FROM ledger_effect(p_code, p_hold_id, p_amount);
-	SELECT id INTO v_system FROM accounts WHERE user_id IS NULL AND kind = v_effect.system_kind;
-	SELECT credits_posted - debits_posted, debits_pending, last_transfer_id INTO v_balance, v_on_hold, v_prev
-		FROM accounts WHERE id = p_account;
-	v_balance := v_balance + CASE WHEN v_effect.to_user THEN v_effect.posted ELSE -v_effect.posted END;
-	v_on_hold := v_on_hold + v_effect.pending;
-	INSERT INTO transfers (debit_account_id, credit_account_id, user_account_id, amount, code, hold_id,
+	v_effect := ledger_effect(p_code, p_hold_id, p_amount);
+	UPDATE accounts SET
+		credits_posted = accounts.credits_posted + CASE WHEN v_effect.to_user THEN v_effect.posted ELSE 0 END,
+		debits_posted = accounts.debits_posted + CASE WHEN v_effect.to_user THEN 0 ELSE v_effect.posted END,
+		credits_pending = accounts.credits_pending + CASE WHEN v_effect.to_user THEN v_effect.pending ELSE 0 END,
+		debits_pending = accounts.debits_pending + CASE WHEN v_effect.to_user THEN 0 ELSE v_effect.pending END,
+		last_transfer_id = v_id
+	FROM accounts AS before WHERE accounts.id = p_account AND before.id = p_account
+	RETURNING accounts.credits_posted - accounts.debits_posted,
+		accounts.credits_posted - accounts.debits_posted - accounts.debits_pending, before.last_transfer_id
+	INTO v_balance, v_available, v_prev;
+	INSERT INTO transfers (id, debit_account_id, credit_account_id, user_account_id, amount, code, hold_id,
 		idempotency_key, request_hash, reference, reason, actor, balance_after, available_after, prev_id, lot_id,
 		created_at)
-	VALUES (CASE WHEN v_effect.to_user THEN v_system ELSE p_account END,
-		CASE WHEN v_effect.to_user THEN p_account ELSE v_system END, p_account, p_amount, p_code, p_hold_id,
-		p_key, p_hash, p_reference, p_reason, p_actor, v_balance, v_balance - v_on_hold, v_prev, p_lot_id, p_now)
-	RETURNING id INTO v_id;
+	SELECT v_id, CASE WHEN v_effect.to_user THEN system.id ELSE p_account END,
+		CASE WHEN v_effect.to_user THEN p_account ELSE system.id END, p_account, p_amount, p_code, p_hold_id,
+		p_key, p_hash, p_reference, p_reason, p_actor, v_balance, v_available, v_prev, p_lot_id, p_now
+	FROM accounts AS system WHERE system.user_id IS NULL AND system.kind = v_effect.system_kind
+	RETURNING * INTO v_transfer;
 	INSERT INTO rollup_queue (transfer_id) VALUES (v_id);
-	UPDATE accounts SET
-		credits_posted = credits_posted + CASE WHEN v_effect.to_user THEN v_effect.posted ELSE 0 END,
-		debits_posted = debits_posted + CASE WHEN v_effect.to_user THEN 0 ELSE v_effect.posted END,
-		credits_pending = credits_pending + CASE WHEN v_effect.to_user THEN v_effect.pending ELSE 0 END,
-		debits_pending = debits_pending + CASE WHEN v_effect.to_user THEN 0 ELSE v_effect.pending END,
-		last_transfer_id = v_id
-	WHERE id = p_account;
-	RETURN v_id;
+	RETURN v_transfer;
 END $$;--> statement-breakpoint
 
 CREATE FUNCTION ledger_lower_next_expiry(p_account bigint, p_at bigint) RETURNS void
-LANGUAGE sql AS $$
+LANGUAGE plpgsql AS $$
+BEGIN
 	UPDATE accounts SET next_expiry_at = p_at
-	WHERE id = p_account AND (next_expiry_at IS NULL OR next_expiry_at > p_at)
-$$;--> statement-breakpoint
+	WHERE id = p_account AND (next_expiry_at IS NULL OR next_expiry_at > p_at);
+END $$;--> statement-breakpoint
 
 CREATE FUNCTION ledger_refresh_next_expiry(p_account bigint) RETURNS void
-LANGUAGE sql AS $$
+LANGUAGE plpgsql AS $$
+BEGIN
 	UPDATE accounts SET next_expiry_at = (SELECT min(at) FROM (
 		SELECT min(expires_at) AS at FROM lots WHERE account_id = p_account AND remaining > held
 		UNION ALL SELECT min(expires_at) FROM holds WHERE account_id = p_account AND status = 'pending'
-	) AS due) WHERE id = p_account
-$$;--> statement-breakpoint
+	) AS due) WHERE id = p_account;
+END $$;--> statement-breakpoint
 
 -- lots.ts planDraw: up to p_amount unheld credits in spend order, from lot p_first first when it is open.
 CREATE FUNCTION ledger_plan_draw(p_account bigint, p_amount bigint, p_first bigint DEFAULT NULL,
 	OUT lot_ids bigint[], OUT amounts bigint[])
-LANGUAGE sql STABLE AS $$
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
 	SELECT coalesce(array_agg(id ORDER BY n), '{}'),
 		coalesce(array_agg(least(unheld, p_amount - (upto - unheld)) ORDER BY n), '{}')
+	INTO lot_ids, amounts
 	FROM (
 		SELECT id, remaining - held AS unheld, row_number() OVER w AS n, sum(remaining - held) OVER w AS upto
 		FROM lots l WHERE account_id = p_account AND remaining > held
 		WINDOW w AS (ORDER BY id IS NOT DISTINCT FROM p_first DESC, ledger_spend_order(l)
 			ROWS UNBOUNDED PRECEDING)
 	) AS open
-	WHERE upto - unheld < p_amount
-$$;--> statement-breakpoint
+	WHERE upto - unheld < p_amount;
+END $$;--> statement-breakpoint
 
 -- lots.ts planExactDraw: callers check available first, so a shortfall is a broken invariant.
 CREATE FUNCTION ledger_plan_exact_draw(p_account bigint, p_amount bigint,
@@ -161,20 +174,22 @@ BEGIN
 END $$;--> statement-breakpoint
 
 CREATE FUNCTION ledger_consume_lots(p_transfer bigint, p_lot_ids bigint[], p_amounts bigint[]) RETURNS void
-LANGUAGE sql AS $$
+LANGUAGE plpgsql AS $$
+BEGIN
 	UPDATE lots SET remaining = remaining - d.amount FROM unnest(p_lot_ids, p_amounts) AS d(lot_id, amount)
 	WHERE lots.id = d.lot_id;
 	INSERT INTO allocations (transfer_id, lot_id, amount)
 	SELECT p_transfer, lot_id, amount FROM unnest(p_lot_ids, p_amounts) AS d(lot_id, amount);
-$$;--> statement-breakpoint
+END $$;--> statement-breakpoint
 
 CREATE FUNCTION ledger_reserve_lots(p_transfer bigint, p_lot_ids bigint[], p_amounts bigint[]) RETURNS void
-LANGUAGE sql AS $$
+LANGUAGE plpgsql AS $$
+BEGIN
 	UPDATE lots SET held = held + d.amount FROM unnest(p_lot_ids, p_amounts) AS d(lot_id, amount)
 	WHERE lots.id = d.lot_id;
 	INSERT INTO allocations (transfer_id, lot_id, amount)
 	SELECT p_transfer, lot_id, amount FROM unnest(p_lot_ids, p_amounts) AS d(lot_id, amount);
-$$;--> statement-breakpoint
+END $$;--> statement-breakpoint
 
 -- lots.ts repayDebt: keeps "unheld credits = max(0, available)"; credits that come back while the account
 -- is in debt pay it first, in spend order. No transfer: the clawback already moved them.
@@ -204,7 +219,7 @@ CREATE FUNCTION ledger_expire_due_lots(p_account bigint, p_now bigint,
 LANGUAGE plpgsql AS $$
 DECLARE
 	v_lot record;
-	v_transfer bigint;
+	v_transfer transfers;
 BEGIN
 	expired_lots := 0;
 	expired_credits := 0;
@@ -214,7 +229,7 @@ BEGIN
 		-- remaining only decreases, so a lot that expires again (after a hold returned credits) gets a new key
 		v_transfer := ledger_post(p_account, 'expire', v_lot.unheld, p_now,
 			format('ledger:expire:lot:%s:%s', v_lot.id, v_lot.remaining), 'system', p_reason => 'credits expired');
-		PERFORM ledger_consume_lots(v_transfer, ARRAY[v_lot.id], ARRAY[v_lot.unheld]);
+		PERFORM ledger_consume_lots(v_transfer.id, ARRAY[v_lot.id], ARRAY[v_lot.unheld]);
 		expired_lots := expired_lots + 1;
 		expired_credits := expired_credits + v_lot.unheld;
 	END LOOP;
@@ -234,7 +249,7 @@ END $$;--> statement-breakpoint
 -- voids the rest; the caller's transfer is written last, so its balance_after is what the caller sees.
 CREATE FUNCTION ledger_resolve_hold(p_account bigint, p_hold bigint, p_status text, p_captured bigint,
 	p_now bigint, p_key text, p_actor text, p_hash text DEFAULT NULL, p_reason text DEFAULT NULL)
-RETURNS bigint
+RETURNS transfers
 LANGUAGE plpgsql AS $$
 DECLARE
 	v_amount bigint;
@@ -243,7 +258,7 @@ DECLARE
 	v_take bigint;
 	v_taken_lots bigint[] := '{}';
 	v_taken bigint[] := '{}';
-	v_transfer bigint;
+	v_transfer transfers;
 BEGIN
 	SELECT amount INTO v_amount FROM holds WHERE id = p_hold;
 	FOR v_portion IN SELECT a.lot_id, a.amount FROM allocations a JOIN lots l ON l.id = a.lot_id
@@ -268,7 +283,7 @@ BEGIN
 		CASE WHEN p_status = 'captured' THEN p_captured ELSE v_amount END, p_now, p_key, p_actor,
 		p_hold_id => p_hold, p_hash => p_hash, p_reason => p_reason);
 	INSERT INTO allocations (transfer_id, lot_id, amount)
-	SELECT v_transfer, lot_id, amount FROM unnest(v_taken_lots, v_taken) AS d(lot_id, amount);
+	SELECT v_transfer.id, lot_id, amount FROM unnest(v_taken_lots, v_taken) AS d(lot_id, amount);
 	UPDATE holds SET status = p_status, captured_amount = p_captured, resolved_at = p_now WHERE id = p_hold;
 	RETURN v_transfer;
 END $$;--> statement-breakpoint
@@ -327,13 +342,13 @@ CREATE FUNCTION ledger_deduct(p_account bigint, p_code text, p_amount bigint, p_
 LANGUAGE plpgsql AS $$
 DECLARE
 	v_plan record;
-	v_transfer bigint;
+	v_transfer transfers;
 BEGIN
 	SELECT * INTO v_plan FROM ledger_plan_draw(p_account, p_amount, p_first);
 	v_transfer := ledger_post(p_account, p_code, p_amount, p_now, p_key, p_actor, p_hash => p_hash,
 		p_reference => p_reference, p_reason => p_reason);
-	PERFORM ledger_consume_lots(v_transfer, v_plan.lot_ids, v_plan.amounts);
-	RETURN ledger_posted(ledger_transfer(v_transfer), false);
+	PERFORM ledger_consume_lots(v_transfer.id, v_plan.lot_ids, v_plan.amounts);
+	RETURN ledger_posted(v_transfer, false);
 END $$;--> statement-breakpoint
 
 -- Every operation below has the same frame: lock the account, look the key up, and only for a new key write,
@@ -349,7 +364,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
 	v_account bigint;
 	v_prior transfers;
-	v_transfer bigint;
+	v_transfer transfers;
 	v_lot bigint;
 	v_result jsonb;
 BEGIN
@@ -365,12 +380,12 @@ BEGIN
 			v_transfer := ledger_post(v_account, p_code, p_amount, p_now, p_key, p_actor, p_hash => p_hash,
 				p_reference => p_reference, p_reason => p_reason);
 			INSERT INTO lots (account_id, transfer_id, category, amount, remaining, expires_at, created_at)
-			VALUES (v_account, v_transfer, p_category, p_amount, p_amount, p_expires_at, p_now)
+			VALUES (v_account, v_transfer.id, p_category, p_amount, p_amount, p_expires_at, p_now)
 			RETURNING id INTO v_lot;
 			IF p_expires_at IS NOT NULL THEN
 				PERFORM ledger_lower_next_expiry(v_account, p_expires_at);
 			END IF;
-			v_result := ledger_posted(ledger_transfer(v_transfer), false) || jsonb_build_object('lotId', v_lot);
+			v_result := ledger_posted(v_transfer, false) || jsonb_build_object('lotId', v_lot);
 			PERFORM ledger_repay_debt(v_account);
 			RETURN v_result;
 		EXCEPTION WHEN unique_violation THEN
@@ -393,7 +408,7 @@ DECLARE
 	v_prior transfers;
 	v_refused jsonb;
 	v_plan record;
-	v_transfer bigint;
+	v_transfer transfers;
 BEGIN
 	SELECT id INTO v_account FROM accounts WHERE user_id = p_user FOR UPDATE;
 	v_prior := ledger_prior(p_key);
@@ -412,9 +427,9 @@ BEGIN
 			ELSE
 				v_transfer := ledger_post(v_account, 'spend', p_amount, p_now, p_key, p_actor,
 					p_reference => p_reference, p_reason => p_reason);
-				PERFORM ledger_consume_lots(v_transfer, v_plan.lot_ids, v_plan.amounts);
+				PERFORM ledger_consume_lots(v_transfer.id, v_plan.lot_ids, v_plan.amounts);
 			END IF;
-			RETURN ledger_posted(ledger_transfer(v_transfer), false);
+			RETURN ledger_posted(v_transfer, false);
 		EXCEPTION WHEN unique_violation THEN
 			v_prior := ledger_prior(p_key);
 			IF v_prior.id IS NULL THEN
@@ -438,7 +453,7 @@ DECLARE
 	v_refused jsonb;
 	v_hold bigint;
 	v_plan record;
-	v_transfer bigint;
+	v_transfer transfers;
 BEGIN
 	SELECT id INTO v_account FROM accounts WHERE user_id = p_user FOR UPDATE;
 	v_prior := ledger_prior(p_key);
@@ -456,9 +471,9 @@ BEGIN
 			SELECT * INTO v_plan FROM ledger_plan_exact_draw(v_account, p_amount);
 			v_transfer := ledger_post(v_account, 'hold', p_amount, p_now, p_key, p_actor, p_hold_id => v_hold,
 				p_hash => p_hash, p_reference => p_reference, p_reason => p_reason);
-			PERFORM ledger_reserve_lots(v_transfer, v_plan.lot_ids, v_plan.amounts);
+			PERFORM ledger_reserve_lots(v_transfer.id, v_plan.lot_ids, v_plan.amounts);
 			PERFORM ledger_lower_next_expiry(v_account, p_expires_at);
-			RETURN ledger_posted(ledger_transfer(v_transfer), false) || jsonb_build_object('holdId', v_hold);
+			RETURN ledger_posted(v_transfer, false) || jsonb_build_object('holdId', v_hold);
 		EXCEPTION WHEN unique_violation THEN
 			v_prior := ledger_prior(p_key);
 			IF v_prior.id IS NULL THEN
@@ -477,7 +492,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
 	v_hold holds;
 	v_captured bigint;
-	v_transfer bigint;
+	v_transfer transfers;
 BEGIN
 	IF p_account IS NULL
 		OR (p_user IS NOT NULL AND p_user IS DISTINCT FROM (SELECT user_id FROM accounts WHERE id = p_account)) THEN
@@ -496,7 +511,7 @@ BEGIN
 	v_transfer := ledger_resolve_hold(p_account, p_hold, p_status, v_captured, p_now, p_key, p_actor, p_hash,
 		p_reason);
 	PERFORM ledger_expire_lots_and_repay_debt(p_account, p_now);
-	RETURN ledger_posted(ledger_transfer(v_transfer), false) || jsonb_build_object('holdId', p_hold,
+	RETURN ledger_posted(v_transfer, false) || jsonb_build_object('holdId', p_hold,
 		'captured', v_captured, 'released', v_hold.amount - v_captured);
 END $$;--> statement-breakpoint
 
