@@ -233,13 +233,13 @@ describe('reads of a ledger the PostgreSQL functions wrote', () => {
 			debt: 0
 		});
 		await twins.expectSameState();
-		for (const read of [
-			(ledger: AsyncLedger) => ledger.transfers({ userId: 'ann', limit: 2 }),
-			(ledger: AsyncLedger) => ledger.lots('ann'),
-			(ledger: AsyncLedger) => ledger.holds('ann'),
-			(ledger: AsyncLedger) => ledger.findHold(1)
-		])
-			await both(read);
+		const reads: ((ledger: AsyncLedger) => Promise<unknown>)[] = [
+			(ledger) => ledger.transfers({ userId: 'ann', limit: 2 }),
+			(ledger) => ledger.lots('ann'),
+			(ledger) => ledger.holds('ann'),
+			(ledger) => ledger.findHold(1)
+		];
+		for (const read of reads) await both(read);
 		await both((ledger) => ledger.rollUp());
 		await both((ledger) => ledger.systemTotals());
 		expect(await twins.pg.verify()).toEqual([]);
