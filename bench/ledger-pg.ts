@@ -4,7 +4,7 @@
  * measured in the same run, on TEST_POSTGRES_URL or a throwaway cluster. Prints `name: value unit` lines.
  */
 import pg from 'pg';
-import { databaseUrl, postgresServer } from '../tests/postgres/cluster';
+import { databaseUrl, dropDatabase, postgresServer } from '../tests/postgres/cluster';
 import { migratePostgres, openPostgres, type PgDb } from '../src/lib/server/db/pg/index';
 import { createPgLedger } from '../src/lib/server/ledger/pg/index';
 import type { AsyncLedger } from '../src/lib/server/ledger/async';
@@ -39,26 +39,9 @@ export async function benchPostgres() {
 			await setup.$client.end();
 		}
 	} finally {
-		await closed(admin);
-		await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+		await dropDatabase(admin, database);
 		await admin.end();
 		server.stop();
-	}
-}
-
-/**
- * Waits until the benchmark's own connections have left the server: pg's pool.end() resolves while a
- * backend may still be exiting, and DROP … WITH (FORCE) would then end it with an error that pg
- * raises on the pool, outside any await.
- */
-async function closed(admin: pg.Client) {
-	for (let tries = 0; tries < 100; tries++) {
-		const { rows } = await admin.query(
-			'SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1',
-			[database]
-		);
-		if (Number(rows[0].n) === 0) return;
-		await new Promise((resolve) => setTimeout(resolve, 50));
 	}
 }
 

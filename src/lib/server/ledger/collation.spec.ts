@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { databaseUrl } from '../../../../tests/postgres/cluster';
+import { databaseUrl, dropDatabase } from '../../../../tests/postgres/cluster';
 import { migratePostgres, openPostgres, type PgDb } from '../db/pg/index';
 import { commandsOf, type Command } from './testing/commands';
 import { drive, normalisedState } from './testing/differential';
-import { allowDrop, pgBackendOn, sqliteBackend, type TestBackend } from './testing/ledger';
+import { pgBackendOn, sqliteBackend, type TestBackend } from './testing/ledger';
 import { dayMs } from './time';
 
 // Names whose order differs between byte order (SQLite, C) and German dictionary order: case,
@@ -37,20 +37,16 @@ describe('a PostgreSQL database with an ICU de-DE collation', () => {
 		await migratePostgres(collatedTemplate);
 		await collatedTemplate.$client.end();
 	});
-	afterAll(() =>
-		admin((client) => client.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`))
-	);
+	afterAll(() => admin((client) => dropDatabase(client, template)));
 
 	/** The ledger on a fresh copy of the collated, migrated template. */
 	async function collated(): Promise<TestBackend> {
 		const name = `${template}_${randomBytes(4).toString('hex')}`;
 		await admin((client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
 		const db = openPostgres(databaseUrl(inject('postgresUrl'), name), { max: 2 });
-		const dropping = allowDrop(db);
 		return pgBackendOn(db, async () => {
-			dropping();
 			await db.$client.end();
-			await admin((client) => client.query(`DROP DATABASE ${name} WITH (FORCE)`));
+			await admin((client) => dropDatabase(client, name));
 		});
 	}
 

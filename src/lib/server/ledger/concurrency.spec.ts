@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/index';
+import { createPgTestDatabase } from '../db/pg/testing';
 import { awaitable, type AsyncLedger } from './async';
 import { createLedger } from './index';
 import { createPgLedger } from './pg/index';
 import { dayMs } from './time';
-import { openPgTestDatabase } from './testing/ledger';
 import { runScript, startSpendWorker, type Tally } from './testing/processes';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -35,7 +35,7 @@ const backends = [
 	{
 		name: 'PostgreSQL',
 		async open(): Promise<Shared> {
-			const database = await openPgTestDatabase();
+			const database = await createPgTestDatabase();
 			cleanups.push(database.drop);
 			return { target: database.url, ledger: createPgLedger(database.db) };
 		}

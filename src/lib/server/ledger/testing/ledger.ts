@@ -79,38 +79,10 @@ export function pgBackendOn(
 	};
 }
 
-/**
- * Lets `db`'s pool outlive its database being dropped: pg's pool.end() resolves while a backend may
- * still be exiting, DROP … WITH (FORCE) then terminates it, and pg raises that on the pool as an
- * 'error' event outside any await. Call the returned function before dropping; any other error throws.
- */
-export function allowDrop(db: PgDb) {
-	let dropping = false;
-	db.$client.on('error', (error) => {
-		if (!dropping) throw error;
-	});
-	return () => {
-		dropping = true;
-	};
-}
-
-/** createPgTestDatabase(), its pool ready for the drop. */
-export async function openPgTestDatabase() {
-	const database = await createPgTestDatabase();
-	const dropping = allowDrop(database.db);
-	return {
-		...database,
-		drop: () => {
-			dropping();
-			return database.drop();
-		}
-	};
-}
-
 export const pgBackend: BackendFactory = {
 	name: 'PostgreSQL',
 	async open(start = defaultStart) {
-		const database = await openPgTestDatabase();
+		const database = await createPgTestDatabase();
 		return pgBackendOn(database.db, database.drop, start);
 	}
 };
