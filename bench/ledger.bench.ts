@@ -1,6 +1,7 @@
 /**
  * Ledger spends against raw better-sqlite3, each on its own file database opened by openDatabase
  * (WAL, synchronous=NORMAL). Prints `name: value unit` lines; `ratio` is ledger_spend / raw.
+ * Then the same on PostgreSQL (ledger-pg.ts), its lines prefixed `pg_`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { getLedgerFor } from '../src/lib/server/app-ledger';
 import { openDatabase } from '../src/lib/server/db/index';
 import { createLedger, type Ledger } from '../src/lib/server/ledger/index';
 import { createRawSpender, createSameWritesSpender } from './baselines';
+import { benchPostgres } from './ledger-pg';
 import { dayMs } from '../src/lib/time';
 
 const operations = Number(process.env.BENCH_OPERATIONS ?? 100_000);
@@ -72,6 +74,7 @@ try {
 } finally {
 	rmSync(dir, { recursive: true, force: true });
 }
+await benchPostgres();
 
 /** Increasing, like time-ordered keys (UUIDv7, ULID): each lands at the end of the key index. */
 function keyOf(i: number) {

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type pg from 'pg';
 
 const script = resolve('scripts/postgres-cluster.sh');
 
@@ -36,4 +37,21 @@ export function databaseUrl(serverUrl: string, database: string) {
 	const url = new URL(serverUrl);
 	url.pathname = `/${database}`;
 	return url.toString();
+}
+
+/**
+ * Drops a database once its connections have left: pg's pool.end() resolves while a backend may
+ * still be exiting, and DROP … WITH (FORCE) would then terminate it with an error that pg raises on
+ * the pool as an 'error' event outside any await (an uncaught exception in the test run or script).
+ */
+export async function dropDatabase(admin: pg.Client, database: string) {
+	for (let tries = 0; tries < 100; tries++) {
+		const { rows } = await admin.query(
+			'SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1',
+			[database]
+		);
+		if (Number(rows[0].n) === 0) break;
+		await new Promise((done) => setTimeout(done, 50));
+	}
+	await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { databaseUrl } from '../../../../../tests/postgres/cluster';
+import { databaseUrl, dropDatabase } from '../../../../../tests/postgres/cluster';
 import { openPostgres, type PgDb } from './index';
 
 /**
@@ -24,7 +24,7 @@ export async function createPgTestDatabase(options: { max?: number } = {}) {
 			await db.$client.end();
 			const client = new pg.Client({ connectionString: server });
 			await client.connect();
-			await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+			await dropDatabase(client, name);
 			await client.end();
 		}
 	};

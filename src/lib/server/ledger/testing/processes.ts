@@ -6,16 +6,16 @@ const worker = fileURLToPath(new URL('./spend-worker.ts', import.meta.url));
 
 export type Tally = { spent: number; replayed: number; insufficient: number; other: string[] };
 
-/** Starts a spend worker process; resolves `ready` once it has opened the database. */
+/** Starts a spend worker process on a SQLite file or a postgres:// URL; resolves `ready` once it has opened it. */
 export function startSpendWorker(
-	file: string,
+	target: string,
 	userId: string,
 	attempts: number,
 	keyPrefix: string
 ) {
 	const child = spawn(
 		process.execPath,
-		['--import', 'tsx', worker, file, userId, String(attempts), keyPrefix],
+		['--import', 'tsx', worker, target, userId, String(attempts), keyPrefix],
 		{
 			stdio: ['pipe', 'pipe', 'inherit']
 		}
@@ -35,7 +35,7 @@ export function startSpendWorker(
 	return { ready, done, go: () => child.stdin.write('go\n') };
 }
 
-/** Runs one of the package's tsx scripts against a database file. */
+/** Runs one of the package's tsx scripts against a database (a file or a postgres:// URL). */
 export function runScript(script: string, databaseUrl: string) {
 	const result = spawnSync(process.execPath, ['--import', 'tsx', script], {
 		env: { ...process.env, DATABASE_URL: databaseUrl },

@@ -1,18 +1,33 @@
 /**
  * A separate OS process that spends 1 credit `attempts` times from one account, as fast as it can, once
- * its parent writes a line to stdin. Prints its tally as JSON. Args: database file, user id, attempts, key prefix.
+ * its parent writes a line to stdin. Prints its tally as JSON. Args: database (a SQLite file or a
+ * postgres:// URL), user id, attempts, key prefix.
  */
 import { openDatabase } from '../../db/index';
+import { isPostgresUrl, openPostgres } from '../../db/pg/index';
+import { awaitable, type AsyncLedger } from '../async';
 import { createLedger } from '../index';
+import { createPgLedger } from '../pg/index';
 
-const [file, userId, attempts, prefix] = process.argv.slice(2);
-const db = openDatabase(file, { migrate: false });
-const ledger = createLedger(db);
+const [target, userId, attempts, prefix] = process.argv.slice(2);
 
-process.stdin.once('data', () => {
+async function open(): Promise<{ ledger: AsyncLedger; close: () => Promise<void> }> {
+	if (isPostgresUrl(target)) {
+		// One connection, as one app instance serving one request at a time would use, opened before `ready`.
+		const db = openPostgres(target, { max: 1 });
+		await db.$client.query('SELECT 1');
+		return { ledger: createPgLedger(db), close: () => db.$client.end() };
+	}
+	const db = openDatabase(target, { migrate: false });
+	return { ledger: awaitable(createLedger(db)), close: async () => void db.$client.close() };
+}
+
+const { ledger, close } = await open();
+
+process.stdin.once('data', async () => {
 	const tally = { spent: 0, replayed: 0, insufficient: 0, other: [] as string[] };
 	for (let i = 0; i < Number(attempts); i++) {
-		const result = ledger.spend({
+		const result = await ledger.spend({
 			userId,
 			amount: 1,
 			actor: 'worker',
@@ -22,7 +37,7 @@ process.stdin.once('data', () => {
 		else if (result.error.code === 'insufficient_credits') tally.insufficient++;
 		else tally.other.push(result.error.code);
 	}
-	db.$client.close();
+	await close();
 	process.stdout.write(`${JSON.stringify(tally)}\n`);
 	process.stdin.destroy();
 });
