@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import Stripe from 'stripe';
-import { openDatabase } from '../src/lib/server/db';
+import { openDatabase, postgresNotYet } from '../src/lib/server/db';
+import { isPostgresUrl } from '../src/lib/server/db/pg/index';
 import {
 	ensureDemoAccounts,
 	retireDemoAccounts,
@@ -23,6 +24,10 @@ import { waitForHealthy } from './lib/wait';
 
 const dev = process.argv.includes('--dev');
 const config = exitOnConfigError();
+if (isPostgresUrl(config.DATABASE_URL)) {
+	console.error(postgresNotYet);
+	process.exit(1);
+}
 const dataDir = dirname(resolve(config.DATABASE_URL));
 // A demo is for this machine: unless HOST says otherwise, nobody else can reach it.
 const host = config.HOST ?? (config.demoMode ? '127.0.0.1' : undefined);

@@ -54,7 +54,7 @@ function populatedSqlite() {
 		.values({
 			id: 'we_1',
 			url: 'https://host.example/hook',
-			eventTypes: ['balance.updated', 'balance.low'],
+			eventTypes: ['credits.granted', 'balance.low'],
 			secret: 'whsec_x',
 			enabled: false
 		})
@@ -106,7 +106,7 @@ describe('db:copy (SQLite → PostgreSQL)', () => {
 		const [endpoint] = await target.select().from(pgSchema.webhookEndpoints);
 		expect(endpoint).toMatchObject({
 			enabled: false,
-			eventTypes: ['balance.updated', 'balance.low']
+			eventTypes: ['credits.granted', 'balance.low']
 		});
 		const [user] = await target
 			.select()

@@ -26,7 +26,7 @@ const tables = [
 ] as const satisfies readonly (keyof typeof sqliteSchema & keyof typeof pgSchema)[];
 
 /** Tables whose id PostgreSQL generates: their sequences must start after the copied ids. */
-const generatedIds = [
+const generatedIds: readonly (typeof tables)[number][] = [
 	'auditLog',
 	'webhookAttempts',
 	'apiKeys',

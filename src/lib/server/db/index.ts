@@ -4,6 +4,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { getConfig } from '../config';
+import { isPostgresUrl } from './pg/index';
 import * as schema from './schema';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -11,8 +12,13 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 // Resolved from the working directory: the built server lives elsewhere than this source file.
 const migrationsFolder = resolve('drizzle');
 
+/** Until the rest of the app moves (docs/scaling.md), what a PostgreSQL DATABASE_URL can do. */
+export const postgresNotYet =
+	'DATABASE_URL is a PostgreSQL URL: in this version the ledger, db:migrate, db:copy and ledger:verify run on PostgreSQL, but the server and the other scripts need a SQLite file (see docs/scaling.md)';
+
 /** Opens (creating the folder if needed) a SQLite database with the pragmas the ledger relies on. */
 export function openDatabase(file: string, options: { migrate?: boolean } = {}): Db {
+	if (isPostgresUrl(file)) throw new Error(postgresNotYet);
 	if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
 	const sqlite = new Database(file);
 	sqlite.pragma('journal_mode = WAL');

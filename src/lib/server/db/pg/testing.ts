@@ -5,15 +5,16 @@ import { databaseUrl, dropDatabase } from '../../../../../tests/postgres/cluster
 import { openPostgres, type PgDb } from './index';
 
 /**
- * A fresh, migrated PostgreSQL database (a copy of the template global-setup migrated), for one test
- * or one file; `drop()` ends its connections and removes it.
+ * A fresh, migrated PostgreSQL database (a copy of the template global-setup migrated), or with
+ * `migrated: false` an empty one, for one test or one file; `drop()` ends its connections and removes it.
  */
-export async function createPgTestDatabase(options: { max?: number } = {}) {
+export async function createPgTestDatabase(options: { max?: number; migrated?: boolean } = {}) {
 	const server = inject('postgresUrl');
 	const name = `test_${randomBytes(6).toString('hex')}`;
 	const admin = new pg.Client({ connectionString: server });
 	await admin.connect();
-	await admin.query(`CREATE DATABASE ${name} TEMPLATE credits_template`);
+	const template = (options.migrated ?? true) ? ' TEMPLATE credits_template' : '';
+	await admin.query(`CREATE DATABASE ${name}${template}`);
 	await admin.end();
 	const url = databaseUrl(server, name);
 	const db: PgDb = openPostgres(url, { max: options.max ?? 4 });

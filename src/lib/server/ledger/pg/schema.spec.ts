@@ -6,10 +6,30 @@ import { openDatabase } from '../../db/index';
 import { createTestLedger } from '../testing/ledger';
 import { copyLedger } from './testing';
 
-const tables = ['accounts', 'holds', 'transfers', 'lots', 'allocations'];
+const ledgerTables = ['accounts', 'holds', 'transfers', 'lots', 'allocations'];
+const appTables = [
+	'users',
+	'sessions',
+	'stripe_prices',
+	'purchases',
+	'stripe_events',
+	'audit_log',
+	'webhook_endpoints',
+	'webhook_messages',
+	'webhook_attempts',
+	'api_keys',
+	'api_responses',
+	'transfer_metadata'
+];
+const tables = [...ledgerTables, ...appTables];
 const views = ['draws', 'lots_now'];
 
-type Column = { name: string; type: 'integer' | 'text'; notNull: boolean; default: string | null };
+type Column = {
+	name: string;
+	type: ReturnType<typeof typeClass>;
+	notNull: boolean;
+	default: string | null;
+};
 type Index = { table: string; unique: boolean; columns: (string | null)[]; where: string | null };
 /** Each table's unique keys: its unique indexes without a WHERE (a UNIQUE constraint's included). */
 function withUniqueKeys(shapes: Record<string, TableShape>, indexes: Record<string, Index>) {
@@ -55,7 +75,21 @@ function normalise(expression: string) {
 		);
 }
 
-const typeClass = (type: string) => (/int/i.test(type) ? 'integer' : 'text');
+/**
+ * What a column holds, as SQLite stores it: the app's times, flags and JSON are timestamptz, boolean
+ * and jsonb on PostgreSQL (db/pg/app-schema.ts) where SQLite has integers of ms, 0/1 and text.
+ */
+function typeClass(type: string) {
+	if (/int|timestamp|boolean/i.test(type)) return 'integer' as const;
+	if (/blob|bytea/i.test(type)) return 'blob' as const;
+	return 'text' as const;
+}
+
+/** A column default as both backends mean it: SQLite's unixepoch() ms and PostgreSQL's now() are both "now". */
+function defaultOf(expression: string | null) {
+	if (expression === null) return null;
+	return /unixepoch|now\(\)/i.test(expression) ? 'the time of the insert' : normalise(expression);
+}
 
 function sqliteSchema(sqlite: Database.Database) {
 	const shapes: Record<string, TableShape> = {};
@@ -93,7 +127,7 @@ function sqliteSchema(sqlite: Database.Database) {
 				type: typeClass(column.type),
 				// An INTEGER PRIMARY KEY is the rowid: never null, whatever table_info says.
 				notNull: column.notnull === 1 || column.pk > 0,
-				default: column.dflt_value && normalise(column.dflt_value)
+				default: defaultOf(column.dflt_value)
 			})),
 			primaryKey: info
 				.filter((column) => column.pk > 0)
@@ -180,7 +214,7 @@ async function pgSchema(pool: pg.Pool) {
 				name: column.name,
 				type: typeClass(column.type),
 				notNull: column.nullable === 'NO',
-				default: column.default && normalise(column.default)
+				default: defaultOf(column.default)
 			})),
 			primaryKey: of('p')[0]?.columns ?? [],
 			foreignKeys: of('f')
@@ -239,7 +273,7 @@ describe('the PostgreSQL schema', () => {
 	});
 	afterAll(() => database.drop());
 
-	it('has the ledger tables of SQLite, column for column and constraint for constraint', async () => {
+	it('has every table of SQLite, column for column and constraint for constraint', async () => {
 		const sqlite = sqliteSchema(openDatabase(':memory:').$client);
 		const postgres = await pgSchema(database.db.$client);
 		for (const table of tables) expect(postgres.shapes[table], table).toEqual(sqlite.shapes[table]);
@@ -295,6 +329,11 @@ describe('immutability on both backends', () => {
 			actor: 's',
 			idempotencyKey: 'g'
 		});
+		t.db.$client
+			.prepare(
+				`INSERT INTO audit_log (actor_id, actor_email, action, outcome) VALUES ('a', 'a@example.com', 'grant', 'ok')`
+			)
+			.run();
 		// A hold records its lots in allocations.
 		t.ledger.hold({
 			userId: 'ann',
@@ -306,6 +345,9 @@ describe('immutability on both backends', () => {
 		sqlite = t.db.$client;
 		database = await createPgTestDatabase({ max: 1 });
 		await copyLedger(sqlite, database.db);
+		await database.db.$client.query(
+			`INSERT INTO audit_log (actor_id, actor_email, action, outcome) VALUES ('a', 'a@example.com', 'grant', 'ok')`
+		);
 	});
 	afterAll(() => database.drop());
 
@@ -313,11 +355,14 @@ describe('immutability on both backends', () => {
 		['UPDATE transfers SET amount = 1000 WHERE id = 1', /transfers are immutable/],
 		['DELETE FROM transfers WHERE id = 1', /transfers are immutable/],
 		['UPDATE allocations SET amount = 1', /allocations are immutable/],
-		['DELETE FROM allocations', /allocations are immutable/]
+		['DELETE FROM allocations', /allocations are immutable/],
+		["UPDATE audit_log SET outcome = 'failed'", /the audit log is append-only/],
+		['DELETE FROM audit_log', /the audit log is append-only/]
 	])('refuses %s', async (statement, refusal) => {
 		expect(() => sqlite.prepare(statement).run()).toThrow(refusal);
 		await expect(database.db.$client.query(statement)).rejects.toThrow(refusal);
-		const count = `SELECT (SELECT count(*) FROM transfers) AS transfers, (SELECT count(*) FROM allocations) AS allocations`;
+		const count = `SELECT (SELECT count(*) FROM transfers) AS transfers, (SELECT count(*) FROM allocations) AS allocations,
+			(SELECT count(*) FROM audit_log WHERE outcome = 'ok') AS audit`;
 		expect((await database.db.$client.query(count)).rows[0]).toEqual(sqlite.prepare(count).get());
 	});
 });
