@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { backupDatabase } from '../src/lib/server/db/backup';
 import { openDatabase } from '../src/lib/server/db/index';
+import { isPostgresUrl } from '../src/lib/server/db/pg/index';
 import { loadDotEnv } from './lib/env';
 
 const usage = 'Usage: npm run db:backup -- --out backups/credits.db [--force]';
@@ -11,6 +12,9 @@ const { values } = parseArgs({
 });
 loadDotEnv();
 const file = process.env.DATABASE_URL || 'data/credits.db';
+if (isPostgresUrl(file)) {
+	fail('db:backup copies a SQLite file; back PostgreSQL up with pg_dump (docs/scaling.md)');
+}
 if (!values.out) fail('--out: name the file to write the backup to');
 if (!existsSync(file)) fail(`DATABASE_URL ${file} does not exist`);
 

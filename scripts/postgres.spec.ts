@@ -108,6 +108,16 @@ describe('npm run db:copy', () => {
 });
 
 describe('a postgres:// DATABASE_URL elsewhere', () => {
+	it('is refused by db:backup, which points to pg_dump', () => {
+		const result = run('db-backup', ['--out', 'x.db'], {
+			DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none'
+		});
+		expect(result).toMatchObject({ status: 1 });
+		expect(result.stderr).toMatch(
+			/^db:backup copies a SQLite file; back PostgreSQL up with pg_dump/
+		);
+	});
+
 	it('is refused with what works on PostgreSQL today, by npm start and the SQLite scripts', () => {
 		const url = 'postgres://nobody@127.0.0.1:1/none';
 		for (const script of ['start', 'admin-create']) {
