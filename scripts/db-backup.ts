@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { backupDatabase } from '../src/lib/server/db/backup';
 import { openDatabase } from '../src/lib/server/db/index';
-import { isPostgresUrl } from '../src/lib/server/db/pg/index';
+import { isPostgresUrl } from '../src/lib/server/db/url';
 import { loadDotEnv } from './lib/env';
 
 const usage = 'Usage: npm run db:backup -- --out backups/credits.db [--force]';

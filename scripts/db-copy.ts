@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { copySqliteToPostgres, CopyRefused } from '../src/lib/server/db/copy';
 import { openDatabase } from '../src/lib/server/db/index';
-import { isPostgresUrl, migratePostgres, openPostgres } from '../src/lib/server/db/pg/index';
+import { migratePostgres, openPostgres } from '../src/lib/server/db/pg/index';
+import { isPostgresUrl } from '../src/lib/server/db/url';
 import { verifyPgLedger } from '../src/lib/server/ledger/pg/verify';
 import { loadDotEnv } from './lib/env';
 

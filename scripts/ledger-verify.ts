@@ -1,6 +1,7 @@
 /** Checks every ledger invariant on DATABASE_URL: prints `ok` (exit 0) or one line per violation (exit 1). */
 import { openDatabase } from '../src/lib/server/db/index';
-import { isPostgresUrl, openPostgres } from '../src/lib/server/db/pg/index';
+import { openPostgres } from '../src/lib/server/db/pg/index';
+import { isPostgresUrl } from '../src/lib/server/db/url';
 import { verifyLedger } from '../src/lib/server/ledger/index';
 import { verifyPgLedger } from '../src/lib/server/ledger/pg/verify';
 import { loadDotEnv } from './lib/env';

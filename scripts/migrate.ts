@@ -1,7 +1,8 @@
 import { exitOnConfigError } from './lib/config';
 import { loadDotEnv } from './lib/env';
 import { openDatabase } from '../src/lib/server/db';
-import { isPostgresUrl, migratePostgres, openPostgres } from '../src/lib/server/db/pg/index';
+import { migratePostgres, openPostgres } from '../src/lib/server/db/pg/index';
+import { isPostgresUrl } from '../src/lib/server/db/url';
 
 loadDotEnv();
 const url = process.env.DATABASE_URL ?? '';

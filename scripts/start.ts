@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import Stripe from 'stripe';
 import { openDatabase, postgresNotYet } from '../src/lib/server/db';
-import { isPostgresUrl } from '../src/lib/server/db/pg/index';
+import { isPostgresUrl } from '../src/lib/server/db/url';
 import {
 	ensureDemoAccounts,
 	retireDemoAccounts,

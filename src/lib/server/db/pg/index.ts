@@ -8,11 +8,6 @@ export type PgDb = NodePgDatabase<typeof schema> & { $client: pg.Pool };
 
 const migrationsFolder = resolve('drizzle-pg');
 
-/** A `postgres://` or `postgresql://` DATABASE_URL selects PostgreSQL; anything else is a SQLite file. */
-export function isPostgresUrl(url: string) {
-	return /^postgres(ql)?:\/\//i.test(url);
-}
-
 const int8 = 20;
 const numeric = 1700;
 

@@ -4,7 +4,8 @@
  * postgres:// URL), user id, attempts, key prefix.
  */
 import { openDatabase } from '../../db/index';
-import { isPostgresUrl, openPostgres } from '../../db/pg/index';
+import { openPostgres } from '../../db/pg/index';
+import { isPostgresUrl } from '../../db/url';
 import { awaitable, type AsyncLedger } from '../async';
 import { createLedger } from '../index';
 import { createPgLedger } from '../pg/index';
