@@ -412,10 +412,12 @@ DECLARE
 	v_transfer transfers;
 BEGIN
 	SELECT * INTO v_account FROM accounts WHERE user_id = p_user FOR UPDATE;
+	SELECT * INTO v_prior FROM transfers WHERE idempotency_key = p_key;
 	-- The common spend, written inline (each helper call and the subtransaction below cost more than the
-	-- writes themselves): nothing due to expire, enough available, the first lot in spend order covers it.
-	-- ON CONFLICT is the key's look-up: a key already taken (or committed meanwhile) takes the path below.
-	IF v_account.credits_posted - v_account.debits_posted - v_account.debits_pending >= p_amount
+	-- writes themselves): a new key, nothing due to expire, enough available, the first lot in spend order
+	-- covers it. The key is looked up first all the same: an insert that meets it would use up an id.
+	IF v_prior.id IS NULL
+		AND v_account.credits_posted - v_account.debits_posted - v_account.debits_pending >= p_amount
 		AND NOT coalesce(v_account.next_expiry_at <= p_now, false) THEN
 		SELECT id, remaining - held AS unheld INTO v_lot FROM lots l
 		WHERE account_id = v_account.id AND remaining > held ORDER BY ledger_spend_order(l) LIMIT 1;
@@ -436,9 +438,10 @@ BEGIN
 				INSERT INTO rollup_queue (transfer_id) VALUES (v_transfer.id);
 				RETURN ledger_posted(v_transfer, false);
 			END IF;
+			-- The key committed meanwhile in a session that did not wait for this account's lock.
+			v_prior := ledger_prior(p_key);
 		END IF;
 	END IF;
-	v_prior := ledger_prior(p_key);
 	IF v_prior.id IS NULL THEN
 		BEGIN
 			v_refused := ledger_refuse_spend(v_account.id, p_amount, p_now);
