@@ -404,28 +404,58 @@ CREATE FUNCTION ledger_spend(p_user text, p_amount bigint, p_reason text, p_refe
 	p_key text, p_now bigint) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
-	v_account bigint;
+	v_account accounts;
+	v_lot record;
 	v_prior transfers;
 	v_refused jsonb;
 	v_plan record;
 	v_transfer transfers;
 BEGIN
-	SELECT id INTO v_account FROM accounts WHERE user_id = p_user FOR UPDATE;
-	v_prior := ledger_prior(p_key);
+	SELECT * INTO v_account FROM accounts WHERE user_id = p_user FOR UPDATE;
+	SELECT * INTO v_prior FROM transfers WHERE idempotency_key = p_key;
+	-- The common spend, written inline (each helper call and the subtransaction below cost more than the
+	-- writes themselves): a new key, nothing due to expire, enough available, the first lot in spend order
+	-- covers it. The key is looked up first all the same: an insert that meets it would use up an id.
+	IF v_prior.id IS NULL
+		AND v_account.credits_posted - v_account.debits_posted - v_account.debits_pending >= p_amount
+		AND NOT coalesce(v_account.next_expiry_at <= p_now, false) THEN
+		SELECT id, remaining - held AS unheld INTO v_lot FROM lots l
+		WHERE account_id = v_account.id AND remaining > held ORDER BY ledger_spend_order(l) LIMIT 1;
+		IF v_lot.unheld >= p_amount THEN
+			INSERT INTO transfers (debit_account_id, credit_account_id, user_account_id, amount, code,
+				idempotency_key, reference, reason, actor, balance_after, available_after, prev_id, lot_id, created_at)
+			VALUES (v_account.id, (SELECT id FROM accounts WHERE user_id IS NULL AND kind = 'spent'), v_account.id,
+				p_amount, 'spend', p_key, p_reference, p_reason, p_actor,
+				v_account.credits_posted - v_account.debits_posted - p_amount,
+				v_account.credits_posted - v_account.debits_posted - v_account.debits_pending - p_amount,
+				v_account.last_transfer_id, v_lot.id, p_now)
+			ON CONFLICT (idempotency_key) DO NOTHING
+			RETURNING * INTO v_transfer;
+			IF v_transfer.id IS NOT NULL THEN
+				UPDATE lots SET remaining = remaining - p_amount WHERE id = v_lot.id;
+				UPDATE accounts SET debits_posted = debits_posted + p_amount, last_transfer_id = v_transfer.id
+				WHERE id = v_account.id;
+				INSERT INTO rollup_queue (transfer_id) VALUES (v_transfer.id);
+				RETURN ledger_posted(v_transfer, false);
+			END IF;
+			-- The key committed meanwhile in a session that did not wait for this account's lock.
+			v_prior := ledger_prior(p_key);
+		END IF;
+	END IF;
 	IF v_prior.id IS NULL THEN
 		BEGIN
-			v_refused := ledger_refuse_spend(v_account, p_amount, p_now);
+			v_refused := ledger_refuse_spend(v_account.id, p_amount, p_now);
 			IF v_refused IS NOT NULL THEN
 				RETURN v_refused;
 			END IF;
-			SELECT * INTO v_plan FROM ledger_plan_exact_draw(v_account, p_amount);
+			SELECT * INTO v_plan FROM ledger_plan_exact_draw(v_account.id, p_amount);
 			-- A draw from one lot is recorded on the transfer (lot_id), as SQLite records it; others in allocations.
 			IF cardinality(v_plan.lot_ids) = 1 THEN
-				v_transfer := ledger_post(v_account, 'spend', p_amount, p_now, p_key, p_actor,
+				v_transfer := ledger_post(v_account.id, 'spend', p_amount, p_now, p_key, p_actor,
 					p_lot_id => v_plan.lot_ids[1], p_reference => p_reference, p_reason => p_reason);
 				UPDATE lots SET remaining = remaining - p_amount WHERE id = v_plan.lot_ids[1];
 			ELSE
-				v_transfer := ledger_post(v_account, 'spend', p_amount, p_now, p_key, p_actor,
+				v_transfer := ledger_post(v_account.id, 'spend', p_amount, p_now, p_key, p_actor,
 					p_reference => p_reference, p_reason => p_reason);
 				PERFORM ledger_consume_lots(v_transfer.id, v_plan.lot_ids, v_plan.amounts);
 			END IF;

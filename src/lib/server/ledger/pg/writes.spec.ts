@@ -122,6 +122,16 @@ describe('grant and spend on PostgreSQL give what SQLite gives', () => {
 		);
 		await spend(1, 'g1');
 	});
+
+	it('replay or refuse a spend whose key is taken without using up a transfer id', async () => {
+		await grant({ amount: 10, idempotencyKey: 'g1' });
+		await spend(3, 's1');
+		// nothing is due and the lot covers each: the spends that an account usually makes
+		expect(await spend(3, 's1')).toMatchObject({ replayed: true });
+		expect(await spend(2, 's1')).toMatchObject({ error: { code: 'idempotency_conflict' } });
+		expect(await spend(1, 'g1')).toMatchObject({ error: { code: 'idempotency_conflict' } });
+		expect(await spend(2, 's2')).toMatchObject({ ok: true, balance: 5, replayed: false });
+	});
 });
 
 const hold = (amount: number, expiresIn: number, idempotencyKey: string, userId = 'ann') =>

@@ -43,7 +43,11 @@ type Returned = Failure | (Posted & { ok: true; [field: string]: unknown });
 export function writeOperations(ctx: PgContext): Writes {
 	const call = async (name: string, parameters: unknown[]) => {
 		const placeholders = parameters.map((_, index) => `$${index + 1}`).join(', ');
-		const { rows } = await ctx.pool.query(`SELECT ${name}(${placeholders}) AS result`, parameters);
+		const { rows } = await ctx.pool.query({
+			name,
+			text: `SELECT ${name}(${placeholders}) AS result`,
+			values: parameters
+		});
 		return rows[0].result as Returned;
 	};
 	/** A success in SQLite's field order, the operation's own fields after the common ones. */
