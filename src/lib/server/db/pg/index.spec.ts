@@ -37,6 +37,13 @@ describe('PostgreSQL connection', () => {
 		expect(() => parseInteger('12.5')).toThrow(RangeError);
 	});
 
+	it('gives test databases a lock and a statement timeout', async () => {
+		const { rows } = await database.db.$client.query(
+			`SELECT current_setting('lock_timeout') AS lock, current_setting('statement_timeout') AS statement`
+		);
+		expect(rows[0]).toEqual({ lock: '20s', statement: '30s' });
+	});
+
 	it('has the six system accounts after migration', async () => {
 		const { rows } = await database.db.$client.query(
 			'SELECT id, kind FROM accounts WHERE user_id IS NULL ORDER BY id'

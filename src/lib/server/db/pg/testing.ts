@@ -16,7 +16,9 @@ export async function createPgTestDatabase(options: { max?: number; migrated?: b
 	const template = (options.migrated ?? true) ? ' TEMPLATE credits_template' : '';
 	await admin.query(`CREATE DATABASE ${name}${template}`);
 	await admin.end();
-	const url = databaseUrl(server, name);
+	// A test that waits on a lock or a statement fails saying so, with fast-check's seed, instead of
+	// running into the test's own timeout silently.
+	const url = `${databaseUrl(server, name)}?options=${encodeURIComponent('-c lock_timeout=20s -c statement_timeout=30s')}`;
 	const db: PgDb = openPostgres(url, { max: options.max ?? 4 });
 	return {
 		db,
