@@ -40,8 +40,8 @@ export const holdStatuses = ['pending', 'captured', 'released', 'expired'] as co
 
 const timestamp = (name: string) => integer(name, { mode: 'timestamp_ms' });
 
-// SQLite does not enforce Drizzle's text enums; these CHECKs do.
-const oneOf = (column: string, values: readonly string[]) =>
+// SQLite does not enforce Drizzle's text enums; these CHECKs do (the PostgreSQL twin, pg/schema.ts, too).
+export const oneOf = (column: string, values: readonly string[]) =>
 	sql.raw(`${column} IN (${values.map((v) => `'${v}'`).join(', ')})`);
 
 // The same rule for the table every spend inserts into: there SQLite's `IN` over more than two constants

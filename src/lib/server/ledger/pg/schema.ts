@@ -1,15 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, index, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
-import { accountKinds, holdStatuses, lotCategories, transferCodes } from '../schema';
+import { accountKinds, holdStatuses, lotCategories, oneOf, transferCodes } from '../schema';
 
 // The PostgreSQL twin of ../schema.ts: the same tables, columns, constraints and meanings (schema.spec.ts
 // compares them). Credits, ids and times (ms since the epoch) are int8, read back as numbers (db/pg).
 
 const int8 = (name: string) => bigint(name, { mode: 'number' });
 const id = () => int8('id').primaryKey().generatedByDefaultAsIdentity();
-
-const oneOf = (column: string, values: readonly string[]) =>
-	sql.raw(`${column} IN (${values.map((v) => `'${v}'`).join(', ')})`);
 
 export const accounts = pgTable(
 	'accounts',
