@@ -25,7 +25,7 @@ buildIfStale();
 const dir = mkdtempSync(join(tmpdir(), 'http-bench-'));
 const databaseUrl = join(dir, 'bench.db');
 try {
-	const { userIds, sessionToken } = seed(databaseUrl, users, creditsPerUser);
+	const { userIds, sessionToken } = await seed(databaseUrl, users, creditsPerUser);
 	const cookie = `credits_session=${sessionToken}`;
 	const log = createSpendLog();
 
@@ -66,7 +66,7 @@ try {
 		await server.stop();
 		console.log(`spend_1_worker: ${Math.round(spendOne.requestsPerSecond)} req/s`);
 		report(`spend_${workers}_workers`, clustered);
-		const { problems, unanswered } = checkSpends(databaseUrl, log);
+		const { problems, unanswered } = await checkSpends(databaseUrl, log);
 		console.log(`spends_answered: ${log.answered.size} count`);
 		console.log(`spends_unanswered: ${unanswered} count`);
 		console.log(`spend_problems: ${problems.length} count`);

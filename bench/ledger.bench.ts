@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getLedgerFor } from '../src/lib/server/app-ledger';
+import { sqliteLedgerFor } from '../src/lib/server/app-ledger';
 import { openDatabase } from '../src/lib/server/db/index';
 import { createLedger, type Ledger } from '../src/lib/server/ledger/index';
 import { createRawSpender, createSameWritesSpender } from './baselines';
@@ -26,7 +26,7 @@ try {
 	seed(createLedger(openDatabase(sameWritesFile)));
 	const sameWrites = createSameWritesSpender(sameWritesFile);
 	// The app's ledger, as the server runs it: its transfers pass the webhook outbox (no endpoint here).
-	const ledger = getLedgerFor(openDatabase(join(dir, 'ledger.db')));
+	const ledger = sqliteLedgerFor(openDatabase(join(dir, 'ledger.db')));
 	seed(ledger);
 
 	const latencies = new Float64Array(operations);

@@ -2,6 +2,7 @@
 import { grantCredits, spendCredits } from '../src/lib/server/api/credits';
 import { createUser } from '../src/lib/server/auth/accounts';
 import { openDatabase } from '../src/lib/server/db/index';
+import { perform } from '../src/lib/server/db/unit';
 import { createLedger } from '../src/lib/server/ledger/index';
 
 const db = openDatabase(':memory:'); // your app: openDatabase(process.env.DATABASE_URL ?? 'data/credits.db')
@@ -72,14 +73,20 @@ const ada = (await createUser(db, {
 	password: 'correct horse battery'
 }))!;
 const app = { kind: 'app', name: 'example' } as const;
-grantCredits(db, app, {
-	user_id: ada.id,
-	amount: 20,
-	idempotency_key: 'promo:ada',
-	reason: 'Promotion',
-	category: 'free'
-});
+await perform(
+	db,
+	grantCredits(db, app, {
+		user_id: ada.id,
+		amount: 20,
+		idempotency_key: 'promo:ada',
+		reason: 'Promotion',
+		category: 'free'
+	})
+);
 const haiku = { user_id: ada.id, amount: 8, idempotency_key: 'haiku-1', reason: 'A haiku' };
-console.log(spendCredits(db, app, haiku)); // { ok: true, value: { transfer_id: 7, balance: 12, available: 12 } }
-const broke = spendCredits(db, app, { ...haiku, amount: 100, idempotency_key: 'haiku-2' });
+console.log(await perform(db, spendCredits(db, app, haiku))); // { ok: true, value: { transfer_id: 7, balance: 12, available: 12 } }
+const broke = await perform(
+	db,
+	spendCredits(db, app, { ...haiku, amount: 100, idempotency_key: 'haiku-2' })
+);
 console.log(broke.ok || broke.error.code); // insufficient_credits

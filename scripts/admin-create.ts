@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { createUser, findUserByEmail } from '../src/lib/server/auth/accounts';
 import { credentialsSchema } from '../src/lib/server/auth/credentials';
 import { promoteToAdmin } from '../src/lib/server/admin/users';
-import { openDatabase } from '../src/lib/server/db';
+import { closeDatabase, openMigrated } from '../src/lib/server/db';
 import { exitOnConfigError } from './lib/config';
 
 const usage =
@@ -11,14 +11,14 @@ const { values } = parseArgs({
 	options: { email: { type: 'string' }, password: { type: 'string' } }
 });
 const config = exitOnConfigError();
-const db = openDatabase(config.DATABASE_URL);
+const db = await openMigrated(config.DATABASE_URL);
 
 const email = credentialsSchema.shape.email.safeParse(values.email ?? '');
 if (!email.success) fail(`--email: ${email.error.issues[0].message}`);
 
-const existing = findUserByEmail(db, email.data);
+const existing = await findUserByEmail(db, email.data);
 if (existing) {
-	promoteToAdmin(db, existing.id);
+	await promoteToAdmin(db, existing.id);
 	console.log(
 		`${email.data} is now an admin${values.password ? ' (its password is unchanged)' : ''}.`
 	);
@@ -31,6 +31,7 @@ if (existing) {
 	await createUser(db, credentials.data, 'admin');
 	console.log(`Created admin ${email.data}.`);
 }
+await closeDatabase(db);
 
 function fail(message: string): never {
 	console.error(`${message}\n${usage}`);

@@ -3,15 +3,15 @@
  * this sweep on a timer). Expired holds go to the webhook outbox; the server's dispatcher sends them.
  */
 import { getLedgerFor } from '../src/lib/server/app-ledger';
-import { openDatabase } from '../src/lib/server/db/index';
+import { closeDatabase, openMigrated } from '../src/lib/server/db/index';
 import { loadDotEnv } from './lib/env';
 
 loadDotEnv();
-const db = openDatabase(process.env.DATABASE_URL ?? 'data/credits.db');
+const db = await openMigrated(process.env.DATABASE_URL ?? 'data/credits.db');
 const ledger = getLedgerFor(db);
-const { accounts, lots, holds, credits } = ledger.expire();
-const { through } = ledger.rollUp();
-db.$client.close();
+const { accounts, lots, holds, credits } = await ledger.expire();
+const { through } = await ledger.rollUp();
+await closeDatabase(db);
 console.log(
 	`expired ${credits} credits from ${lots} lots and ${holds} holds in ${accounts} accounts`
 );

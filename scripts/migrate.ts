@@ -1,25 +1,17 @@
 import { exitOnConfigError } from './lib/config';
 import { loadDotEnv } from './lib/env';
-import { openDatabase } from '../src/lib/server/db';
-import { migratePostgres, openPostgres } from '../src/lib/server/db/pg/index';
+import { closeDatabase, openMigrated } from '../src/lib/server/db';
 import { isPostgresUrl } from '../src/lib/server/db/url';
 
 loadDotEnv();
-const url = process.env.DATABASE_URL ?? '';
-if (isPostgresUrl(url)) {
-	const db = openPostgres(url, { max: 1 });
-	await migratePostgres(db);
-	await db.$client.end();
-	console.log(`Migrated ${withoutPassword(url)}`);
-} else {
-	const config = exitOnConfigError();
-	openDatabase(config.DATABASE_URL).$client.close();
-	console.log(`Migrated ${config.DATABASE_URL}`);
-}
+const config = exitOnConfigError();
+await closeDatabase(await openMigrated(config.DATABASE_URL));
+console.log(`Migrated ${withoutPassword(config.DATABASE_URL)}`);
 
 /** A PostgreSQL URL may carry a password; the log line names the database without it. */
-function withoutPassword(postgresUrl: string) {
-	const parsed = new URL(postgresUrl);
+function withoutPassword(url: string) {
+	if (!isPostgresUrl(url)) return url;
+	const parsed = new URL(url);
 	parsed.password = '';
 	return parsed.toString();
 }

@@ -118,7 +118,7 @@ describe('npm scripts', () => {
 			currency: 'usd',
 			credits: 1
 		};
-		saveSyncedPrices(
+		await saveSyncedPrices(
 			before,
 			[demoPrice],
 			stripeAccountOf({ stripeApiUrl: 'http://127.0.0.1:12111' })
@@ -145,7 +145,7 @@ describe('npm scripts', () => {
 		}
 		expect(existsSync(loginsFile)).toBe(false);
 		const after = openDatabase(file);
-		const synced = findSyncedPrice(after, 'basic', stripeAccountOf(real));
+		const synced = await findSyncedPrice(after, 'basic', stripeAccountOf(real));
 		expect(synced?.priceId).toMatch(/^price_/);
 		expect(synced?.priceId).not.toBe('price_demo');
 		for (const login of demoLogins) expect((await signIn(after, login, '10.9.4.1')).ok).toBe(false);
@@ -169,7 +169,7 @@ describe('npm scripts', () => {
 		const again = run('admin-create', ['--email', 'root@example.com'], { DATABASE_URL: file });
 		expect(again).toMatchObject({ status: 0, stdout: 'root@example.com is now an admin.' });
 		const db = openDatabase(file);
-		expect(findUserByEmail(db, 'root@example.com')?.role).toBe('admin');
+		expect((await findUserByEmail(db, 'root@example.com'))?.role).toBe('admin');
 		db.$client.close();
 	});
 
@@ -187,7 +187,7 @@ describe('npm scripts', () => {
 		expect(shortPassword.stderr).toContain('--password: Use at least 8 characters.');
 	});
 
-	it('api-key:create prints a working key on its own last line, and logs it', () => {
+	it('api-key:create prints a working key on its own last line, and logs it', async () => {
 		const file = freshDatabase();
 		const missing = run('api-key-create', [], { DATABASE_URL: file });
 		expect(missing.status).toBe(1);
@@ -197,8 +197,11 @@ describe('npm scripts', () => {
 		const key = created.stdout.split('\n').at(-1)!;
 		expect(key).toMatch(/^ck_[a-z2-7]{16}_[a-z2-7]{24}$/);
 		const db = openDatabase(file);
-		expect(authenticateApiKey(db, key)).toBeTypeOf('number');
-		expect(listAudit(db).entries[0]).toMatchObject({ action: 'api_key_create', outcome: 'ok' });
+		expect(await authenticateApiKey(db, key)).toBeTypeOf('number');
+		expect((await listAudit(db)).entries[0]).toMatchObject({
+			action: 'api_key_create',
+			outcome: 'ok'
+		});
 		db.$client.close();
 	});
 });

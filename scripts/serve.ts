@@ -6,14 +6,14 @@
 import cluster, { type Worker } from 'node:cluster';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { openDatabase } from '../src/lib/server/db';
+import { closeDatabase, openMigrated } from '../src/lib/server/db';
 import { jobsWorkerVariable } from '../src/lib/server/jobs';
 import { exitOnConfigError } from './lib/config';
 
 if (cluster.isPrimary) {
 	const config = exitOnConfigError();
 	// Migrated once here, so that workers starting together never race to migrate.
-	openDatabase(config.DATABASE_URL).$client.close();
+	await closeDatabase(await openMigrated(config.DATABASE_URL));
 	let stopping = false;
 	const fork = (runsJobs: boolean) => {
 		const worker = cluster.fork(runsJobs ? { [jobsWorkerVariable]: '1' } : {});

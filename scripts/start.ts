@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Stripe from 'stripe';
-import { openDatabase, postgresNotYet } from '../src/lib/server/db';
-import { isPostgresUrl } from '../src/lib/server/db/url';
+import { closeDatabase, openMigrated } from '../src/lib/server/db';
 import {
 	ensureDemoAccounts,
 	retireDemoAccounts,
@@ -24,11 +23,7 @@ import { waitForHealthy } from './lib/wait';
 
 const dev = process.argv.includes('--dev');
 const config = exitOnConfigError();
-if (isPostgresUrl(config.DATABASE_URL)) {
-	console.error(postgresNotYet);
-	process.exit(1);
-}
-const dataDir = dirname(resolve(config.DATABASE_URL));
+const { dataDir } = config;
 // A demo is for this machine: unless HOST says otherwise, nobody else can reach it.
 const host = config.HOST ?? (config.demoMode ? '127.0.0.1' : undefined);
 // adapter-node assumes https when ORIGIN is unset, which would refuse every form posted over plain http.
@@ -43,7 +38,7 @@ const env: NodeJS.ProcessEnv = {
 	...(host && { HOST: host })
 };
 
-const db = openDatabase(config.DATABASE_URL);
+const db = await openMigrated(config.DATABASE_URL);
 const cleanups: (() => Promise<void> | void)[] = [];
 // With STRIPE_API_URL set, some other Stripe-compatible server (e.g. `npm run stripe:emulator`) is already up.
 if (config.demoMode && !config.STRIPE_API_URL) {
@@ -71,10 +66,10 @@ let logins: DemoLogin[] = [];
 if (config.demoMode) {
 	logins = await ensureDemoAccounts(db, loginsFile, (user) => grantSignupBonus(db, user.id));
 } else {
-	const retired = describeRetired(retireDemoAccounts(db, loginsFile));
+	const retired = describeRetired(await retireDemoAccounts(db, loginsFile));
 	if (retired) console.log(retired);
 }
-db.$client.close();
+await closeDatabase(db);
 
 if (!dev) buildIfStale();
 const server: ChildProcess = dev
@@ -95,7 +90,7 @@ const server: ChildProcess = dev
 async function syncCatalogue() {
 	try {
 		const { changes, prices } = await syncPackages(createStripeClient(stripeConfig), packages);
-		saveSyncedPrices(db, prices, stripeAccountOf(stripeConfig));
+		await saveSyncedPrices(db, prices, stripeAccountOf(stripeConfig));
 		console.log(
 			changes.length
 				? `Synced packages to Stripe:\n${changes.map((c) => `  - ${c}`).join('\n')}`

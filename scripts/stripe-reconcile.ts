@@ -4,7 +4,7 @@
  * when a repair is due), 0 otherwise.
  */
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../src/lib/server/db';
+import { closeDatabase, openMigrated } from '../src/lib/server/db';
 import { createStripeClient, describeStripeError } from '../src/lib/server/stripe/client';
 import { reconcileStripe } from '../src/lib/server/stripe/reconcile';
 import { exitOnConfigError } from './lib/config';
@@ -21,7 +21,7 @@ if (since === null) {
 	process.exit(1);
 }
 
-const db = openDatabase(config.DATABASE_URL);
+const db = await openMigrated(config.DATABASE_URL);
 try {
 	const summary = await reconcileStripe(db, createStripeClient(config), { since, dryRun });
 	console.log(formatSummary(summary));
@@ -32,5 +32,5 @@ try {
 	);
 	process.exitCode = 1;
 } finally {
-	db.$client.close();
+	await closeDatabase(db);
 }

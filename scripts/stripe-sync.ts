@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { packages } from '../src/lib/credits/packages';
-import { openDatabase } from '../src/lib/server/db';
+import { closeDatabase, openMigrated } from '../src/lib/server/db';
 import { createStripeClient, describeStripeError } from '../src/lib/server/stripe/client';
 import { saveSyncedPrices, stripeAccountOf } from '../src/lib/server/stripe/prices';
 import { syncPackages } from '../src/lib/server/stripe/sync';
@@ -13,8 +13,11 @@ const dryRun = values['dry-run'];
 try {
 	const result = await syncPackages(createStripeClient(config), packages, { dryRun });
 	for (const change of result.changes) console.log(`- ${change}`);
-	if (!dryRun)
-		saveSyncedPrices(openDatabase(config.DATABASE_URL), result.prices, stripeAccountOf(config));
+	if (!dryRun) {
+		const db = await openMigrated(config.DATABASE_URL);
+		await saveSyncedPrices(db, result.prices, stripeAccountOf(config));
+		await closeDatabase(db);
+	}
 	console.log(
 		result.changes.length === 0
 			? 'Stripe is up to date.'

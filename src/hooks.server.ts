@@ -15,8 +15,8 @@ import { isUnder, securityHeaders } from '$lib/server/http/headers';
 import { checkoutOrigin } from '$lib/server/stripe/client';
 import { parseTheme, themeClass, themeCookieName } from '$lib/theme';
 
-export const init: ServerInit = () => {
-	const promoted = promoteListedAdmins(getDb(), getConfig().ADMIN_EMAILS);
+export const init: ServerInit = async () => {
+	const promoted = await promoteListedAdmins(getDb(), getConfig().ADMIN_EMAILS);
 	if (promoted.length > 0) log.info({ promoted }, 'ADMIN_EMAILS promoted to admin');
 	startBackgroundJobs();
 	shutDownOnSignal();
@@ -54,13 +54,13 @@ export const handleError: HandleServerError = ({ error, event, status, message }
 	return { message, requestId: event.locals.requestId };
 };
 
-const loadSession: Handle = ({ event, resolve }) => {
+const loadSession: Handle = async ({ event, resolve }) => {
 	const token = event.cookies.get(sessionCookieName);
 	event.locals.user = null;
 	event.locals.session = null;
 	if (!token) return resolve(event);
 
-	const result = validateSessionToken(getDb(), token);
+	const result = await validateSessionToken(getDb(), token);
 	if (result.session) {
 		if (result.fresh) setSessionCookie(event.cookies, event.url, token, result.session.expiresAt);
 		event.locals.user = result.user;

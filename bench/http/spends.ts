@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { openDatabase } from '../../src/lib/server/db/index';
+import { transfers } from '../../src/lib/server/db/schema';
 import type { Load } from './load';
 
 /** The idempotency keys of the spends sent, and of those answered 200 with the transfer answered. */
@@ -55,12 +57,13 @@ export type SpendCheck = {
  * transfer, the one it was answered with, and no transfer may exist for a key never sent. The API may
  * prefix the keys it hands the ledger, so keys are matched by their end.
  */
-export function checkSpends(databaseUrl: string, log: SpendLog): SpendCheck {
+export async function checkSpends(databaseUrl: string, log: SpendLog): Promise<SpendCheck> {
 	const db = openDatabase(databaseUrl, { migrate: false });
 	try {
-		const rows = db.$client
-			.prepare(`SELECT id, idempotency_key AS key FROM transfers WHERE code = 'spend'`)
-			.all() as { id: number; key: string }[];
+		const rows = await db
+			.select({ id: transfers.id, key: transfers.idempotencyKey })
+			.from(transfers)
+			.where(eq(transfers.code, 'spend'));
 		const problems: string[] = [];
 		const stored = new Map<string, number[]>();
 		for (const row of rows) {

@@ -4,7 +4,7 @@ import { getDb } from '$lib/server/db';
 import type { AccountView } from '$lib/types';
 import type { LayoutServerLoad } from './$types';
 
-export const load: LayoutServerLoad = ({ locals, depends }) => {
+export const load: LayoutServerLoad = async ({ locals, depends }) => {
 	depends(balanceDependency);
 	const user: AccountView | null = locals.user && {
 		email: locals.user.email,
@@ -12,7 +12,7 @@ export const load: LayoutServerLoad = ({ locals, depends }) => {
 	};
 	return {
 		user,
-		availableCredits: locals.user ? readAvailableCredits(getDb(), locals.user.id) : null,
+		availableCredits: locals.user ? await readAvailableCredits(getDb(), locals.user.id) : null,
 		theme: locals.theme
 	};
 };

@@ -17,7 +17,7 @@ beforeEach(() => {
 });
 
 describe('the root layout', () => {
-	it('sends the signed-in account’s email, role, available credits and theme, not its id', () => {
+	it('sends the signed-in account’s email, role, available credits and theme, not its id', async () => {
 		const ledger = createLedger(db);
 		ledger.grant({
 			userId: 'user_secret_id',
@@ -38,15 +38,15 @@ describe('the root layout', () => {
 			user: { id: 'user_secret_id', email: 'ada@example.com', role: 'admin' },
 			theme: 'dark'
 		};
-		expect(load(event(locals))).toEqual({
+		expect(await load(event(locals))).toEqual({
 			user: { email: 'ada@example.com', role: 'admin' },
 			availableCredits: 100,
 			theme: 'dark'
 		});
 	});
 
-	it('sends no account and no balance when nobody is signed in', () => {
-		expect(load(event({ user: null, theme: 'system' }))).toEqual({
+	it('sends no account and no balance when nobody is signed in', async () => {
+		expect(await load(event({ user: null, theme: 'system' }))).toEqual({
 			user: null,
 			availableCredits: null,
 			theme: 'system'

@@ -3,7 +3,8 @@ import { e2eEmulatorPort } from '../../playwright.config';
 import type { Caller, Targets } from './access-table';
 import { createApiKey, runE2eScript } from './credits-api';
 import { password, uniqueEmail } from './helpers';
-import { rawRequest, readE2eDb, signInRaw, signUpRaw, type RawResponse } from './raw-http';
+import { firstE2e, userIdOf } from './e2e-db';
+import { rawRequest, signInRaw, signUpRaw, type RawResponse } from './raw-http';
 
 /**
  * The callers of the access matrix and the owner's things they ask about, all made over HTTP as people
@@ -67,7 +68,7 @@ export async function buildAccessFixture(baseURL: string): Promise<AccessFixture
 		method: 'POST',
 		path: '/admin/api-keys?/revoke',
 		headers: asAdmin,
-		form: { id: String(apiKeyIdOf('prefix', revokedKey.slice(0, 19))), confirm: 'yes' }
+		form: { id: String(await apiKeyIdOf('prefix', revokedKey.slice(0, 19))), confirm: 'yes' }
 	});
 	const victimName = `access matrix victim ${run}`;
 	await expectStatus(baseURL, 200, {
@@ -120,12 +121,9 @@ export async function buildAccessFixture(baseURL: string): Promise<AccessFixture
 		headers: asAdmin,
 		form: { url: endpointUrl, eventTypes: 'credits.granted' }
 	});
-	const endpointId = readE2eDb(
-		(db) =>
-			db
-				.prepare('select id from webhook_endpoints where url = ?')
-				.pluck()
-				.get(endpointUrl) as string
+	const endpointId = await firstE2e<string>(
+		'select id from webhook_endpoints where url = ?',
+		endpointUrl
 	);
 	// Off until the matrix's admin turns it on: nothing else's events queue up for it meanwhile.
 	await expectStatus(baseURL, 200, {
@@ -144,7 +142,7 @@ export async function buildAccessFixture(baseURL: string): Promise<AccessFixture
 			sessionId,
 			eventId: await completedEventOf(purchaseId),
 			endpointId,
-			victimKeyId: apiKeyIdOf('name', victimName),
+			victimKeyId: await apiKeyIdOf('name', victimName),
 			holdToCapture,
 			holdToRelease
 		},
@@ -185,12 +183,9 @@ export async function payForPackage(baseURL: string, buyer: Account, packageId: 
 	});
 	expect(paid.status).toBe(303);
 	const sessionId = new URL(String(paid.headers.location)).searchParams.get('session_id')!;
-	const purchaseId = readE2eDb(
-		(db) =>
-			db
-				.prepare('select id from purchases where checkout_session_id = ?')
-				.pluck()
-				.get(sessionId) as string
+	const purchaseId = await firstE2e<string>(
+		'select id from purchases where checkout_session_id = ?',
+		sessionId
 	);
 	return { sessionId, purchaseId };
 }
@@ -204,16 +199,12 @@ async function createAdmin(baseURL: string) {
 	const email = uniqueEmail('access-admin');
 	runE2eScript('admin-create', ['--email', email, '--password', password]);
 	const cookie = await signInRaw(baseURL, email);
-	const id = readE2eDb(
-		(db) => db.prepare('select id from users where email = ?').pluck().get(email) as string
-	);
+	const id = await userIdOf(email);
 	return { id, email, cookie };
 }
 
-function apiKeyIdOf(column: 'prefix' | 'name', value: string): number {
-	return readE2eDb(
-		(db) => db.prepare(`select id from api_keys where ${column} = ?`).pluck().get(value) as number
-	);
+function apiKeyIdOf(column: 'prefix' | 'name', value: string): Promise<number> {
+	return firstE2e<number>(`select id from api_keys where ${column} = ?`, value);
 }
 
 /** The purchase's `checkout.session.completed`, once the emulator's webhook has brought it. */
@@ -221,15 +212,10 @@ async function completedEventOf(purchaseId: string): Promise<string> {
 	let eventId: string | undefined;
 	await expect
 		.poll(
-			() =>
-				(eventId = readE2eDb(
-					(db) =>
-						db
-							.prepare(
-								`select id from stripe_events where purchase_id = ? and type = 'checkout.session.completed'`
-							)
-							.pluck()
-							.get(purchaseId) as string | undefined
+			async () =>
+				(eventId = await firstE2e<string | undefined>(
+					"select id from stripe_events where purchase_id = ? and type = 'checkout.session.completed'",
+					purchaseId
 				)),
 			{ timeout: 15_000 }
 		)

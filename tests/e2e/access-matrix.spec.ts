@@ -16,7 +16,8 @@ import {
 	type AccessRow,
 	type Caller
 } from './access-table';
-import { readE2eDb, type RawResponse } from './raw-http';
+import { firstE2e, queryE2e } from './e2e-db';
+import type { RawResponse } from './raw-http';
 
 test('the access table lists every route, action and refused method under src/routes, and no other', () => {
 	const discovered = discoverOperations().map((found) => found.operation);
@@ -92,21 +93,15 @@ test.describe('over HTTP', () => {
 		});
 		expect(visit.status).toBe(404);
 		expect(await otherBalance()).toEqual(before);
-		expect(
-			readE2eDb((db) => ({
-				buyer: db
-					.prepare('select user_id from purchases where id = ?')
-					.pluck()
-					.get(fresh.purchaseId),
-				creditedToOther: db
-					.prepare(
-						`select count(*) from transfers t join accounts a on a.id = t.user_account_id
-						 where a.user_id = ? and t.reference = ?`
-					)
-					.pluck()
-					.get(other.id, fresh.purchaseId)
-			}))
-		).toEqual({ buyer: owner.id, creditedToOther: 0 });
+		expect({
+			buyer: await firstE2e('select user_id from purchases where id = ?', fresh.purchaseId),
+			creditedToOther: await firstE2e(
+				`select count(*) from transfers t join accounts a on a.id = t.user_account_id
+				 where a.user_id = ? and t.reference = ?`,
+				other.id,
+				fresh.purchaseId
+			)
+		}).toEqual({ buyer: owner.id, creditedToOther: 0 });
 		const ownVisit = await send(baseURL!, {
 			method: 'GET',
 			path: `/settings/credits/success?session_id=${fresh.sessionId}`,
@@ -114,15 +109,11 @@ test.describe('over HTTP', () => {
 		});
 		expect(ownVisit.status).toBe(200);
 		await expect
-			.poll(() =>
-				readE2eDb((db) =>
-					db.prepare('select status from purchases where id = ?').pluck().get(fresh.purchaseId)
-				)
-			)
+			.poll(() => firstE2e('select status from purchases where id = ?', fresh.purchaseId))
 			.toBe('paid');
 
 		const secrets = await secretsOf(baseURL!, fixture, [fresh]);
-		const ownerTransfers = transferIdsOf(owner.id);
+		const ownerTransfers = await transferIdsOf(owner.id);
 		// The owner's own views do show what the checks look for, as the pages write it.
 		const seenByOwner = new Set<string>();
 		for (const path of ['/settings/credits', '/settings/credits/transactions.csv'])
@@ -208,7 +199,7 @@ test.describe('over HTTP', () => {
 		test.setTimeout(120_000);
 		const started = performance.now();
 		const secrets = await secretsOf(baseURL!, fixture, []);
-		const initial = writesOf(fixture);
+		const initial = await writesOf(fixture);
 		const wrong: string[] = [];
 		// Columns whose writes are refused first, then those that may write: the owner ends their
 		// session, the key spends, and the admin promotes, signs out and deletes last of all.
@@ -220,9 +211,11 @@ test.describe('over HTTP', () => {
 		let cells = 0;
 		for (const caller of order) {
 			if (caller === 'user')
-				expect(writesOf(fixture), 'after signed out, another user, revoked key').toEqual(initial);
+				expect(await writesOf(fixture), 'after signed out, another user, revoked key').toEqual(
+					initial
+				);
 			if (caller === 'admin')
-				expect(lastingWritesOf(writesOf(fixture)), 'after the user and the API key').toEqual(
+				expect(lastingWritesOf(await writesOf(fixture)), 'after the user and the API key').toEqual(
 					lastingWritesOf(initial)
 				);
 			for (const entry of rows) {
@@ -285,13 +278,11 @@ async function secretsOf(
 		pattern: new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i')
 	});
 	const ids = [{ sessionId: targets.sessionId, purchaseId: targets.purchaseId }, ...purchases];
-	const paymentIntents = ids.map(({ purchaseId }) =>
-		readE2eDb(
-			(db) =>
-				db
-					.prepare('select payment_intent_id from purchases where id = ?')
-					.pluck()
-					.get(purchaseId) as string | null
+	const paymentIntents = await Promise.all(
+		ids.map(
+			async ({ purchaseId }) =>
+				(await firstE2e('select payment_intent_id from purchases where id = ?', purchaseId)) as
+					string | null
 		)
 	);
 	return [
@@ -335,16 +326,12 @@ async function balanceOf(baseURL: string, fixture: AccessFixture, userId: string
 	return JSON.parse(response.body) as { balance: number; available: number };
 }
 
-function transferIdsOf(userId: string): number[] {
-	return readE2eDb(
-		(db) =>
-			db
-				.prepare(
-					'select t.id from transfers t join accounts a on a.id = t.user_account_id where a.user_id = ?'
-				)
-				.pluck()
-				.all(userId) as number[]
+async function transferIdsOf(userId: string): Promise<number[]> {
+	const rows = await queryE2e<{ id: number }>(
+		'select t.id from transfers t join accounts a on a.id = t.user_account_id where a.user_id = ?',
+		userId
 	);
+	return rows.map((row) => row.id);
 }
 
 /** The transfer ids an API answer lists (`data[].id`, `transfer_id`). */
@@ -358,54 +345,63 @@ function transferIdsIn(response: RawResponse): number[] {
 }
 
 /** What a refused request could have changed about the owner's things. */
-function writesOf({ targets, owner, other }: AccessFixture) {
-	return readE2eDb((db) => {
-		const one = (sql: string, ...params: unknown[]) =>
-			db
-				.prepare(sql)
-				.pluck()
-				.get(...params);
-		return {
-			auditByOrAbout: one(
-				`select count(*) from audit_log where actor_id in (?, ?) or target in (?, ?, ?, ?, ?, ?)`,
-				owner.id,
-				other.id,
-				`user:${owner.id}`,
-				`user:${other.id}`,
-				`purchase:${targets.purchaseId}`,
-				`event:${targets.eventId}`,
-				`api_key:${targets.victimKeyId}`,
-				`webhook:${targets.endpointId}`
-			),
-			roles: db
-				.prepare('select role from users where id in (?, ?) order by id')
-				.pluck()
-				.all(owner.id, other.id),
-			victimKeyRevoked: one('select revoked_at from api_keys where id = ?', targets.victimKeyId),
-			endpoint: db
-				.prepare('select enabled, secret from webhook_endpoints where id = ?')
-				.get(targets.endpointId),
-			keysMade: one('select count(*) from api_keys where name = ?', `access matrix ${targets.run}`),
-			endpointsMade: one(
-				'select count(*) from webhook_endpoints where url like ?',
-				`%access-matrix-${targets.run}`
-			),
-			purchase: db
-				.prepare('select status, amount_refunded_minor from purchases where id = ?')
-				.get(targets.purchaseId),
-			ownerTransfers: transferIdsOf(owner.id).length,
-			otherTransfers: transferIdsOf(other.id).length,
-			holds: db
-				.prepare('select status from holds where id in (?, ?) order by id')
-				.pluck()
-				.all(targets.holdToCapture, targets.holdToRelease),
-			ownerSessions: one('select count(*) from sessions where user_id = ?', owner.id)
-		};
-	});
+async function writesOf({ targets, owner, other }: AccessFixture) {
+	const column = async (sql: string, ...params: (string | number)[]) =>
+		(await queryE2e(sql, ...params)).map((row) => Object.values(row)[0]);
+	return {
+		auditByOrAbout: await firstE2e(
+			`select count(*) from audit_log where actor_id in (?, ?) or target in (?, ?, ?, ?, ?, ?)`,
+			owner.id,
+			other.id,
+			`user:${owner.id}`,
+			`user:${other.id}`,
+			`purchase:${targets.purchaseId}`,
+			`event:${targets.eventId}`,
+			`api_key:${targets.victimKeyId}`,
+			`webhook:${targets.endpointId}`
+		),
+		roles: await column(
+			'select role from users where id in (?, ?) order by id',
+			owner.id,
+			other.id
+		),
+		victimKeyRevoked: await firstE2e(
+			'select revoked_at from api_keys where id = ?',
+			targets.victimKeyId
+		),
+		endpoint: (
+			await queryE2e(
+				'select enabled, secret from webhook_endpoints where id = ?',
+				targets.endpointId
+			)
+		)[0],
+		keysMade: await firstE2e(
+			'select count(*) from api_keys where name = ?',
+			`access matrix ${targets.run}`
+		),
+		endpointsMade: await firstE2e(
+			'select count(*) from webhook_endpoints where url like ?',
+			`%access-matrix-${targets.run}`
+		),
+		purchase: (
+			await queryE2e(
+				'select status, amount_refunded_minor from purchases where id = ?',
+				targets.purchaseId
+			)
+		)[0],
+		ownerTransfers: (await transferIdsOf(owner.id)).length,
+		otherTransfers: (await transferIdsOf(other.id)).length,
+		holds: await column(
+			'select status from holds where id in (?, ?) order by id',
+			targets.holdToCapture,
+			targets.holdToRelease
+		),
+		ownerSessions: await firstE2e('select count(*) from sessions where user_id = ?', owner.id)
+	};
 }
 
 /** The writes nobody but an admin may make: the owner's own and the key's are allowed by then. */
-function lastingWritesOf(writes: ReturnType<typeof writesOf>) {
+function lastingWritesOf(writes: Awaited<ReturnType<typeof writesOf>>) {
 	const { auditByOrAbout, roles, victimKeyRevoked, endpoint, keysMade, endpointsMade, purchase } =
 		writes;
 	return { auditByOrAbout, roles, victimKeyRevoked, endpoint, keysMade, endpointsMade, purchase };

@@ -1,41 +1,28 @@
 import { expect, test } from '@playwright/test';
-import { verifyLedger } from '../../src/lib/server/ledger/verify';
 import { screenshots, signInAsListedAdmin, uniqueEmail } from './helpers';
-import { rawRequest, readE2eDb, signUpRaw } from './raw-http';
+import { firstE2e, verifyE2eLedger } from './e2e-db';
+import { rawRequest, signUpRaw } from './raw-http';
 
 const signUpBonus = 50;
 
 // Other spec files write at the same time: count only the rows of this test's own users.
 const transfersOf = (...userIds: string[]) =>
-	readE2eDb(
-		(db) =>
-			db
-				.prepare(
-					`select count(*) from transfers join accounts on accounts.id = transfers.user_account_id
-					where accounts.user_id in (${userIds.map(() => '?').join(', ')})`
-				)
-				.pluck()
-				.get(...userIds) as number
+	firstE2e<number>(
+		`select count(*) from transfers join accounts on accounts.id = transfers.user_account_id
+		where accounts.user_id in (${userIds.map(() => '?').join(', ')})`,
+		...userIds
 	);
 const auditsOf = (userId: string) =>
-	readE2eDb(
-		(db) =>
-			db
-				.prepare('select count(*) from audit_log where target = ? or actor_id = ?')
-				.pluck()
-				.get(`user:${userId}`, userId) as number
+	firstE2e<number>(
+		'select count(*) from audit_log where target = ? or actor_id = ?',
+		`user:${userId}`,
+		userId
 	);
 const transfersWithKey = (key: string) =>
-	readE2eDb(
-		(db) =>
-			db
-				.prepare('select count(*) from transfers where idempotency_key = ?')
-				.pluck()
-				.get(key) as number
-	);
+	firstE2e<number>('select count(*) from transfers where idempotency_key = ?', key);
 
-test.afterAll(() => {
-	expect(readE2eDb((db) => verifyLedger(db))).toEqual([]);
+test.afterAll(async () => {
+	expect(await verifyE2eLedger()).toEqual([]);
 });
 
 test('an admin previews a grant, sees exactly what it writes, and confirms it', async ({
@@ -51,20 +38,20 @@ test('an admin previews a grant, sees exactly what it writes, and confirms it', 
 	await form.getByLabel('Credits', { exact: true }).fill('1250');
 	await form.getByLabel('Reason').fill('Goodwill for the outage');
 	await form.getByLabel('Category').selectOption('paid');
-	const transfers = transfersOf(user.userId);
+	const transfers = await transfersOf(user.userId);
 	await form.getByRole('button', { name: 'Preview' }).click();
 
 	const preview = page.getByRole('region', { name: /^Preview/ });
 	await expect(preview.getByTestId('balance-change')).toHaveText('50 → 1,300');
 	await expect(preview.getByRole('row', { name: /grant \+1,250 1,300 Goodwill/ })).toBeVisible();
 	await expect(preview.getByRole('row', { name: /New · paid Never 1,250/ })).toBeVisible();
-	expect(transfersOf(user.userId)).toBe(transfers);
+	expect(await transfersOf(user.userId)).toBe(transfers);
 	await screenshots(page, 'admin-grant-preview');
 
 	await page.getByRole('button', { name: 'Confirm' }).click();
 	await expect(page.getByRole('status')).toContainText(/Granted 1,250 credits \(transfer #\d+\)/);
 	await expect(page.getByTestId('user-balance')).toHaveText('1,300');
-	expect(transfersOf(user.userId)).toBe(transfers + 1);
+	expect(await transfersOf(user.userId)).toBe(transfers + 1);
 	// The form is fresh again: a new grant would use a new key.
 	await expect(form.getByLabel('Credits', { exact: true })).toHaveValue('');
 });
@@ -114,15 +101,12 @@ test('a grant posted twice with the same form acts once', async ({ page, baseURL
 	expect([first.status(), second.status()]).toEqual([200, 200]);
 	const third = await post();
 	expect(await third.text()).toContain('replayed');
-	expect(transfersWithKey(`admin-grant:${key}`)).toBe(1);
+	expect(await transfersWithKey(`admin-grant:${key}`)).toBe(1);
 	await page.goto(`/admin/users/${user.userId}`);
 	await expect(page.getByTestId('user-balance')).toHaveText(String(signUpBonus + 300));
-	const audits = readE2eDb(
-		(db) =>
-			db
-				.prepare(`select count(*) from audit_log where idempotency_key = ?`)
-				.pluck()
-				.get(`admin-grant:${key}`) as number
+	const audits = await firstE2e<number>(
+		'select count(*) from audit_log where idempotency_key = ?',
+		`admin-grant:${key}`
 	);
 	expect(audits).toBe(1);
 });
@@ -149,11 +133,11 @@ test('a bulk grant with a bad line grants the good rows once, however often it i
 		problems.getByRole('row', { name: /^3 credits: Enter a whole number/ })
 	).toBeVisible();
 	await expect(problems.getByRole('row', { name: /^4 No account has nobody-/ })).toBeVisible();
-	const transfers = transfersOf(ada.userId, bob.userId);
+	const transfers = await transfersOf(ada.userId, bob.userId);
 	await screenshots(page, 'admin-bulk-preview');
 	await page.getByRole('button', { name: 'Apply 2 grants' }).click();
 	await expect(page.getByRole('heading', { name: 'Report' })).toBeVisible();
-	expect(transfersOf(ada.userId, bob.userId)).toBe(transfers + 2);
+	expect(await transfersOf(ada.userId, bob.userId)).toBe(transfers + 2);
 
 	// The same upload again, as a file this time: nothing more to grant.
 	await page.getByLabel('Or a CSV file').setInputFiles({
@@ -168,7 +152,7 @@ test('a bulk grant with a bad line grants the good rows once, however often it i
 		headers: { origin: new URL(baseURL!).origin, accept: 'application/json' }
 	});
 	expect(again.status()).toBe(200);
-	expect(transfersOf(ada.userId, bob.userId)).toBe(transfers + 2);
+	expect(await transfersOf(ada.userId, bob.userId)).toBe(transfers + 2);
 	await page.goto(`/admin/users/${ada.userId}`);
 	await expect(page.getByTestId('user-balance')).toHaveText(String(signUpBonus + 100));
 });
@@ -218,16 +202,16 @@ for (const who of ['signed out', 'a signed-in user'] as const) {
 			{ method: 'POST', path: '/admin/grants/bulk?/preview', body: grant },
 			{ method: 'POST', path: '/admin/grants/bulk?/apply', body: grant }
 		];
-		const counts = () => ({
-			transfers: transfersOf(victim.userId),
-			audit: auditsOf(victim.userId) + (attacker ? auditsOf(attacker.userId) : 0)
+		const counts = async () => ({
+			transfers: await transfersOf(victim.userId),
+			audit: (await auditsOf(victim.userId)) + (attacker ? await auditsOf(attacker.userId) : 0)
 		});
-		const before = counts();
+		const before = await counts();
 		for (const request of requests) {
 			const response = await rawRequest(baseURL!, { ...request, headers });
 			expect(response.status, `${request.method} ${request.path}`).toBe(404);
 			expect(response.body).not.toContain(victim.email);
 		}
-		expect(counts()).toEqual(before);
+		expect(await counts()).toEqual(before);
 	});
 }

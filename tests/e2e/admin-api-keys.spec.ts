@@ -1,14 +1,13 @@
 import { expect, test } from '@playwright/test';
 import { api } from './credits-api';
 import { screenshots, signInAsListedAdmin } from './helpers';
-import { rawRequest, readE2eDb, signUpRaw } from './raw-http';
+import { firstE2e, queryE2e } from './e2e-db';
+import { rawRequest, signUpRaw } from './raw-http';
 
 const auditOf = (target: string) =>
-	readE2eDb(
-		(db) =>
-			db
-				.prepare('select action, outcome from audit_log where target = ? order by id')
-				.all(target) as { action: string; outcome: string }[]
+	queryE2e<{ action: string; outcome: string }>(
+		'select action, outcome from audit_log where target = ? order by id',
+		target
 	);
 
 test('an admin makes a key, sees its secret once, and revokes it: the key is refused at once', async ({
@@ -55,10 +54,8 @@ test('an admin makes a key, sees its secret once, and revokes it: the key is ref
 	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
 	await page.setViewportSize({ width: 1280, height: 900 });
 
-	const id = readE2eDb(
-		(db) => db.prepare('select id from api_keys where name = ?').pluck().get(name) as number
-	);
-	expect(auditOf(`api_key:${id}`)).toEqual([
+	const id = await firstE2e<number>('select id from api_keys where name = ?', name);
+	expect(await auditOf(`api_key:${id}`)).toEqual([
 		{ action: 'api_key_create', outcome: 'ok' },
 		{ action: 'api_key_revoke', outcome: 'ok' }
 	]);
@@ -68,18 +65,15 @@ test('a key without a name is refused next to the field, and none is made', asyn
 	await signInAsListedAdmin(page);
 	await page.goto('/admin/api-keys');
 	// Other specs make keys meanwhile: count only what this refusal could have made.
-	const blankKeys = () =>
-		readE2eDb((db) =>
-			db.prepare("select count(*) from api_keys where trim(name) = ''").pluck().get()
-		);
-	expect(blankKeys()).toBe(0);
+	const blankKeys = () => firstE2e("select count(*) from api_keys where trim(name) = ''");
+	expect(await blankKeys()).toBe(0);
 	// Typed once the page is hydrated: hydration resets a value typed before it, and an empty
 	// required field is never sent.
 	await page.waitForLoadState('networkidle');
 	await page.getByLabel('Name').fill('   ');
 	await page.getByRole('button', { name: 'Create key' }).click();
 	await expect(page.getByText('Name the key, e.g. the service that will use it.')).toBeVisible();
-	expect(blankKeys()).toBe(0);
+	expect(await blankKeys()).toBe(0);
 });
 
 test('the API docs page shows every endpoint with curl, the error table, and is linked from the footer', async ({

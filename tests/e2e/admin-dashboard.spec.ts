@@ -1,7 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { e2eEmulatorPort } from '../../playwright.config';
 import { signInAsListedAdmin, signOut, signUp } from './helpers';
-import { e2eStripeKey, rawRequest, readE2eDb, signUpRaw } from './raw-http';
+import { firstE2e, queryE2e } from './e2e-db';
+import { e2eStripeKey, rawRequest, signUpRaw } from './raw-http';
 
 const emulator = `http://127.0.0.1:${e2eEmulatorPort}`;
 
@@ -105,15 +106,11 @@ test('the dashboard counts a purchase made through the emulator, with charts for
 	}
 });
 
-function latestSync() {
-	return readE2eDb(
-		(db) =>
-			db
-				.prepare(
-					`select actor_email as actorEmail, outcome, detail from audit_log where action = 'sync' order by id desc limit 1`
-				)
-				.get() as { actorEmail: string; outcome: string; detail: string } | undefined
+async function latestSync() {
+	const [row] = await queryE2e<{ actorEmail: string; outcome: string; detail: string }>(
+		`select actor_email as "actorEmail", outcome, detail from audit_log where action = 'sync' order by id desc limit 1`
 	);
+	return row;
 }
 
 test('the packages page shows the catalogue beside Stripe and syncs after a preview', async ({
@@ -121,12 +118,8 @@ test('the packages page shows the catalogue beside Stripe and syncs after a prev
 	request
 }) => {
 	// Archive Enterprise's price in the emulator (no spec buys Enterprise), so the sync has work to do.
-	const priceId = readE2eDb(
-		(db) =>
-			db
-				.prepare(`select price_id from stripe_prices where package_id = 'enterprise'`)
-				.pluck()
-				.get() as string
+	const priceId = await firstE2e<string>(
+		"select price_id from stripe_prices where package_id = 'enterprise'"
 	);
 	const archived = await request.post(`${emulator}/v1/prices/${priceId}`, {
 		headers: { authorization: `Bearer ${e2eStripeKey()}` },
@@ -143,12 +136,12 @@ test('the packages page shows the catalogue beside Stripe and syncs after a prev
 	await expect(enterprise).toContainText(priceId);
 	await expect(page.getByRole('row', { name: 'Package standard' })).toContainText('In sync');
 
-	const before = latestSync();
+	const before = await latestSync();
 	await page.getByRole('button', { name: 'Preview sync' }).click();
 	await expect(page.getByRole('list', { name: 'Planned changes' })).toContainText(
 		`would reactivate price ${priceId} of enterprise`
 	);
-	expect(latestSync()).toEqual(before);
+	expect(await latestSync()).toEqual(before);
 	expect(
 		(
 			await (
@@ -161,7 +154,7 @@ test('the packages page shows the catalogue beside Stripe and syncs after a prev
 
 	await page.getByRole('button', { name: 'Apply' }).click();
 	await expect(page.getByText('Applied 1 change.')).toBeVisible();
-	expect(latestSync()).toMatchObject({
+	expect(await latestSync()).toMatchObject({
 		actorEmail: 'admin@e2e.test',
 		outcome: 'ok',
 		detail: `reactivate price ${priceId} of enterprise ($249.99 for 5000 credits)`
@@ -206,20 +199,14 @@ const requests: { method: string; path: string; form?: Record<string, string> }[
  * What a refused request could have written: audit rows by anyone but an admin (or `npm run
  * api-key:create`, which other specs run meanwhile), and the synced prices.
  */
-function writable() {
-	return readE2eDb((db) => ({
-		auditByNonAdmins: db
-			.prepare(
-				`select count(*) from audit_log left join users on users.id = audit_log.actor_id
-				where users.role is not 'admin' and audit_log.actor_id != 'cli'`
-			)
-			.pluck()
-			.get(),
-		prices: db
-			.prepare('select group_concat(price_id || synced_at) from stripe_prices')
-			.pluck()
-			.get()
-	}));
+async function writable() {
+	return {
+		auditByNonAdmins: await firstE2e(
+			`select count(*) from audit_log left join users on users.id = audit_log.actor_id
+			where (users.role is null or users.role <> 'admin') and audit_log.actor_id <> 'cli'`
+		),
+		prices: await queryE2e('select price_id, synced_at from stripe_prices order by package_id')
+	};
 }
 
 for (const who of ['signed out', 'a signed-in user'] as const) {
@@ -227,12 +214,10 @@ for (const who of ['signed out', 'a signed-in user'] as const) {
 		baseURL
 	}) => {
 		const cookie = who === 'signed out' ? undefined : (await signUpRaw(baseURL!)).cookie;
-		const before = writable();
+		const before = await writable();
 		for (const { method, path, form } of requests) {
-			const mismatched = readE2eDb(
-				(db) =>
-					db.prepare(`select id from purchases where status = 'mismatch' limit 1`).pluck().get() as
-						string | undefined
+			const mismatched = await firstE2e<string>(
+				"select id from purchases where status = 'mismatch' limit 1"
 			);
 			const response = await rawRequest(baseURL!, {
 				method,
@@ -248,6 +233,6 @@ for (const who of ['signed out', 'a signed-in user'] as const) {
 			expect(response.status, `${method} ${path}`).toBe(404);
 			expect(response.body, `${method} ${path}`).not.toContain('credits_enterprise');
 		}
-		expect(writable()).toEqual({ ...before, auditByNonAdmins: 0 });
+		expect(await writable()).toEqual({ ...before, auditByNonAdmins: 0 });
 	});
 }

@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { createApiKey } from './credits-api';
-import { rawRequest, readE2eDb, signUpRaw, type RawResponse } from './raw-http';
+import { firstE2e } from './e2e-db';
+import { rawRequest, signUpRaw, type RawResponse } from './raw-http';
 
 // Every spelling a hostile client might try for the admin area; SvelteKit matches routes on the
 // decoded path, so several of these reach src/routes/admin unless the guard uses the matched route.
@@ -102,9 +103,7 @@ for (const who of ['signed out', 'a signed-in user'] as const) {
 					expect(response.status, target).toBe(404);
 				}
 			}
-			expect(
-				readE2eDb((db) => db.prepare('select role from users where id = ?').pluck().get(victim))
-			).toBe('user');
+			expect(await firstE2e('select role from users where id = ?', victim)).toBe('user');
 		});
 
 		test('the API keys page and its actions answer 404 and make or revoke no key', async ({
@@ -113,12 +112,9 @@ for (const who of ['signed out', 'a signed-in user'] as const) {
 			test.setTimeout(60_000);
 			const name = `probe ${who} ${Date.now()}`;
 			const victimKey = createApiKey(`guard victim ${who}`);
-			const victimKeyId = readE2eDb(
-				(db) =>
-					db
-						.prepare('select id from api_keys where prefix = ?')
-						.pluck()
-						.get(victimKey.slice(0, 19)) as number
+			const victimKeyId = await firstE2e<number>(
+				'select id from api_keys where prefix = ?',
+				victimKey.slice(0, 19)
 			);
 			for (const path of ['/admin/api-keys', '/%61dmin/api-keys', '/admin/api-keys/__data.json']) {
 				const response = await probe(baseURL!, 'GET', path, cookie ? { cookie } : {});
@@ -141,19 +137,14 @@ for (const who of ['signed out', 'a signed-in user'] as const) {
 				);
 				expect(response.status, action).toBe(404);
 			}
-			expect(
-				readE2eDb((db) => ({
-					made: db.prepare('select count(*) from api_keys where name = ?').pluck().get(name),
-					revoked: db
-						.prepare('select revoked_at from api_keys where id = ?')
-						.pluck()
-						.get(victimKeyId),
-					audited: db
-						.prepare('select count(*) from audit_log where target = ?')
-						.pluck()
-						.get(`api_key:${victimKeyId}`)
-				}))
-			).toEqual({ made: 0, revoked: null, audited: 1 });
+			expect({
+				made: await firstE2e('select count(*) from api_keys where name = ?', name),
+				revoked: await firstE2e('select revoked_at from api_keys where id = ?', victimKeyId),
+				audited: await firstE2e(
+					'select count(*) from audit_log where target = ?',
+					`api_key:${victimKeyId}`
+				)
+			}).toEqual({ made: 0, revoked: null, audited: 1 });
 		});
 	});
 }

@@ -3,7 +3,8 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import Stripe from 'stripe';
 import { e2eEmulatorPort } from '../../playwright.config';
 import { signInAsListedAdmin, signUp } from './helpers';
-import { rawRequest, readE2eDb, signUpRaw } from './raw-http';
+import { firstE2e, queryE2e } from './e2e-db';
+import { rawRequest, signUpRaw } from './raw-http';
 
 const emulator = `http://127.0.0.1:${e2eEmulatorPort}`;
 const welcomeBonus = 50;
@@ -15,14 +16,9 @@ async function balance(page: Page) {
 }
 
 function purchaseOf(email: string) {
-	return readE2eDb(
-		(db) =>
-			db
-				.prepare(
-					'select p.id from purchases p join users u on u.id = p.user_id where u.email = ? order by p.created_at desc'
-				)
-				.pluck()
-				.get(email) as string
+	return firstE2e<string>(
+		'select p.id from purchases p join users u on u.id = p.user_id where u.email = ? order by p.created_at desc',
+		email
 	);
 }
 
@@ -32,7 +28,7 @@ async function buyerAtCheckout(browser: Browser) {
 	const email = await signUp(page);
 	await page.getByRole('button', { name: 'Buy Standard' }).click();
 	await expect(page).toHaveURL(new RegExp(`^${emulator}/`));
-	return { page, email, purchaseId: purchaseOf(email) };
+	return { page, email, purchaseId: await purchaseOf(email) };
 }
 
 /** A buyer over plain HTTP (no browser: quicker) with an open, unpaid checkout for Standard. */
@@ -50,7 +46,7 @@ async function pendingPurchase(baseURL: string) {
 		body: 'packageId=standard'
 	});
 	expect(response.status).toBe(303);
-	return { email: buyer.email, purchaseId: purchaseOf(buyer.email) };
+	return { email: buyer.email, purchaseId: await purchaseOf(buyer.email) };
 }
 
 /**
@@ -258,19 +254,24 @@ for (const who of ['signed out', 'a signed-in user'] as const) {
 			'content-type': 'application/x-www-form-urlencoded',
 			...(cookie && { cookie })
 		};
-		const written = () =>
-			readE2eDb((db) => ({
-				// Other specs' admins write audit rows meanwhile: count those about this purchase.
-				audit: db
-					.prepare('select count(*) from audit_log where target in (?, ?)')
-					.pluck()
-					.get(`purchase:${buyer.purchaseId}`, `event:${eventId}`),
-				purchase: db
-					.prepare('select status, amount_refunded_minor from purchases where id = ?')
-					.get(buyer.purchaseId),
-				event: db.prepare('select outcome, attempts from stripe_events where id = ?').get(eventId)
-			}));
-		const before = written();
+		const written = async () => ({
+			// Other specs' admins write audit rows meanwhile: count those about this purchase.
+			audit: await firstE2e(
+				'select count(*) from audit_log where target in (?, ?)',
+				`purchase:${buyer.purchaseId}`,
+				`event:${eventId}`
+			),
+			purchase: (
+				await queryE2e(
+					'select status, amount_refunded_minor from purchases where id = ?',
+					buyer.purchaseId
+				)
+			)[0],
+			event: (
+				await queryE2e('select outcome, attempts from stripe_events where id = ?', eventId)
+			)[0]
+		});
+		const before = await written();
 		const probes: [string, string, string?][] = [
 			['GET', '/admin/purchases'],
 			['GET', '/admin/purchases?status=paid'],
@@ -293,6 +294,6 @@ for (const who of ['signed out', 'a signed-in user'] as const) {
 			expect(response.status, `${method} ${path}`).toBe(404);
 			expect(response.body, `${method} ${path}`).not.toContain(buyer.email);
 		}
-		expect(written()).toEqual(before);
+		expect(await written()).toEqual(before);
 	});
 }

@@ -1,17 +1,14 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { openDatabase } from '../../src/lib/server/db';
-import { createLedger } from '../../src/lib/server/ledger';
 import { signInAsListedAdmin } from './helpers';
-import { rawRequest, readE2eDb, signUpRaw } from './raw-http';
+import { firstE2e, queryE2e, writeE2eLedger } from './e2e-db';
+import { rawRequest, signUpRaw } from './raw-http';
 
 /** Writes `grants` one-credit grants and a spend into the e2e database, as other services would. */
 function seedLedger(userId: string, grants: number) {
-	const db = openDatabase('tests/.tmp/e2e.db', { migrate: false });
-	try {
-		const ledger = createLedger(db);
+	return writeE2eLedger(async (ledger) => {
 		for (let i = 1; i <= grants; i++)
-			ledger.grant({
+			await ledger.grant({
 				userId,
 				amount: 1,
 				category: 'free',
@@ -19,30 +16,22 @@ function seedLedger(userId: string, grants: number) {
 				actor: 'system:e2e',
 				idempotencyKey: `e2e-${userId}-${i}`
 			});
-		ledger.spend({
+		await ledger.spend({
 			userId,
 			amount: 3,
 			reason: 'seed spend, "quoted"',
 			actor: 'system:e2e',
 			idempotencyKey: `e2e-${userId}-spend`
 		});
-	} finally {
-		db.$client.close();
-	}
+	});
 }
 
 const sessionsOf = (userId: string) =>
-	readE2eDb(
-		(db) =>
-			db.prepare('select count(*) from sessions where user_id = ?').pluck().get(userId) as number
-	);
-const roleOf = (userId: string) =>
-	readE2eDb((db) => db.prepare('select role from users where id = ?').pluck().get(userId));
+	firstE2e<number>('select count(*) from sessions where user_id = ?', userId);
+const roleOf = (userId: string) => firstE2e('select role from users where id = ?', userId);
 // Other specs' admins write audit rows meanwhile: count those about this user.
 const auditOfUser = (userId: string) =>
-	readE2eDb((db) =>
-		db.prepare('select count(*) from audit_log where target = ?').pluck().get(`user:${userId}`)
-	);
+	firstE2e('select count(*) from audit_log where target = ?', `user:${userId}`);
 
 async function openUser(page: Page, email: string) {
 	await page.goto('/admin/users');
@@ -59,13 +48,10 @@ test('an admin finds a user, reads their balance and ledger, filters, pages and 
 }) => {
 	test.slow(); // four full-page screenshots at the end
 	const { email, userId } = await signUpRaw(baseURL!);
-	seedLedger(userId, 60);
-	const balance = readE2eDb(
-		(db) =>
-			db
-				.prepare('select credits_posted - debits_posted from accounts where user_id = ?')
-				.pluck()
-				.get(userId) as number
+	await seedLedger(userId, 60);
+	const balance = await firstE2e<number>(
+		'select credits_posted - debits_posted from accounts where user_id = ?',
+		userId
 	);
 	await signInAsListedAdmin(page);
 	await openUser(page, email);
@@ -140,21 +126,17 @@ test('signing a user out everywhere asks first, then ends every session they hav
 	await card.getByRole('button', { name: 'Sign out everywhere' }).click();
 	const dialog = page.getByRole('alertdialog');
 	await dialog.getByRole('button', { name: 'Cancel' }).click();
-	expect(sessionsOf(victim.userId)).toBe(1);
+	expect(await sessionsOf(victim.userId)).toBe(1);
 
 	await card.getByRole('button', { name: 'Sign out everywhere' }).click();
 	await dialog.getByRole('button', { name: 'Sign out everywhere' }).click();
 	await expect(page.getByText('Signed out everywhere: 1 session ended.')).toBeVisible();
-	expect(sessionsOf(victim.userId)).toBe(0);
+	expect(await sessionsOf(victim.userId)).toBe(0);
 	expect((await signedIn()).status).toBe(303);
 	expect(
-		readE2eDb((db) =>
-			db
-				.prepare(
-					"select outcome from audit_log where action = 'sign_out_everywhere' and target = ?"
-				)
-				.pluck()
-				.get(`user:${victim.userId}`)
+		await firstE2e(
+			"select outcome from audit_log where action = 'sign_out_everywhere' and target = ?",
+			`user:${victim.userId}`
 		)
 	).toBe('ok');
 });
@@ -171,12 +153,12 @@ test('promote and demote ask first, in a dialog or, without JavaScript, on the p
 	await card.getByRole('button', { name: 'Promote to admin' }).click();
 	await page.getByRole('alertdialog').getByRole('button', { name: 'Promote to admin' }).click();
 	await expect(card.getByText('Promoted to admin.')).toBeVisible();
-	expect(roleOf(userId)).toBe('admin');
+	expect(await roleOf(userId)).toBe('admin');
 
 	await card.getByRole('button', { name: 'Demote to user' }).click();
 	await page.getByRole('alertdialog').getByRole('button', { name: 'Demote to user' }).click();
 	await expect(card.getByText('Demoted to user.')).toBeVisible();
-	expect(roleOf(userId)).toBe('user');
+	expect(await roleOf(userId)).toBe('user');
 
 	// Without JavaScript the first post only asks; the answer's Confirm posts confirm=yes.
 	const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
@@ -195,17 +177,14 @@ test('promote and demote ask first, in a dialog or, without JavaScript, on the p
 	const asked = await post({});
 	expect(asked.status).toBe(200);
 	expect(asked.body).toContain('Promote this account to admin?');
-	expect(roleOf(userId)).toBe('user');
+	expect(await roleOf(userId)).toBe('user');
 	expect((await post({ confirm: 'yes' })).status).toBe(200);
-	expect(roleOf(userId)).toBe('admin');
-	expect(
-		readE2eDb((db) =>
-			db
-				.prepare('select action from audit_log where target = ? order by id')
-				.pluck()
-				.all(`user:${userId}`)
-		)
-	).toEqual(['promote', 'demote', 'promote']);
+	expect(await roleOf(userId)).toBe('admin');
+	const actions = await queryE2e<{ action: string }>(
+		'select action from audit_log where target = ? order by id',
+		`user:${userId}`
+	);
+	expect(actions.map((row) => row.action)).toEqual(['promote', 'demote', 'promote']);
 });
 
 for (const who of ['signed out', 'a signed-in user'] as const) {
@@ -215,7 +194,10 @@ for (const who of ['signed out', 'a signed-in user'] as const) {
 		const victim = await signUpRaw(baseURL!);
 		const cookie = who === 'signed out' ? '' : (await signUpRaw(baseURL!)).cookie;
 		const headers: Record<string, string> = cookie ? { cookie } : {};
-		const before = { sessions: sessionsOf(victim.userId), audit: auditOfUser(victim.userId) };
+		const before = {
+			sessions: await sessionsOf(victim.userId),
+			audit: await auditOfUser(victim.userId)
+		};
 		const base = `/admin/users/${victim.userId}`;
 		for (const path of [
 			'/admin/users',
@@ -245,9 +227,10 @@ for (const who of ['signed out', 'a signed-in user'] as const) {
 			});
 			expect(response.status, action).toBe(404);
 		}
-		expect(roleOf(victim.userId)).toBe('user');
-		expect({ sessions: sessionsOf(victim.userId), audit: auditOfUser(victim.userId) }).toEqual(
-			before
-		);
+		expect(await roleOf(victim.userId)).toBe('user');
+		expect({
+			sessions: await sessionsOf(victim.userId),
+			audit: await auditOfUser(victim.userId)
+		}).toEqual(before);
 	});
 }

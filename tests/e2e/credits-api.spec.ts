@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { verifyLedger } from '../../src/lib/server/ledger/verify';
 import { adminEmail } from './helpers';
 import { api, createApiKey } from './credits-api';
-import { rawRequest, readE2eDb, signInRaw, signUpRaw } from './raw-http';
+import { firstE2e, verifyE2eLedger } from './e2e-db';
+import { rawRequest, signInRaw, signUpRaw } from './raw-http';
 
 const signUpBonus = 50;
 let key = '';
@@ -12,21 +12,16 @@ test.beforeAll(() => {
 	key = createApiKey(`e2e credits api ${test.info().workerIndex}`);
 });
 
-test.afterAll(() => {
-	expect(readE2eDb((db) => verifyLedger(db))).toEqual([]);
+test.afterAll(async () => {
+	expect(await verifyE2eLedger()).toEqual([]);
 });
 
 const unique = (label: string) => `${label}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
 const transfersOf = (userId: string) =>
-	readE2eDb(
-		(db) =>
-			db
-				.prepare(
-					`select count(*) from transfers join accounts on accounts.id = transfers.user_account_id
-					where accounts.user_id = ?`
-				)
-				.pluck()
-				.get(userId) as number
+	firstE2e<number>(
+		`select count(*) from transfers join accounts on accounts.id = transfers.user_account_id
+		where accounts.user_id = ?`,
+		userId
 	);
 
 test('a spend answers the new balance; a retry replays it byte for byte; a reused key with another body is refused', async ({
@@ -83,7 +78,7 @@ test('a spend answers the new balance; a retry replays it byte for byte; a reuse
 		reason: 'PDF export',
 		metadata: { document: 'doc_7' }
 	});
-	expect(transfersOf(userId)).toBe(2);
+	expect(await transfersOf(userId)).toBe(2);
 });
 
 test('a refused spend names its reason with a stable code and writes nothing', async ({
@@ -162,7 +157,7 @@ test('a refused spend names its reason with a stable code and writes nothing', a
 		expect(response.status, authorization).toBe(401);
 		expect(response.json.error.code).toBe('unauthorized');
 	}
-	expect(transfersOf(userId)).toBe(1);
+	expect(await transfersOf(userId)).toBe(1);
 });
 
 test('an account in debt cannot spend: 423', async ({ baseURL }) => {
@@ -375,7 +370,7 @@ test('a grant adds credits once, optionally expiring; a past expiry or unknown c
 		body: { ...body, user_id: 'nobody', idempotency_key: unique('promo') }
 	});
 	expect(nobody.status).toBe(404);
-	expect(transfersOf(userId)).toBe(2);
+	expect(await transfersOf(userId)).toBe(2);
 });
 
 test('transactions page newest first by keyset, filter by type, and refuse bad parameters', async ({
@@ -486,7 +481,7 @@ test('a session reads only its own balance and transactions, and can do nothing 
 		body: JSON.stringify(body)
 	});
 	expect(crossSite.status).toBe(403);
-	expect(transfersOf(alice.userId)).toBe(1);
+	expect(await transfersOf(alice.userId)).toBe(1);
 	const signedOut = await api(baseURL!, { path: '/api/v1/balance' });
 	expect(signedOut.status).toBe(401);
 });

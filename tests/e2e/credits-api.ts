@@ -2,12 +2,13 @@ import { expect } from '@playwright/test';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { spawnSync } from 'node:child_process';
+import { e2eDatabaseUrl } from './e2e-db';
 import { rawRequest, type RawResponse } from './raw-http';
 
-/** Runs an operator's script (`scripts/<name>.ts`) on the e2e server's database; returns its output. */
-export function runE2eScript(name: string, args: string[]): string {
+/** Runs an operator's script (`scripts/<name>.ts`) on the e2e server's database (or another); returns its output. */
+export function runE2eScript(name: string, args: string[], databaseUrl = e2eDatabaseUrl): string {
 	const run = spawnSync(process.execPath, ['--import', 'tsx', `scripts/${name}.ts`, ...args], {
-		env: { ...process.env, DATABASE_URL: 'tests/.tmp/e2e.db' },
+		env: { ...process.env, DATABASE_URL: databaseUrl },
 		encoding: 'utf8'
 	});
 	if (run.status !== 0) throw new Error(`${name} failed: ${run.stderr}`);
@@ -15,8 +16,8 @@ export function runE2eScript(name: string, args: string[]): string {
 }
 
 /** A new API key, made as an operator does: `npm run api-key:create` on the e2e server's database. */
-export function createApiKey(name: string): string {
-	return runE2eScript('api-key-create', ['--name', name]).trim().split('\n').at(-1)!;
+export function createApiKey(name: string, databaseUrl = e2eDatabaseUrl): string {
+	return runE2eScript('api-key-create', ['--name', name], databaseUrl).trim().split('\n').at(-1)!;
 }
 
 export type ApiCall = {

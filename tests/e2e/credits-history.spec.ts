@@ -1,8 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
-import { openDatabase } from '../../src/lib/server/db';
-import { createLedger } from '../../src/lib/server/ledger';
 import { parseCsv } from '../../src/lib/server/admin/csv';
-import { rawRequest, readE2eDb, signUpRaw } from './raw-http';
+import { firstE2e, queryE2e, writeE2eLedger } from './e2e-db';
+import { rawRequest, signUpRaw } from './raw-http';
 
 const tricky = 'Goodwill, for the "outage"\nand the wait';
 
@@ -12,52 +11,49 @@ const tricky = 'Goodwill, for the "outage"\nand the wait';
  * welcome gift).
  */
 function seedHistory(userId: string, tag: string) {
-	const db = openDatabase('tests/.tmp/e2e.db', { migrate: false });
 	const clock = { now: Date.parse('2024-03-01T10:00:00Z') };
-	try {
-		const ledger = createLedger(db, { now: () => new Date(clock.now) });
-		const key = (name: string) => `e2e-history-${userId}-${name}`;
-		const common = { userId, actor: 'system:e2e' };
-		ledger.grant({
-			...common,
-			amount: 1000,
-			category: 'paid',
-			reason: tricky,
-			idempotencyKey: key('grant')
-		});
-		clock.now = Date.parse('2024-03-05T09:00:00Z');
-		for (let i = 1; i <= 30; i++) {
-			clock.now += 60_000;
-			ledger.spend({
+	const key = (name: string) => `e2e-history-${userId}-${name}`;
+	const common = { userId, actor: 'system:e2e' };
+	return writeE2eLedger(
+		async (ledger) => {
+			await ledger.grant({
 				...common,
-				amount: i,
-				reason: `${tag} spend ${i}`,
-				idempotencyKey: key(`spend-${i}`)
+				amount: 1000,
+				category: 'paid',
+				reason: tricky,
+				idempotencyKey: key('grant')
 			});
-		}
-		clock.now = Date.parse('2024-04-01T12:00:00Z');
-		const hold = ledger.hold({
-			...common,
-			amount: 40,
-			expiresAt: new Date(clock.now + 3_600_000),
-			idempotencyKey: key('hold')
-		});
-		if (!hold.ok) throw new Error(hold.error.message);
-		clock.now += 60_000;
-		ledger.release({ holdId: hold.holdId, actor: 'system:e2e', idempotencyKey: key('release') });
-	} finally {
-		db.$client.close();
-	}
+			clock.now = Date.parse('2024-03-05T09:00:00Z');
+			for (let i = 1; i <= 30; i++) {
+				clock.now += 60_000;
+				await ledger.spend({
+					...common,
+					amount: i,
+					reason: `${tag} spend ${i}`,
+					idempotencyKey: key(`spend-${i}`)
+				});
+			}
+			clock.now = Date.parse('2024-04-01T12:00:00Z');
+			const hold = await ledger.hold({
+				...common,
+				amount: 40,
+				expiresAt: new Date(clock.now + 3_600_000),
+				idempotencyKey: key('hold')
+			});
+			if (!hold.ok) throw new Error(hold.error.message);
+			clock.now += 60_000;
+			await ledger.release({
+				holdId: hold.holdId,
+				actor: 'system:e2e',
+				idempotencyKey: key('release')
+			});
+		},
+		{ now: () => new Date(clock.now) }
+	);
 }
 
 const balanceOf = (userId: string) =>
-	readE2eDb(
-		(db) =>
-			db
-				.prepare('select credits_posted - debits_posted from accounts where user_id = ?')
-				.pluck()
-				.get(userId) as number
-	);
+	firstE2e<number>('select credits_posted - debits_posted from accounts where user_id = ?', userId);
 
 async function signedInAs(page: Page, baseURL: string, cookie: string) {
 	const [name, value] = cookie.split('=');
@@ -89,7 +85,7 @@ test('the history names each transfer, filters by type and dates, and pages both
 }) => {
 	test.slow(); // four full-page screenshots
 	const user = await signUpRaw(baseURL!);
-	seedHistory(user.userId, 'ann');
+	await seedHistory(user.userId, 'ann');
 	await signedInAs(page, baseURL!, user.cookie);
 
 	await page.goto('/settings/credits');
@@ -167,8 +163,8 @@ test('the CSV holds every own transfer, quoted as RFC 4180, and its credits sum 
 	baseURL
 }) => {
 	const [ann, bob] = [await signUpRaw(baseURL!), await signUpRaw(baseURL!)];
-	seedHistory(ann.userId, 'ann');
-	seedHistory(bob.userId, 'bob');
+	await seedHistory(ann.userId, 'ann');
+	await seedHistory(bob.userId, 'bob');
 	await signedInAs(page, baseURL!, ann.cookie);
 
 	const response = await page.request.get('/settings/credits/transactions.csv');
@@ -187,8 +183,8 @@ test('the CSV holds every own transfer, quoted as RFC 4180, and its credits sum 
 	expect(records.find((record) => record.fields[1] === 'adjustment')?.fields[4]).toBe(tricky);
 	expect(records.at(-1)?.fields[1]).toBe('welcome_gift');
 	const sum = records.reduce((total, record) => total + Number(record.fields[2]), 0);
-	expect(sum).toBe(balanceOf(ann.userId));
-	expect(Number(records[0].fields[3])).toBe(balanceOf(ann.userId));
+	expect(sum).toBe(await balanceOf(ann.userId));
+	expect(Number(records[0].fields[3])).toBe(await balanceOf(ann.userId));
 	expect(text).not.toContain('bob spend');
 
 	const spends = await page.request.get(
@@ -203,17 +199,14 @@ test("a user's history and CSV never show another user's transfers, whatever the
 	baseURL
 }) => {
 	const [ann, bob] = [await signUpRaw(baseURL!), await signUpRaw(baseURL!)];
-	seedHistory(ann.userId, 'ann');
-	seedHistory(bob.userId, 'bob');
-	const annIds = readE2eDb(
-		(db) =>
-			db
-				.prepare(
-					'select t.id from transfers t join accounts a on a.id = t.user_account_id where a.user_id = ? order by t.id'
-				)
-				.pluck()
-				.all(ann.userId) as number[]
-	);
+	await seedHistory(ann.userId, 'ann');
+	await seedHistory(bob.userId, 'bob');
+	const annIds = (
+		await queryE2e<{ id: number }>(
+			'select t.id from transfers t join accounts a on a.id = t.user_account_id where a.user_id = ? order by t.id',
+			ann.userId
+		)
+	).map((row) => row.id);
 	const asBob = (path: string) => rawRequest(baseURL!, { path, headers: { cookie: bob.cookie } });
 	for (const path of [
 		'/settings/credits/history',

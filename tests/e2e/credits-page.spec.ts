@@ -1,8 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { e2eEmulatorPort } from '../../playwright.config';
 import { password, signUp, uniqueEmail } from './helpers';
-import { userIdOf, writeE2eLedger } from './ledger-writes';
-import { readE2eDb } from './raw-http';
+import { firstE2e, userIdOf, writeE2eLedger } from './e2e-db';
 
 const emulator = `http://127.0.0.1:${e2eEmulatorPort}`;
 const welcomeBonus = 50;
@@ -10,10 +9,11 @@ const dayMs = 24 * 60 * 60 * 1000;
 
 const isBuy = (url: URL) => url.pathname === '/settings/credits' && url.search === '?/buy';
 
-function grantBehindThePage(email: string, amount: number) {
-	writeE2eLedger((ledger) =>
+async function grantBehindThePage(email: string, amount: number) {
+	const userId = await userIdOf(email);
+	await writeE2eLedger((ledger) =>
 		ledger.grant({
-			userId: userIdOf(email),
+			userId,
 			amount,
 			category: 'paid',
 			reason: 'granted by another service',
@@ -48,7 +48,7 @@ test('Refresh shows credits granted behind the page’s back, in the card and th
 	const card = page.getByRole('region', { name: 'Available credits' });
 	const before = await card.boundingBox();
 
-	grantBehindThePage(email, 1250);
+	await grantBehindThePage(email, 1250);
 	await expect(page.getByTestId('available')).toHaveText('50');
 
 	let release = () => {};
@@ -79,9 +79,10 @@ test('Refresh shows credits granted behind the page’s back, in the card and th
 
 test('a balance below zero explains the debt and how to clear it', async ({ page }) => {
 	const email = await signUp(page);
-	writeE2eLedger((ledger) =>
+	const userId = await userIdOf(email);
+	await writeE2eLedger((ledger) =>
 		ledger.clawback({
-			userId: userIdOf(email),
+			userId,
 			amount: 80,
 			code: 'refund',
 			reason: 'refund after spending',
@@ -168,14 +169,9 @@ test('a delayed payment that fails says so when the buyer comes back to it', asy
 	);
 	expect(failed.ok()).toBe(true);
 	const statusOf = () =>
-		readE2eDb(
-			(db) =>
-				db
-					.prepare(
-						'select status from purchases join users on users.id = purchases.user_id where email = ?'
-					)
-					.pluck()
-					.get(email) as string
+		firstE2e<string>(
+			'select status from purchases join users on users.id = purchases.user_id where email = ?',
+			email
 		);
 	await expect.poll(statusOf).toBe('failed');
 

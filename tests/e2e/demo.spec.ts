@@ -1,7 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { signUp } from './helpers';
-import { userIdOf, writeE2eLedger } from './ledger-writes';
-import { readE2eDb } from './raw-http';
+import { queryE2e, userIdOf, writeE2eLedger } from './e2e-db';
 
 const welcomeBonus = 50;
 
@@ -20,14 +19,10 @@ test('a haiku holds 5 credits, captures its real cost and shows in the history',
 	await expect(haiku).toContainText(`Cost 3 credits; ${welcomeBonus - 3} left.`);
 	await expect(page.getByTestId('demo-available')).toHaveText(`${welcomeBonus - 3} credits`);
 
-	const codes = readE2eDb(
-		(db) =>
-			db
-				.prepare(
-					`select code, amount, actor from transfers join accounts on accounts.id = transfers.user_account_id
-					 where accounts.user_id = ? and code != 'grant' order by transfers.id`
-				)
-				.all(userIdOf(email)) as { code: string; amount: number; actor: string }[]
+	const codes = await queryE2e<{ code: string; amount: number; actor: string }>(
+		`select code, amount, actor from transfers join accounts on accounts.id = transfers.user_account_id
+		 where accounts.user_id = ? and code <> 'grant' order by transfers.id`,
+		await userIdOf(email)
 	);
 	expect(codes).toEqual([
 		{ code: 'hold', amount: 5, actor: 'app:demo' },
@@ -43,9 +38,10 @@ test('with too few credits the haiku is refused, nothing is taken and the packag
 	page
 }) => {
 	const email = await signUp(page);
-	writeE2eLedger((ledger) =>
+	const userId = await userIdOf(email);
+	await writeE2eLedger((ledger) =>
 		ledger.spend({
-			userId: userIdOf(email),
+			userId,
 			amount: welcomeBonus - 2,
 			reason: 'spent elsewhere',
 			actor: 'system:e2e',

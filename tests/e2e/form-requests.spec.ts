@@ -6,7 +6,7 @@ import {
 	type Page
 } from '@playwright/test';
 import { password, signInAsListedAdmin, uniqueEmail } from './helpers';
-import { readE2eDb } from './raw-http';
+import { firstE2e } from './e2e-db';
 
 type Fields = Record<string, string>;
 type Route = {
@@ -269,9 +269,7 @@ test('a cross-site urlencoded form post is refused and creates no account', asyn
 		const what = JSON.stringify(headers);
 		expect(response.status(), what).toBe(403);
 		expectNoSession(response, what);
-		const accounts = readE2eDb((db) =>
-			db.prepare('select count(*) from users where email = ?').pluck().get(email)
-		);
+		const accounts = await firstE2e('select count(*) from users where email = ?', email);
 		expect(accounts, what).toBe(0);
 	}
 });

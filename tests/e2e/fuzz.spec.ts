@@ -59,9 +59,7 @@ async function makeFixture(): Promise<typeof fixture> {
 	const userCookie = sessionCookieOf(
 		await post('/signup', { email: userEmail, password: userPassword })
 	);
-	const userId = server.read(
-		(db) => db.prepare('select id from users where email = ?').pluck().get(userEmail) as string
-	);
+	const userId = await server.first<string>('select id from users where email = ?', userEmail);
 	const json = { cookie: adminCookie, accept: 'application/json' };
 	const makeKey = async (name: string) => {
 		const text = await (await post('/admin/api-keys?/create', { name }, json)).text();
@@ -70,9 +68,7 @@ async function makeFixture(): Promise<typeof fixture> {
 	const key = await makeKey('fuzz caller');
 	await makeKey('fuzz spare');
 	const spareKeyId = String(
-		server.read((db) =>
-			db.prepare("select id from api_keys where name = 'fuzz spare'").pluck().get()
-		)
+		await server.first("select id from api_keys where name = 'fuzz spare'")
 	);
 
 	const buy = await post('/settings/credits?/buy', { packageId: 'basic' }, { cookie: userCookie });
@@ -86,9 +82,7 @@ async function makeFixture(): Promise<typeof fixture> {
 	expect(
 		(await fetch(paid.headers.get('location')!, { headers: { cookie: userCookie } })).status
 	).toBe(200);
-	const purchaseId = server.read(
-		(db) => db.prepare("select id from purchases where status = 'paid'").pluck().get() as string
-	);
+	const purchaseId = await server.first<string>("select id from purchases where status = 'paid'");
 
 	const hold = await fetch(`${server.url}/api/v1/holds`, {
 		method: 'POST',
@@ -113,13 +107,9 @@ async function makeFixture(): Promise<typeof fixture> {
 			)
 		).status
 	).toBe(200);
-	const endpointId = server.read(
-		(db) => db.prepare('select id from webhook_endpoints').pluck().get() as string
-	);
+	const endpointId = await server.first<string>('select id from webhook_endpoints');
 	await settled();
-	const eventId = server.read(
-		(db) => db.prepare('select id from stripe_events limit 1').pluck().get() as string
-	);
+	const eventId = await server.first<string>('select id from stripe_events limit 1');
 
 	credentials = {
 		visitor: {},
@@ -141,15 +131,15 @@ async function makeFixture(): Promise<typeof fixture> {
 	};
 }
 
-const snapshot = () => server.read(readDbState);
+const snapshot = () => readDbState(server.databaseUrl);
 
 /** Waits until the emulator's webhook deliveries of the fixture's purchase have all been handled. */
 async function settled() {
 	let previous = '';
 	await expect
 		.poll(
-			() => {
-				const now = JSON.stringify(snapshot());
+			async () => {
+				const now = JSON.stringify(await snapshot());
 				const quiet = now === previous;
 				previous = now;
 				return quiet;
@@ -200,15 +190,13 @@ function answerOf(response: Answer) {
 }
 
 /** A 404 or 409 of an admin command is audited as refused (one audit_log row); nothing else may change. */
-function isAuditedRefusal(target: Target, status: number, before: DbState, after: DbState) {
+async function isAuditedRefusal(target: Target, status: number, before: DbState, after: DbState) {
 	const changed = changedTables(before, after);
 	if (target.caller !== 'admin' || ![404, 409].includes(status)) return false;
 	if (changed.length !== 1 || changed[0].table !== 'audit_log') return false;
 	if (after.audit_log.rows !== before.audit_log.rows + 1) return false;
 	return (
-		server.read((db) =>
-			db.prepare('select outcome from audit_log order by id desc limit 1').pluck().get()
-		) === 'refused'
+		(await server.first('select outcome from audit_log order by id desc limit 1')) === 'refused'
 	);
 }
 
@@ -228,13 +216,13 @@ function checkMessage(target: Target, body: string, what: string) {
 
 /** Sends one probe as the target's caller and checks the answer and the database. */
 async function probe(target: Target, probe: Probe) {
-	const before = snapshot();
+	const before = await snapshot();
 	const { status, body } = answerOf(await send(probe, target.caller));
-	const after = snapshot();
+	const after = await snapshot();
 	const what = `${targetName(target)} ${probe.label} → ${status}`;
 	expect(status, `${what}: ${body.slice(0, 300)}`).toBeLessThan(500);
 	const changed = changedTables(before, after);
-	if (changed.length > 0 && !isAuditedRefusal(target, status, before, after))
+	if (changed.length > 0 && !(await isAuditedRefusal(target, status, before, after)))
 		throw new Error(`${what} wrote ${JSON.stringify(changed)}`);
 	if (target.ignoresInput) return;
 	const previewed = target.kind === 'form' && target.previews && status === 200;

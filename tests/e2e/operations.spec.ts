@@ -1,11 +1,11 @@
 import { expect, test } from '@playwright/test';
-import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import Stripe from 'stripe';
 import { runScript } from '../../src/lib/server/ledger/testing/processes';
+import { firstInDatabase } from './e2e-db';
 import { sessionCookieOf, uniqueEmail } from './helpers';
 import { startServerProcess, type ServerProcess } from './server-process';
 
@@ -39,9 +39,7 @@ function post(path: string, form: Form, headers: Record<string, string> = {}) {
 async function signUp(email: string, password: string) {
 	const response = await post('/signup', { email, password });
 	expect(response.status).toBe(303);
-	const userId = server.read(
-		(db) => db.prepare('select id from users where email = ?').pluck().get(email) as string
-	);
+	const userId = await server.first<string>('select id from users where email = ?', email);
 	return { cookie: sessionCookieOf(response), userId };
 }
 
@@ -62,11 +60,26 @@ async function grant(key: string) {
 	return { status: response.status, acknowledged: response.ok && body.includes('"success"') };
 }
 
-const grantsIn = (keys: string[]) =>
-	server.read((db) => {
-		const found = db.prepare('select 1 from transfers where idempotency_key = ?').pluck();
-		return keys.filter((key) => found.get(`admin-grant:${key}`));
-	});
+/** Those of `values` that `column` of `table` holds, in their order. */
+async function storedIn(table: string, column: string, values: string[]) {
+	if (values.length === 0) return [];
+	const rows = await server.query<{ value: string }>(
+		`select ${column} as "value" from ${table} where ${column} in (${values.map(() => '?').join(', ')})`,
+		...values
+	);
+	const stored = new Set(rows.map((row) => row.value));
+	return values.filter((value) => stored.has(value));
+}
+
+const grantKey = 'admin-grant:';
+const grantsIn = async (keys: string[]) =>
+	(
+		await storedIn(
+			'transfers',
+			'idempotency_key',
+			keys.map((key) => grantKey + key)
+		)
+	).map((key) => key.slice(grantKey.length));
 
 type Outcome = { key: string; status?: number; acknowledged: boolean; error?: string };
 
@@ -206,13 +219,13 @@ test('db:backup copies the running server’s database under writes; the copy ve
 	expect(outcomes.filter((outcome) => outcome.acknowledged).length).toBeGreaterThan(0);
 	expect(outcomes.filter((outcome) => (outcome.status ?? 0) >= 500)).toEqual([]);
 	// Each grant writes its transfer and its audit entry in one transaction: a snapshot has both or neither.
-	const restored = new Database(copy, { readonly: true });
-	const count = (sql: string) => restored.prepare(sql).pluck().get() as number;
-	const transfers = count(
+	const count = (sql: string) => firstInDatabase<number>(copy, sql);
+	const transfers = await count(
 		"select count(*) from transfers where idempotency_key like 'admin-grant:%'"
 	);
-	const audits = count("select count(*) from audit_log where action = 'grant' and outcome = 'ok'");
-	restored.close();
+	const audits = await count(
+		"select count(*) from audit_log where action = 'grant' and outcome = 'ok'"
+	);
 	expect(transfers).toBe(audits);
 });
 
@@ -240,7 +253,7 @@ test('SIGTERM under load: the request in flight finishes, every acknowledged wri
 		}
 	);
 	await expect
-		.poll(() => grantsIn([...Array(40).keys()].map((i) => `term-0-${i}`)).length, {
+		.poll(async () => (await grantsIn([...Array(40).keys()].map((i) => `term-0-${i}`))).length, {
 			timeout: 60_000
 		})
 		.toBeGreaterThan(5);
@@ -261,15 +274,12 @@ test('SIGTERM under load: the request in flight finishes, every acknowledged wri
 	const grantKeys = acknowledged
 		.filter((o) => o.key.startsWith('term-') && !o.key.startsWith('term-signup'))
 		.map((o) => o.key);
-	expect(grantsIn(grantKeys)).toEqual(grantKeys);
+	expect(await grantsIn(grantKeys)).toEqual(grantKeys);
 	const emails = [
 		email,
 		...acknowledged.filter((o) => o.key.startsWith('term-signup')).map((o) => `${o.key}@e2e.test`)
 	];
-	const users = server.read((db) => {
-		const found = db.prepare('select 1 from users where email = ?').pluck();
-		return emails.filter((address) => found.get(address));
-	});
+	const users = await storedIn('users', 'email', emails);
 	expect(users).toEqual(emails);
 	// Nobody is let in once it has stopped.
 	await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();

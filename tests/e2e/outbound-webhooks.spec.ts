@@ -2,7 +2,8 @@ import { expect, test } from '@playwright/test';
 import { Webhook } from 'standardwebhooks';
 import { startReceiver, type Receiver } from '../../src/lib/server/webhooks/testing/receiver';
 import { signInAsListedAdmin } from './helpers';
-import { rawRequest, readE2eDb, signUpRaw } from './raw-http';
+import { firstE2e, queryE2e } from './e2e-db';
+import { rawRequest, signUpRaw } from './raw-http';
 
 let receiver: Receiver;
 test.beforeAll(async () => {
@@ -74,13 +75,10 @@ test('an admin registers an endpoint, sees its secret once, its deliveries, and 
 	await page.getByRole('alertdialog').getByRole('button', { name: 'Delete endpoint' }).click();
 	await expect(page).toHaveURL(/\/admin\/webhooks$/);
 	await expect(page.getByRole('link', { name: receiver.url })).toHaveCount(0);
-	const actions = readE2eDb((db) =>
-		db
-			.prepare(`select action from audit_log where action like 'webhook_%' order by id`)
-			.pluck()
-			.all()
+	const actions = await queryE2e<{ action: string }>(
+		"select action from audit_log where action like 'webhook_%' order by id"
 	);
-	expect(actions).toEqual(
+	expect(actions.map((row) => row.action)).toEqual(
 		expect.arrayContaining([
 			'webhook_endpoint_create',
 			'webhook_message_resend',
@@ -99,13 +97,11 @@ for (const who of ['signed out', 'a signed-in user'] as const) {
 			...(cookie && { cookie })
 		};
 		const count = () =>
-			readE2eDb((db) =>
-				db
-					.prepare('select count(*) from webhook_endpoints where url = ?')
-					.pluck()
-					.get('https://attacker.example/hook')
+			firstE2e(
+				'select count(*) from webhook_endpoints where url = ?',
+				'https://attacker.example/hook'
 			);
-		const before = count();
+		const before = await count();
 		for (const path of ['/admin/webhooks', '/admin/webhooks/ep_x', '/admin/webhooks/__data.json']) {
 			expect((await rawRequest(baseURL!, { path, headers })).status, path).toBe(404);
 		}
@@ -125,6 +121,6 @@ for (const who of ['signed out', 'a signed-in user'] as const) {
 			const response = await rawRequest(baseURL!, { method: 'POST', path, headers, body });
 			expect(response.status, path).toBe(404);
 		}
-		expect(count()).toBe(before);
+		expect(await count()).toBe(before);
 	});
 }

@@ -1,7 +1,7 @@
-import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { demoSecretKey } from '../../src/lib/server/config';
+import { userIdOf } from './e2e-db';
 import { password, uniqueEmail } from './helpers';
 
 export type RawResponse = {
@@ -88,9 +88,7 @@ export async function signUpRaw(
 	return {
 		email,
 		cookie,
-		userId: readE2eDb(
-			(db) => db.prepare('select id from users where email = ?').pluck().get(email) as string
-		)
+		userId: await userIdOf(email)
 	};
 }
 
@@ -102,14 +100,4 @@ export function e2eStripeKey(): string {
 /** Signs an existing account in over plain HTTP and returns its cookie header. */
 export function signInRaw(baseURL: string, email: string): Promise<string> {
 	return postCredentials(baseURL, '/login', email);
-}
-
-/** Reads the e2e server's database (WAL lets a reader in beside the running server). */
-export function readE2eDb<T>(read: (db: Database.Database) => T): T {
-	const db = new Database('tests/.tmp/e2e.db', { readonly: true, fileMustExist: true });
-	try {
-		return read(db);
-	} finally {
-		db.close();
-	}
 }

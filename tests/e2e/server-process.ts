@@ -1,10 +1,10 @@
-import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { waitForHealthy } from '../../scripts/lib/wait';
 import { e2eEmulatorPort } from '../../playwright.config';
+import { firstInDatabase, queryDatabase, type Param, type Row } from './e2e-db';
 
 export type DemoLogin = { role: 'user' | 'admin'; email: string; password: string };
 
@@ -22,7 +22,10 @@ export type ServerProcess = {
 	exited: Promise<number | null>;
 	demoLogin: (role: DemoLogin['role']) => DemoLogin;
 	webhookSecret: () => string;
-	read: <T>(query: (db: Database.Database) => T) => T;
+	/** The rows of a query on its database. */
+	query: <T = Row>(sql: string, ...params: Param[]) => Promise<T[]>;
+	/** The first column of the first row of a query on its database. */
+	first: <T = unknown>(sql: string, ...params: Param[]) => Promise<T>;
 };
 
 /**
@@ -39,7 +42,8 @@ export async function startServerProcess(
 	const emulatorPort = e2eEmulatorPort + 1000 + slot;
 	const dataDir = resolve('tests/.tmp', name);
 	mkdirSync(dataDir, { recursive: true });
-	const databaseUrl = join(dataDir, 'credits.db');
+	// Its own file, unless `env` names another database (two instances sharing one PostgreSQL database).
+	const databaseUrl = env.DATABASE_URL ?? join(dataDir, 'credits.db');
 	const url = `http://127.0.0.1:${port}`;
 	const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
 		env: {
@@ -85,14 +89,10 @@ export async function startServerProcess(
 			const logins = JSON.parse(readFileSync(join(dataDir, 'demo-logins.json'), 'utf8'));
 			return (logins as DemoLogin[]).find((login) => login.role === role)!;
 		},
-		webhookSecret: () => readFileSync(join(dataDir, 'stripe-webhook-secret'), 'utf8').trim(),
-		read: (query) => {
-			const db = new Database(databaseUrl, { readonly: true, fileMustExist: true });
-			try {
-				return query(db);
-			} finally {
-				db.close();
-			}
-		}
+		webhookSecret: () =>
+			env.STRIPE_WEBHOOK_SECRET ??
+			readFileSync(join(dataDir, 'stripe-webhook-secret'), 'utf8').trim(),
+		query: (sql, ...params) => queryDatabase(databaseUrl, sql, ...params),
+		first: (sql, ...params) => firstInDatabase(databaseUrl, sql, ...params)
 	};
 }

@@ -100,9 +100,7 @@ async function signUp(server: ServerProcess) {
 	const response = await post(server, '/signup', { email, password });
 	if (response.status !== 303) throw new Error(`sign-up answered ${response.status}`);
 	const cookie = sessionCookieOf(response);
-	const userId = server.read(
-		(db) => db.prepare('select id from users where email = ?').pluck().get(email) as string
-	);
+	const userId = await server.first<string>('select id from users where email = ?', email);
 	return { userId, cookie };
 }
 

@@ -1,15 +1,16 @@
 import { expect, test } from '@playwright/test';
 import type Stripe from 'stripe';
 import { isDeepStrictEqual } from 'node:util';
-import { packages, signupBonus } from '../../src/lib/credits/packages';
+import { signupBonus } from '../../src/lib/credits/packages';
 import { demoSecretKey } from '../../src/lib/server/config';
 import { runScript } from '../../src/lib/server/ledger/testing/processes';
 import { createStripeClient } from '../../src/lib/server/stripe/client';
 import { seededRandom } from '../../tools/stripe-emulator/delivery';
 import { startServerProcess, type ServerProcess } from './server-process';
 import { describeOrdering, isRetryLater, scheduleDeliveries, sendStorm } from './storm-delivery';
-import { expectedLedger, planPurchases, type ExpectedLedger } from './storm-plan';
-import { control, makePurchases, type MadePurchase } from './storm-shop';
+import { planPurchases, type ExpectedLedger } from './storm-plan';
+import { expectedFromStripe, handledTypes, ledgerOf, netOf } from './storm-check';
+import { control, makePurchases } from './storm-shop';
 
 /*
  * The webhook storm (docs/reliability.md): purchases paid, refunded and disputed at the emulator
@@ -80,9 +81,12 @@ test('a storm of shuffled, duplicated, concurrent Stripe events credits each pur
 	);
 	expect(storm.gaveUp).toEqual([]);
 
-	const outcomes = server.read((db) =>
-		db.prepare('select id, type, outcome, error from stripe_events').all()
-	) as { id: string; type: string; outcome: string; error: string | null }[];
+	const outcomes = await server.query<{
+		id: string;
+		type: string;
+		outcome: string;
+		error: string | null;
+	}>('select id, type, outcome, error from stripe_events');
 	const outcomeOf = new Map(outcomes.map((row) => [row.id, row]));
 	const unfinished = events
 		.map(
@@ -98,14 +102,17 @@ test('a storm of shuffled, duplicated, concurrent Stripe events credits each pur
 	const expected = new Map<string, ExpectedLedger>();
 	for (const purchase of made)
 		expected.set(purchase.purchaseId, await expectedFromStripe(stripe, purchase));
-	const mismatches = made
-		.map((purchase) => ({
+	const compared = [];
+	for (const purchase of made)
+		compared.push({
 			purchaseId: purchase.purchaseId,
 			reversals: purchase.reversals,
 			expected: expected.get(purchase.purchaseId)!,
-			actual: ledgerOf(purchase.purchaseId)
-		}))
-		.filter(({ expected, actual }) => !isDeepStrictEqual(expected, actual));
+			actual: await ledgerOf(server, purchase.purchaseId)
+		});
+	const mismatches = compared.filter(
+		({ expected, actual }) => !isDeepStrictEqual(expected, actual)
+	);
 	expect(mismatches).toEqual([]);
 
 	const expectedBalances = new Map<string, number>();
@@ -114,14 +121,15 @@ test('a storm of shuffled, duplicated, concurrent Stripe events credits each pur
 			userId,
 			(expectedBalances.get(userId) ?? signupBonus.credits) + netOf(expected.get(purchaseId)!)
 		);
-	const balances = server.read((db) => {
-		const balance = db
-			.prepare(
-				"select credits_posted - debits_posted from accounts where kind = 'user' and user_id = ?"
+	const balances = new Map<string, unknown>();
+	for (const userId of expectedBalances.keys())
+		balances.set(
+			userId,
+			await server.first(
+				"select credits_posted - debits_posted from accounts where kind = 'user' and user_id = ?",
+				userId
 			)
-			.pluck();
-		return new Map([...expectedBalances.keys()].map((userId) => [userId, balance.get(userId)]));
-	});
+		);
 	expect(balances).toEqual(expectedBalances);
 
 	expect(runScript('scripts/ledger-verify.ts', server.databaseUrl)).toMatchObject({
@@ -130,66 +138,8 @@ test('a storm of shuffled, duplicated, concurrent Stripe events credits each pur
 	});
 });
 
-// Types with a handler in src/lib/server/stripe/events.ts that the storm's purchases send.
-const handledTypes = new Set([
-	'checkout.session.completed',
-	'checkout.session.async_payment_succeeded',
-	'payment_intent.succeeded',
-	'charge.succeeded',
-	'charge.updated',
-	'charge.refunded',
-	'charge.dispute.created',
-	'charge.dispute.funds_withdrawn',
-	'charge.dispute.closed',
-	'charge.dispute.funds_reinstated'
-]);
-
-/** The purchase's expected ledger from Stripe's own session, charge and dispute. */
-async function expectedFromStripe(stripe: Stripe, purchase: MadePurchase): Promise<ExpectedLedger> {
-	const session = await stripe.checkout.sessions.retrieve(purchase.sessionId);
-	const charge = await stripe.charges.retrieve(purchase.chargeId);
-	const dispute = purchase.disputeId ? await stripe.disputes.retrieve(purchase.disputeId) : null;
-	const pkg = packages.find((candidate) => candidate.id === session.metadata!.package_id)!;
-	return expectedLedger({
-		credits: pkg.credits,
-		amountMinor: charge.amount,
-		amountRefundedMinor: charge.amount_refunded,
-		disputeStatus: dispute?.status ?? null
-	});
-}
-
 function latency(ms: number[]) {
 	const sorted = [...ms].sort((a, b) => a - b);
 	const at = (share: number) => Math.round(sorted[Math.floor(share * (sorted.length - 1))]);
 	return { p50Ms: at(0.5), p99Ms: at(0.99) };
-}
-
-function netOf({ transfers }: ExpectedLedger): number {
-	return transfers.purchase - transfers.refund - transfers.dispute + transfers.reinstate;
-}
-
-/** The purchase's transfers by code (one `purchase` transfer, whatever number of the others), as stored. */
-function ledgerOf(purchaseId: string) {
-	return server.read((db) => {
-		const row = db
-			.prepare('select status, dispute_status as disputeStatus from purchases where id = ?')
-			.get(purchaseId) as { status: string; disputeStatus: string | null };
-		const sums = db
-			.prepare(
-				'select code, count(*) as count, sum(amount) as credits from transfers where reference = ? group by code'
-			)
-			.all(purchaseId) as { code: string; count: number; credits: number }[];
-		const credits = (code: string) => sums.find((sum) => sum.code === code)?.credits ?? 0;
-		const purchaseTransfers = sums.find((sum) => sum.code === 'purchase')?.count ?? 0;
-		return {
-			transfers: {
-				purchase: purchaseTransfers === 1 ? credits('purchase') : `${purchaseTransfers} transfers`,
-				refund: credits('refund'),
-				dispute: credits('dispute'),
-				reinstate: credits('reinstate')
-			},
-			status: row.status,
-			disputeStatus: row.disputeStatus
-		};
-	});
 }

@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(() => shop.close());
 afterEach(async () => {
 	await shop.control('webhooks/resume');
-	expect(shop.violations()).toEqual([]);
+	expect(await shop.violations()).toEqual([]);
 });
 
 const admin = { id: 'admin_1', email: 'admin@example.com' };
@@ -26,7 +26,7 @@ async function failedRefundEvent() {
 		(candidate) => (candidate.data.object as Stripe.Checkout.Session).id === sessionId
 	)!;
 	await shop.deliver(completed);
-	const intent = shop.purchase(purchaseId).paymentIntentId!;
+	const intent = (await shop.purchase(purchaseId)).paymentIntentId!;
 	await shop.stripe.refunds.create({ payment_intent: intent });
 	const event = (await shop.eventsOf('charge.refunded')).find(
 		(candidate) => (candidate.data.object as Stripe.Charge).payment_intent === intent
@@ -42,8 +42,8 @@ async function failedRefundEvent() {
 describe('replaying a stored webhook event', () => {
 	it('runs a failed event again once its cause is gone, and a second replay changes nothing', async () => {
 		const { userId, purchaseId, eventId, repair } = await failedRefundEvent();
-		expect(findEvent(shop.db, eventId)).toMatchObject({ outcome: 'failed', attempts: 1 });
-		expect(shop.balanceOf(userId)).toBe(500);
+		expect(await findEvent(shop.db, eventId)).toMatchObject({ outcome: 'failed', attempts: 1 });
+		expect(await shop.balanceOf(userId)).toBe(500);
 
 		repair();
 		const replayed = await replayEvent(shop.db, shop.stripe, admin, eventId);
@@ -53,9 +53,9 @@ describe('replaying a stored webhook event', () => {
 			outcome: 'processed',
 			message: 'Replayed: the event was processed (clawed back 500 credits).'
 		});
-		expect(shop.balanceOf(userId)).toBe(0);
-		expect(shop.purchase(purchaseId).status).toBe('refunded');
-		expect(findEvent(shop.db, eventId)).toMatchObject({ outcome: 'processed', attempts: 2 });
+		expect(await shop.balanceOf(userId)).toBe(0);
+		expect((await shop.purchase(purchaseId)).status).toBe('refunded');
+		expect(await findEvent(shop.db, eventId)).toMatchObject({ outcome: 'processed', attempts: 2 });
 
 		const again = await replayEvent(shop.db, shop.stripe, admin, eventId);
 		expect(again).toEqual({
@@ -64,10 +64,13 @@ describe('replaying a stored webhook event', () => {
 			outcome: 'processed',
 			message: 'Nothing changed: the event was already processed, so it was not run again.'
 		});
-		expect(shop.balanceOf(userId)).toBe(0);
-		expect(findEvent(shop.db, eventId)).toMatchObject({ attempts: 2 });
+		expect(await shop.balanceOf(userId)).toBe(0);
+		expect(await findEvent(shop.db, eventId)).toMatchObject({ attempts: 2 });
 		expect(
-			listAudit(shop.db, { target: `event:${eventId}` }).entries.map((e) => [e.action, e.outcome])
+			(await listAudit(shop.db, { target: `event:${eventId}` })).entries.map((e) => [
+				e.action,
+				e.outcome
+			])
 		).toEqual([
 			['replay', 'ok'],
 			['replay', 'ok']
@@ -81,7 +84,7 @@ describe('replaying a stored webhook event', () => {
 			outcome: 'failed'
 		});
 		repair();
-		expect(listAudit(shop.db, { target: `event:${eventId}` }).entries).toMatchObject([
+		expect((await listAudit(shop.db, { target: `event:${eventId}` })).entries).toMatchObject([
 			{ action: 'replay', outcome: 'failed' }
 		]);
 	});
@@ -91,22 +94,26 @@ describe('replaying a stored webhook event', () => {
 			ok: false,
 			code: 'event_not_found'
 		});
-		expect(listAudit(shop.db, { target: 'event:evt_nobody' }).entries).toEqual([]);
+		expect((await listAudit(shop.db, { target: 'event:evt_nobody' })).entries).toEqual([]);
 	});
 
 	it('lists events newest first, filtered by type and outcome, a page at a time', async () => {
 		for (let i = 0; i < 2; i++) (await failedRefundEvent()).repair();
-		const failed = listEvents(shop.db, { outcome: 'failed', type: 'charge.refunded', limit: 1 });
+		const failed = await listEvents(shop.db, {
+			outcome: 'failed',
+			type: 'charge.refunded',
+			limit: 1
+		});
 		expect(failed.items).toHaveLength(1);
 		expect(failed.items[0]).toMatchObject({ type: 'charge.refunded', outcome: 'failed' });
-		const next = listEvents(shop.db, {
+		const next = await listEvents(shop.db, {
 			outcome: 'failed',
 			type: 'charge.refunded',
 			limit: 1,
 			before: failed.nextCursor!
 		});
 		expect(next.items.map((e) => e.id)).not.toContain(failed.items[0].id);
-		const all = listEvents(shop.db, { limit: 200 }).items;
+		const all = (await listEvents(shop.db, { limit: 200 })).items;
 		const times = all.map((e) => e.createdAt.getTime());
 		expect(times).toEqual([...times].sort((a, b) => b - a));
 	});

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/lib/server/auth/accounts';
 import { openDatabase } from '../../src/lib/server/db';
-import { users } from '../../src/lib/server/db/schema';
+import { purchases, users } from '../../src/lib/server/db/schema';
 import { startCheckout } from '../../src/lib/server/stripe/checkout';
 import { createStripeClient } from '../../src/lib/server/stripe/client';
 import { listUserPurchases } from '../../src/lib/server/purchases';
@@ -31,7 +31,7 @@ describe('starting a checkout', () => {
 			cancel_url: 'http://app.test/settings/credits?checkout=cancelled'
 		});
 		expect(session.line_items?.data[0].price?.lookup_key).toBe('credits_premium');
-		expect(shop.purchase(purchaseId)).toMatchObject({
+		expect(await shop.purchase(purchaseId)).toMatchObject({
 			status: 'pending',
 			credits: 1200,
 			amountMinor: 7999,
@@ -42,7 +42,7 @@ describe('starting a checkout', () => {
 	it('lists the buyer’s purchases with what their history shows and no Stripe ids', async () => {
 		const userId = await shop.signUp();
 		const { purchaseId } = await shop.buy(userId, 'basic');
-		const listed = listUserPurchases(shop.db, userId);
+		const listed = await listUserPurchases(shop.db, userId);
 		expect(listed).toEqual([
 			{
 				id: purchaseId,
@@ -61,16 +61,14 @@ describe('starting a checkout', () => {
 	it('gives the buyer a receipt link only when it is a web address', async () => {
 		const userId = await shop.signUp();
 		const { purchaseId } = await shop.buy(userId, 'basic');
-		const receiptOf = (url: string) => {
-			shop.db.$client
-				.prepare('UPDATE purchases SET receipt_url = ? WHERE id = ?')
-				.run(url, purchaseId);
-			return listUserPurchases(shop.db, userId)[0].receiptUrl;
+		const receiptOf = async (url: string) => {
+			await shop.db.update(purchases).set({ receiptUrl: url }).where(eq(purchases.id, purchaseId));
+			return (await listUserPurchases(shop.db, userId))[0].receiptUrl;
 		};
-		expect(receiptOf('https://pay.stripe.com/receipts/rcpt_1')).toBe(
+		expect(await receiptOf('https://pay.stripe.com/receipts/rcpt_1')).toBe(
 			'https://pay.stripe.com/receipts/rcpt_1'
 		);
-		expect(receiptOf('javascript:alert(1)')).toBeNull();
+		expect(await receiptOf('javascript:alert(1)')).toBeNull();
 	});
 
 	it('creates the Stripe customer once per user', async () => {
@@ -94,7 +92,7 @@ describe('starting a checkout', () => {
 			'http://app.test'
 		);
 		expect(result).toMatchObject({ ok: false, code: 'unknown_package' });
-		expect(listUserPurchases(shop.db, userId)).toEqual([]);
+		expect(await listUserPurchases(shop.db, userId)).toEqual([]);
 	});
 
 	it('refuses a package whose price was never synced', async () => {
@@ -125,12 +123,12 @@ describe('starting a checkout', () => {
 		expect(!result.ok && result.message).toBe(
 			'The payment page could not be opened (Stripe could not be reached). Nothing was charged; please try again.'
 		);
-		const [listed] = listUserPurchases(shop.db, userId);
-		expect(shop.purchase(listed.id)).toMatchObject({
+		const [listed] = await listUserPurchases(shop.db, userId);
+		expect(await shop.purchase(listed.id)).toMatchObject({
 			status: 'failed',
 			failureReason: 'Stripe could not be reached'
 		});
-		expect(shop.balanceOf(userId)).toBe(0);
+		expect(await shop.balanceOf(userId)).toBe(0);
 	});
 });
 
@@ -149,12 +147,12 @@ describe('an open checkout', () => {
 		);
 
 	async function sessionsOf(userId: string) {
-		const customer = shop.db
+		const [customer] = await shop.db
 			.select({ id: users.stripeCustomerId })
 			.from(users)
 			.where(eq(users.id, userId))
-			.get()?.id;
-		return (await shop.stripe.checkout.sessions.list({ customer: customer!, limit: 100 })).data;
+			.limit(1);
+		return (await shop.stripe.checkout.sessions.list({ customer: customer.id!, limit: 100 })).data;
 	}
 
 	it('is reused by 50 concurrent buys of the same package: one purchase, one session', async () => {
@@ -162,7 +160,7 @@ describe('an open checkout', () => {
 		const results = await Promise.all(Array.from({ length: 50 }, () => checkout(userId)));
 		expect(results.every((result) => result.ok)).toBe(true);
 		expect(new Set(results.map((result) => result.ok && result.url)).size).toBe(1);
-		expect(listUserPurchases(shop.db, userId)).toHaveLength(1);
+		expect(await listUserPurchases(shop.db, userId)).toHaveLength(1);
 		expect(await sessionsOf(userId)).toHaveLength(1);
 
 		expect(await checkout(userId)).toEqual(results[0]);
@@ -179,9 +177,7 @@ describe('an open checkout', () => {
 		expect(urls[1]).toBe(urls[3]);
 		expect(urls[0]).not.toBe(urls[1]);
 		expect(
-			listUserPurchases(shop.db, userId)
-				.map((purchase) => shop.purchase(purchase.id).packageId)
-				.sort()
+			(await listUserPurchases(shop.db, userId)).map((purchase) => purchase.packageId).sort()
 		).toEqual(['basic', 'standard']);
 		expect(await sessionsOf(userId)).toHaveLength(2);
 	});
@@ -196,7 +192,7 @@ describe('an open checkout', () => {
 		expect(second).toMatchObject({ ok: true });
 		expect(second.ok && second.purchaseId).not.toBe(first.purchaseId);
 		expect(second.ok && second.url).not.toBe(first.url);
-		expect(shop.purchase(first.purchaseId).status).toBe('expired');
+		expect((await shop.purchase(first.purchaseId)).status).toBe('expired');
 	});
 
 	it('is not reused once paid; the payment is credited on the spot', async () => {
@@ -207,8 +203,8 @@ describe('an open checkout', () => {
 
 		const second = await checkout(userId);
 		expect(second.ok && second.purchaseId).not.toBe(first.purchaseId);
-		expect(shop.purchase(first.purchaseId).status).toBe('paid');
-		expect(shop.balanceOf(userId)).toBe(500);
+		expect((await shop.purchase(first.purchaseId)).status).toBe('paid');
+		expect(await shop.balanceOf(userId)).toBe(500);
 	});
 
 	it('refuses an 11th new checkout within 10 minutes and says when to retry', async () => {
@@ -216,7 +212,7 @@ describe('an open checkout', () => {
 		for (let i = 0; i < 10; i++) {
 			const { sessionId, purchaseId } = await shop.buy(userId);
 			await shop.stripe.checkout.sessions.expire(sessionId);
-			await eventually(() => shop.purchase(purchaseId).status === 'expired');
+			await eventually(async () => (await shop.purchase(purchaseId)).status === 'expired');
 		}
 		const refused = await checkout(userId);
 		expect(refused).toEqual({
@@ -228,7 +224,7 @@ describe('an open checkout', () => {
 		const { retryAfterMs } = refused as { retryAfterMs: number };
 		expect(retryAfterMs).toBeGreaterThan(9 * 60 * 1000);
 		expect(retryAfterMs).toBeLessThanOrEqual(10 * 60 * 1000);
-		expect(listUserPurchases(shop.db, userId, 50)).toHaveLength(10);
+		expect(await listUserPurchases(shop.db, userId, 50)).toHaveLength(10);
 
 		const other = await shop.signUp();
 		expect(await checkout(other)).toMatchObject({ ok: true });

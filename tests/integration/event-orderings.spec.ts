@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getLedgerFor } from '../../src/lib/server/app-ledger';
 import type { Db } from '../../src/lib/server/db';
 import * as schema from '../../src/lib/server/db/schema';
+import { perform } from '../../src/lib/server/db/unit';
 import { findPurchase } from '../../src/lib/server/purchases';
 import { openShop, type Shop } from './purchase-fixture';
 
@@ -81,17 +82,15 @@ async function replay(scenario: Scenario, batches: Stripe.Event[][]) {
 		answers.push(...delivered.map((response) => response.status));
 	}
 	const ledger = getLedgerFor(db);
-	const purchase = findPurchase(db, scenario.purchaseId)!;
+	const purchase = (await perform(db, findPurchase(db, scenario.purchaseId)))!;
+	const { items } = await ledger.transfers({ reference: scenario.purchaseId });
 	const result = {
 		answers: [...new Set(answers)],
 		status: purchase.status,
 		refunded: purchase.amountRefundedMinor,
-		balance: ledger.balance(scenario.userId).balance,
-		transfers: ledger
-			.transfers({ reference: scenario.purchaseId })
-			.items.reverse()
-			.map((transfer) => [transfer.code, transfer.amount]),
-		violations: ledger.verify()
+		balance: (await ledger.balance(scenario.userId)).balance,
+		transfers: items.reverse().map((transfer) => [transfer.code, transfer.amount]),
+		violations: await ledger.verify()
 	};
 	db.$client.close();
 	return result;

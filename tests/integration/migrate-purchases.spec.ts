@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrateDatabase, openDatabase } from '../../src/lib/server/db';
 import { copyMigrations } from '../../src/lib/server/db/testing/migrations';
+import { perform } from '../../src/lib/server/db/unit';
 import { findPurchase } from '../../src/lib/server/purchases';
 
 const renameTag = /_purchase_money_minor$/;
@@ -12,7 +13,7 @@ describe('migrating purchases to money columns named in minor units', () => {
 	const dir = mkdtempSync(join(tmpdir(), 'migrate-purchases-'));
 	afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-	it('keeps the amounts of purchases made before the rename', () => {
+	it('keeps the amounts of purchases made before the rename', async () => {
 		const before = copyMigrations(join(dir, 'before'), (entries) => {
 			const rename = entries.findIndex((entry) => renameTag.test(entry.tag));
 			expect(rename).toBeGreaterThan(0);
@@ -29,14 +30,14 @@ describe('migrating purchases to money columns named in minor units', () => {
 
 		migrateDatabase(db);
 
-		expect(findPurchase(db, 'pur_old')).toMatchObject({
+		expect(await perform(db, findPurchase(db, 'pur_old'))).toMatchObject({
 			amountMinor: 3999,
 			amountPaidMinor: 3999,
 			amountRefundedMinor: 1000,
 			currency: 'usd',
 			status: 'partially_refunded'
 		});
-		expect(findPurchase(db, 'pur_review')).toMatchObject({
+		expect(await perform(db, findPurchase(db, 'pur_review'))).toMatchObject({
 			amountMinor: 999,
 			amountPaidMinor: 1,
 			amountRefundedMinor: 0

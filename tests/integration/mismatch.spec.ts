@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listMismatchedPurchases, resolveMismatch } from '../../src/lib/server/admin/purchases';
 import { getLedgerFor } from '../../src/lib/server/app-ledger';
 import { stripeEvents, users } from '../../src/lib/server/db/schema';
+import { transaction } from '../../src/lib/server/db/unit';
 import { confirmCheckout } from '../../src/lib/server/stripe/confirm';
 import { eventually, openShop, type Shop } from './purchase-fixture';
 
@@ -14,7 +15,7 @@ beforeAll(async () => {
 afterAll(() => shop.close());
 afterEach(async () => {
 	await shop.control('webhooks/resume');
-	expect(shop.violations()).toEqual([]);
+	expect(await shop.violations()).toEqual([]);
 });
 
 const admin = { adminId: 'admin_1', reason: 'Checked the payment in the Stripe dashboard' };
@@ -35,12 +36,21 @@ async function mismatchedPurchase() {
 		data: { object: { ...session, amount_total: 1 } }
 	} as Stripe.Event;
 	expect((await shop.deliver(forged)).body).toMatchObject({ outcome: 'rejected' });
-	expect(shop.purchase(purchaseId).status).toBe('mismatch');
+	expect((await shop.purchase(purchaseId)).status).toBe('mismatch');
 	return { userId, purchaseId, sessionId, completed };
 }
 
-function outcomeOf(eventId: string) {
-	return shop.db.select().from(stripeEvents).where(eq(stripeEvents.id, eventId)).get();
+async function outcomeOf(eventId: string) {
+	const [event] = await shop.db.select().from(stripeEvents).where(eq(stripeEvents.id, eventId));
+	return event;
+}
+
+function resolve(purchaseId: string, decision: Parameters<typeof resolveMismatch>[2]) {
+	return transaction(shop.db, (tx) => resolveMismatch(tx, purchaseId, decision));
+}
+
+async function eventsOfType(type: string) {
+	return shop.db.select().from(stripeEvents).where(eq(stripeEvents.type, type));
 }
 
 describe('a purchase whose payment did not match its price', () => {
@@ -48,30 +58,28 @@ describe('a purchase whose payment did not match its price', () => {
 		const { userId, purchaseId, sessionId, completed } = await mismatchedPurchase();
 
 		expect((await shop.deliver(completed)).body).toEqual({ received: true, outcome: 'rejected' });
-		expect(outcomeOf(completed.id)?.error).toMatch(/^needs_review: /);
+		expect((await outcomeOf(completed.id))?.error).toMatch(/^needs_review: /);
 		expect(await confirmCheckout(shop.db, shop.stripe, userId, sessionId)).toEqual({
 			status: 'review'
 		});
 		await shop.control('webhooks/resume');
-		await eventually(() =>
-			shop.db
-				.select()
-				.from(stripeEvents)
-				.where(eq(stripeEvents.type, 'payment_intent.succeeded'))
-				.all()
-				.some((row) => row.error?.includes(purchaseId))
+		await eventually(async () =>
+			(await eventsOfType('payment_intent.succeeded')).some((row) =>
+				row.error?.includes(purchaseId)
+			)
 		);
-		expect(shop.purchase(purchaseId).status).toBe('mismatch');
-		expect(shop.balanceOf(userId)).toBe(0);
+		expect((await shop.purchase(purchaseId)).status).toBe('mismatch');
+		expect(await shop.balanceOf(userId)).toBe(0);
 	});
 
 	it('is listed for admins with the buyer, the package and both amounts', async () => {
 		const { userId, purchaseId } = await mismatchedPurchase();
-		const listed = listMismatchedPurchases(shop.db).find((row) => row.id === purchaseId);
+		const listed = (await listMismatchedPurchases(shop.db)).find((row) => row.id === purchaseId);
 		expect(listed).toEqual({
 			id: purchaseId,
-			email: shop.db.select({ email: users.email }).from(users).where(eq(users.id, userId)).get()!
-				.email,
+			email: (
+				await shop.db.select({ email: users.email }).from(users).where(eq(users.id, userId))
+			)[0].email,
 			packageId: 'standard',
 			credits: 500,
 			amountMinor: 3999,
@@ -87,8 +95,8 @@ describe('a purchase whose payment did not match its price', () => {
 		const { userId, purchaseId, sessionId, completed } = await mismatchedPurchase();
 
 		const results = [
-			resolveMismatch(shop.db, purchaseId, { decision: 'credit', ...admin }),
-			resolveMismatch(shop.db, purchaseId, { decision: 'credit', ...admin })
+			await resolve(purchaseId, { decision: 'credit', ...admin }),
+			await resolve(purchaseId, { decision: 'credit', ...admin })
 		];
 		expect(results).toEqual([
 			{ ok: true, status: 'paid', credits: 500 },
@@ -104,29 +112,32 @@ describe('a purchase whose payment did not match its price', () => {
 			credits: 500
 		});
 		await shop.control('webhooks/resume');
-		expect(shop.balanceOf(userId)).toBe(500);
-		expect(shop.purchase(purchaseId)).toMatchObject({ status: 'paid', failureReason: null });
-		const [grant] = getLedgerFor(shop.db).transfers({ userId }).items;
+		await eventually(() => shop.webhooksIdle());
+		expect(await shop.balanceOf(userId)).toBe(500);
+		expect(await shop.purchase(purchaseId)).toMatchObject({ status: 'paid', failureReason: null });
+		const [grant] = (await getLedgerFor(shop.db).transfers({ userId })).items;
 		expect(grant).toMatchObject({
 			code: 'purchase',
 			amount: 500,
 			reference: purchaseId,
 			actor: 'admin:admin_1'
 		});
-		expect(listMismatchedPurchases(shop.db).some((row) => row.id === purchaseId)).toBe(false);
+		expect((await listMismatchedPurchases(shop.db)).some((row) => row.id === purchaseId)).toBe(
+			false
+		);
 	});
 
 	it('stays uncredited once an admin rejects it, whatever arrives afterwards', async () => {
 		const { userId, purchaseId, sessionId, completed } = await mismatchedPurchase();
 
 		expect(
-			resolveMismatch(shop.db, purchaseId, {
+			await resolve(purchaseId, {
 				decision: 'reject',
 				adminId: 'admin_1',
 				reason: 'Forged event; refund the buyer'
 			})
 		).toEqual({ ok: true, status: 'rejected', credits: 0 });
-		expect(shop.purchase(purchaseId)).toMatchObject({
+		expect(await shop.purchase(purchaseId)).toMatchObject({
 			status: 'rejected',
 			failureReason: 'Rejected by an admin: Forged event; refund the buyer'
 		});
@@ -135,19 +146,16 @@ describe('a purchase whose payment did not match its price', () => {
 			status: 'rejected'
 		});
 		await shop.stripe.refunds.create({
-			payment_intent: shop.purchase(purchaseId).paymentIntentId!
+			payment_intent: (await shop.purchase(purchaseId)).paymentIntentId!
 		});
 		await shop.control('webhooks/resume');
-		await eventually(() =>
-			shop.db
-				.select()
-				.from(stripeEvents)
-				.where(eq(stripeEvents.type, 'charge.refunded'))
-				.all()
-				.some((row) => row.payload.includes(purchaseId) && row.outcome === 'ignored')
+		await eventually(async () =>
+			(await eventsOfType('charge.refunded')).some(
+				(row) => row.payload.includes(purchaseId) && row.outcome === 'ignored'
+			)
 		);
-		expect(shop.balanceOf(userId)).toBe(0);
-		expect(resolveMismatch(shop.db, purchaseId, { decision: 'credit', ...admin })).toMatchObject({
+		expect(await shop.balanceOf(userId)).toBe(0);
+		expect(await resolve(purchaseId, { decision: 'credit', ...admin })).toMatchObject({
 			ok: false,
 			code: 'not_in_review'
 		});
@@ -156,15 +164,15 @@ describe('a purchase whose payment did not match its price', () => {
 	it('refuses to resolve a purchase that does not exist or is not under review', async () => {
 		const userId = await shop.signUp();
 		const { purchaseId } = await shop.buy(userId);
-		expect(resolveMismatch(shop.db, 'pur_nope', { decision: 'credit', ...admin })).toEqual({
+		expect(await resolve('pur_nope', { decision: 'credit', ...admin })).toEqual({
 			ok: false,
 			code: 'purchase_not_found',
 			message: 'No purchase has that id.'
 		});
-		expect(resolveMismatch(shop.db, purchaseId, { decision: 'credit', ...admin })).toMatchObject({
+		expect(await resolve(purchaseId, { decision: 'credit', ...admin })).toMatchObject({
 			ok: false,
 			code: 'not_in_review'
 		});
-		expect(shop.balanceOf(userId)).toBe(0);
+		expect(await shop.balanceOf(userId)).toBe(0);
 	});
 });

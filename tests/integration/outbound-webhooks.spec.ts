@@ -14,12 +14,12 @@ let secret: string;
 beforeAll(async () => {
 	shop = await openShop();
 	receiver = await startReceiver();
-	secret = createEndpoint(shop.db, admin, {
+	({ secret } = await createEndpoint(shop.db, admin, {
 		url: receiver.url,
 		description: '',
 		eventTypes: ['purchase.completed', 'purchase.refunded'],
 		lowBalanceThreshold: null
-	}).secret;
+	}));
 });
 afterAll(async () => {
 	await receiver.close();
@@ -39,7 +39,7 @@ describe('outbound webhooks for Stripe payments', () => {
 		const userId = await shop.signUp();
 		const { purchaseId, url } = await shop.buy(userId, 'standard');
 		expect((await shop.pay(url)).status).toBe(303);
-		await eventually(() => shop.purchase(purchaseId).status === 'paid');
+		await eventually(async () => (await shop.purchase(purchaseId)).status === 'paid');
 
 		expect(await received('purchase.completed')).toEqual([
 			{
@@ -65,7 +65,7 @@ describe('outbound webhooks for Stripe payments', () => {
 			idempotencyKey: 'webhook-refund-1'
 		});
 		expect(refund.ok).toBe(true);
-		await eventually(() => shop.purchase(purchaseId).status === 'partially_refunded');
+		await eventually(async () => (await shop.purchase(purchaseId)).status === 'partially_refunded');
 		expect(await received('purchase.refunded')).toEqual([
 			{
 				type: 'purchase.refunded',
@@ -84,6 +84,6 @@ describe('outbound webhooks for Stripe payments', () => {
 				}
 			}
 		]);
-		expect(shop.violations()).toEqual([]);
+		expect(await shop.violations()).toEqual([]);
 	});
 });

@@ -5,6 +5,9 @@ import { packages } from '../../src/lib/credits/packages';
 import { createUser } from '../../src/lib/server/auth/accounts';
 import { getLedgerFor } from '../../src/lib/server/app-ledger';
 import { openDatabase, type Db } from '../../src/lib/server/db';
+import { asAppDb, createPgTestDatabase } from '../../src/lib/server/db/pg/testing';
+import type { Purchase } from '../../src/lib/server/db/schema';
+import { perform } from '../../src/lib/server/db/unit';
 import { findPurchase } from '../../src/lib/server/purchases';
 import { startCheckout } from '../../src/lib/server/stripe/checkout';
 import { handleStripeEvent } from '../../src/lib/server/stripe/events';
@@ -12,7 +15,7 @@ import { saveSyncedPrices } from '../../src/lib/server/stripe/prices';
 import { syncPackages } from '../../src/lib/server/stripe/sync';
 import { receiveWebhook } from '../../src/lib/server/stripe/webhook';
 import { startStripe, type Harness } from './stripe-harness';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 
@@ -37,15 +40,47 @@ export type Shop = Harness & {
 	/** Delivers to another database of the same shop (a copy, say), as Stripe would sign it. */
 	deliverTo(db: Db, event: Stripe.Event): ReturnType<typeof receiveWebhook>;
 	eventsOf(type: string): Promise<Stripe.Event[]>;
-	balanceOf(userId: string): number;
-	violations(): string[];
-	purchase(id: string): NonNullable<ReturnType<typeof findPurchase>>;
+	balanceOf(userId: string): Promise<number>;
+	violations(): Promise<string[]>;
+	purchase(id: string): Promise<Purchase>;
 };
 
-/** A database, an emulator delivering webhooks to the real handler over HTTP, and the synced catalogue. */
-export async function openShop(): Promise<Shop> {
+type Backend = 'sqlite' | 'postgres';
+
+/**
+ * The shop's database: a SQLite file, or with TEST_BACKEND=postgres a fresh PostgreSQL database
+ * (npm run test:integration:postgres runs the purchase tests there too).
+ */
+async function openShopDatabase(
+	backend: Backend
+): Promise<{ db: Db; closeDb: () => Promise<void> }> {
+	if (backend === 'postgres') {
+		// Enough connections for units that wait on one another's locks while webhooks are recorded.
+		const database = await createPgTestDatabase({ max: 10 });
+		return { db: asAppDb(database.db), closeDb: database.drop };
+	}
 	const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'credits-')), 'shop.db'));
-	const receiver = createServer(async (request, response) => {
+	return {
+		db,
+		closeDb: async () => {
+			db.$client.close();
+		}
+	};
+}
+
+/** A database, an emulator delivering webhooks to the real handler over HTTP, and the synced catalogue. */
+export async function openShop(
+	backend: Backend = process.env.TEST_BACKEND === 'postgres' ? 'postgres' : 'sqlite'
+): Promise<Shop> {
+	const { db, closeDb } = await openShopDatabase(backend);
+	// Closing the emulator aborts its deliveries, but a handler already running carries on; the
+	// database closes only after those finish.
+	const handling = new Set<Promise<void>>();
+	const receiver = createServer((request, response) => {
+		const handled = handle(request, response).finally(() => handling.delete(handled));
+		handling.add(handled);
+	});
+	async function handle(request: IncomingMessage, response: ServerResponse) {
 		const chunks: Buffer[] = [];
 		for await (const chunk of request) chunks.push(chunk as Buffer);
 		const header = request.headers['stripe-signature'];
@@ -57,11 +92,11 @@ export async function openShop(): Promise<Shop> {
 			(event) => handleStripeEvent(db, harness.stripe, event)
 		);
 		response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-	});
+	}
 	await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
 	const webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
 	const harness = await startStripe({ webhookUrl, webhookSecret });
-	saveSyncedPrices(db, (await syncPackages(harness.stripe, packages)).prices);
+	await saveSyncedPrices(db, (await syncPackages(harness.stripe, packages)).prices);
 	const ledger = getLedgerFor(db);
 	let users = 0;
 	function deliver(target: Db, event: Stripe.Event, signature?: string) {
@@ -81,7 +116,8 @@ export async function openShop(): Promise<Shop> {
 		async close() {
 			await harness.emulator.close();
 			await new Promise((resolve) => receiver.close(resolve));
-			db.$client.close();
+			await Promise.allSettled(handling);
+			await closeDb();
 		},
 		async signUp() {
 			const user = await createUser(db, {
@@ -102,7 +138,7 @@ export async function openShop(): Promise<Shop> {
 			return {
 				purchaseId: result.purchaseId,
 				url: result.url,
-				sessionId: findPurchase(db, result.purchaseId)!.checkoutSessionId!
+				sessionId: (await perform(db, findPurchase(db, result.purchaseId)))!.checkoutSessionId!
 			};
 		},
 		pay(url, card = cards.ok, extra = {}) {
@@ -121,9 +157,9 @@ export async function openShop(): Promise<Shop> {
 		async eventsOf(type) {
 			return (await harness.stripe.events.list({ type, limit: 100 })).data;
 		},
-		balanceOf: (userId) => ledger.balance(userId).balance,
-		violations: () => ledger.verify().map((violation) => String(violation)),
-		purchase: (id) => findPurchase(db, id)!
+		balanceOf: async (userId) => (await ledger.balance(userId)).balance,
+		violations: async () => (await ledger.verify()).map((violation) => String(violation)),
+		purchase: async (id) => (await perform(db, findPurchase(db, id)))!
 	};
 }
 

@@ -7,6 +7,8 @@ export type Harness = {
 	emulator: RunningEmulator;
 	stripe: Stripe;
 	control(path: string, body?: Record<string, string | number | boolean>): Promise<unknown>;
+	/** Whether the emulator has nothing queued, on its random delay, in flight or due for retry. */
+	webhooksIdle(): Promise<boolean>;
 };
 
 const secretKey = 'sk_test_integration';
@@ -33,5 +35,9 @@ export async function startStripe(
 			);
 		return response.json();
 	}
-	return { emulator, stripe, control };
+	async function webhooksIdle() {
+		const response = await fetch(`${emulator.url}/_emulator/webhooks`);
+		return ((await response.json()) as { idle: boolean }).idle;
+	}
+	return { emulator, stripe, control, webhooksIdle };
 }

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseEnv } from 'node:util';
 import { ConfigError, configVariables, parseConfig } from './config';
@@ -42,18 +42,25 @@ describe('parseConfig', () => {
 		);
 	});
 
-	it('signs demo webhooks with the install’s own secret for its database, unless STRIPE_WEBHOOK_SECRET is set', () => {
+	it('signs demo webhooks with the install’s own secret from its data folder, unless STRIPE_WEBHOOK_SECRET is set', () => {
 		const asked: string[] = [];
 		const secretOf = (env: Record<string, string>) =>
-			parseConfig(env, (databaseUrl) => (asked.push(databaseUrl), installSecret))
-				.stripeWebhookSecret;
+			parseConfig(env, (dataDir) => (asked.push(dataDir), installSecret)).stripeWebhookSecret;
 		expect(secretOf({ DATABASE_URL: 'elsewhere/credits.db' })).toBe(installSecret);
-		expect(asked).toEqual(['elsewhere/credits.db']);
+		expect(asked).toEqual([resolve('elsewhere')]);
 		expect(secretOf({ STRIPE_WEBHOOK_SECRET: 'whsec_chosen' })).toBe('whsec_chosen');
 		expect(secretOf({ STRIPE_SECRET_KEY: 'sk_test_abc', STRIPE_WEBHOOK_SECRET: 'whsec_123' })).toBe(
 			'whsec_123'
 		);
 		expect(asked).toHaveLength(1);
+	});
+
+	it('keeps the install’s files beside a SQLite file, in data/ with PostgreSQL, or in DATA_DIR', () => {
+		expect(parse({ DATABASE_URL: 'some/where/credits.db' }).dataDir).toBe(resolve('some/where'));
+		expect(parse({ DATABASE_URL: 'postgres://db.internal/credits' }).dataDir).toBe(resolve('data'));
+		expect(
+			parse({ DATABASE_URL: 'postgres://db.internal/credits', DATA_DIR: '/srv/credits' }).dataDir
+		).toBe('/srv/credits');
 	});
 
 	it('treats empty strings as unset', () => {

@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { logLevels } from './log';
+import { dirname, resolve } from 'node:path';
+import { isPostgresUrl } from './db/url';
 import { ensureWebhookSecret } from './webhook-secret';
 
 const port = z.coerce
@@ -31,8 +33,9 @@ const schema = z
 		ORIGIN: httpUrl.optional(),
 		DATABASE_URL: z
 			.string()
-			.min(1, 'must be a file path such as data/credits.db')
+			.min(1, 'must be a file path such as data/credits.db, or a postgres:// URL')
 			.default('data/credits.db'),
+		DATA_DIR: z.string().min(1, 'must be a folder path').optional(),
 		STRIPE_SECRET_KEY: z
 			.string()
 			.regex(
@@ -86,6 +89,8 @@ export const configVariables = Object.keys(schema.shape);
 export type Config = z.infer<typeof schema> & {
 	/** No Stripe key: the bundled emulator stands in for Stripe and demo accounts exist. */
 	demoMode: boolean;
+	/** The install's own files (demo logins, the demo's webhook secret, the emulator's state). */
+	dataDir: string;
 	stripeSecretKey: string;
 	stripeWebhookSecret: string;
 	/** Where the Stripe client sends requests: STRIPE_API_URL, else the emulator in demo mode, else Stripe itself. */
@@ -102,7 +107,7 @@ export class ConfigError extends Error {}
  */
 export function parseConfig(
 	env: Record<string, string | undefined>,
-	demoWebhookSecret: (databaseUrl: string) => string
+	demoWebhookSecret: (dataDir: string) => string
 ): Config {
 	const present = Object.fromEntries(
 		Object.entries(env).filter(([, value]) => value !== undefined && value !== '')
@@ -117,11 +122,15 @@ export function parseConfig(
 	}
 	const config = result.data;
 	const demoMode = !config.STRIPE_SECRET_KEY;
-	const stripeWebhookSecret =
-		config.STRIPE_WEBHOOK_SECRET ?? demoWebhookSecret(config.DATABASE_URL);
+	const dataDir = resolve(
+		config.DATA_DIR ??
+			(isPostgresUrl(config.DATABASE_URL) ? 'data' : dirname(resolve(config.DATABASE_URL)))
+	);
+	const stripeWebhookSecret = config.STRIPE_WEBHOOK_SECRET ?? demoWebhookSecret(dataDir);
 	return {
 		...config,
 		demoMode,
+		dataDir,
 		stripeSecretKey: config.STRIPE_SECRET_KEY ?? demoSecretKey(stripeWebhookSecret),
 		stripeWebhookSecret,
 		stripeApiUrl:

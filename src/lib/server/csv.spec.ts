@@ -18,7 +18,7 @@ describe('csvRecord', () => {
 describe('csvStream', () => {
 	it('sends the header, then one page at a time as the reader asks', async () => {
 		const served: number[] = [];
-		function* pages() {
+		async function* pages() {
 			for (let page = 1; page <= 3; page++) {
 				served.push(page);
 				yield [[`row ${page}`, page]];

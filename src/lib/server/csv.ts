@@ -24,21 +24,21 @@ function csvField(value: CsvValue): string {
  */
 export function csvStream(
 	header: string[],
-	pages: Iterable<CsvValue[][]>
+	pages: AsyncIterable<CsvValue[][]>
 ): ReadableStream<Uint8Array> {
 	const encoder = new TextEncoder();
-	const iterator = pages[Symbol.iterator]();
+	const iterator = pages[Symbol.asyncIterator]();
 	return new ReadableStream({
 		start(controller) {
 			controller.enqueue(encoder.encode(csvRecord(header)));
 		},
-		pull(controller) {
-			const next = iterator.next();
+		async pull(controller) {
+			const next = await iterator.next();
 			if (next.done) controller.close();
 			else controller.enqueue(encoder.encode(next.value.map(csvRecord).join('')));
 		},
-		cancel() {
-			iterator.return?.();
+		async cancel() {
+			await iterator.return?.();
 		}
 	});
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { awaitable } from './ledger/async';
 import { createTestLedger, dayMs } from './ledger/testing/ledger';
 import { readCreditsOverview } from './customer-balance';
 
 describe('readCreditsOverview', () => {
-	it('dates the first of the credits expiring within 30 days that are still there', () => {
+	it('dates the first of the credits expiring within 30 days that are still there', async () => {
 		const { ledger, at, key, clock } = createTestLedger();
 		const grant = (amount: number, days: number) =>
 			ledger.grant({
@@ -20,14 +21,14 @@ describe('readCreditsOverview', () => {
 		// Spends take the soonest expiry first: the lot expiring in 5 days is gone.
 		ledger.spend({ userId: 'u1', amount: 30, actor: 'system', idempotencyKey: key() });
 
-		expect(readCreditsOverview(ledger, 'u1', new Date(clock.now))).toMatchObject({
+		expect(await readCreditsOverview(awaitable(ledger), 'u1', new Date(clock.now))).toMatchObject({
 			balance: 150,
 			expiringSoon: 100,
 			firstExpiryAt: at(10 * dayMs)
 		});
 	});
 
-	it('has no date when nothing expires within 30 days', () => {
+	it('has no date when nothing expires within 30 days', async () => {
 		const { ledger, key, at, clock } = createTestLedger();
 		ledger.grant({
 			userId: 'u1',
@@ -37,7 +38,7 @@ describe('readCreditsOverview', () => {
 			actor: 'system',
 			idempotencyKey: key()
 		});
-		expect(readCreditsOverview(ledger, 'u1', new Date(clock.now))).toMatchObject({
+		expect(await readCreditsOverview(awaitable(ledger), 'u1', new Date(clock.now))).toMatchObject({
 			expiringSoon: 0,
 			firstExpiryAt: null
 		});

@@ -1,4 +1,5 @@
 import type { Db } from './db';
+import { perform } from './db/unit';
 import { captureHold, getBalance, holdCredits, releaseHold } from './api/credits';
 import type { ApiCaller } from './api/caller';
 
@@ -42,24 +43,27 @@ export type HaikuResult =
  * released): the same API functions the host app calls over HTTP. `attempt` makes a resubmitted form
  * replay instead of paying twice.
  */
-export function generateHaiku(
+export async function generateHaiku(
 	db: Db,
 	userId: string,
 	topic: string,
 	attempt: Attempt
-): HaikuResult {
-	const held = holdCredits(
+): Promise<HaikuResult> {
+	const held = await perform(
 		db,
-		caller,
-		{
-			user_id: userId,
-			amount: haikuMaxCost,
-			idempotency_key: `demo:${attempt.id}:hold`,
-			expires_in_seconds: attemptLifetimeSeconds,
-			reason: `Haiku about “${topic}”`
-		},
-		// The attempt's own time, so a resubmitted form asks for the same hold and replays it.
-		attempt.issuedAt
+		holdCredits(
+			db,
+			caller,
+			{
+				user_id: userId,
+				amount: haikuMaxCost,
+				idempotency_key: `demo:${attempt.id}:hold`,
+				expires_in_seconds: attemptLifetimeSeconds,
+				reason: `Haiku about “${topic}”`
+			},
+			// The attempt's own time, so a resubmitted form asks for the same hold and replays it.
+			attempt.issuedAt
+		)
 	);
 	if (!held.ok) {
 		const code = held.error.code;
@@ -69,19 +73,25 @@ export function generateHaiku(
 	}
 	const lines = compose(topic);
 	const cost = costOf(topic);
-	const captured = captureHold(db, caller, held.value.hold_id, {
-		amount: cost,
-		idempotency_key: `demo:${attempt.id}:capture`
-	});
+	const captured = await perform(
+		db,
+		captureHold(db, caller, held.value.hold_id, {
+			amount: cost,
+			idempotency_key: `demo:${attempt.id}:capture`
+		})
+	);
 	if (!captured.ok) {
-		releaseHold(db, caller, held.value.hold_id, { idempotency_key: `demo:${attempt.id}:release` });
+		await perform(
+			db,
+			releaseHold(db, caller, held.value.hold_id, { idempotency_key: `demo:${attempt.id}:release` })
+		);
 		return { ok: false, code: 'failed', message: captured.error.message };
 	}
 	return { ok: true, lines, cost, available: captured.value.available };
 }
 
-export function demoBalance(db: Db, userId: string) {
-	const balance = getBalance(db, { kind: 'session', userId }, {});
+export async function demoBalance(db: Db, userId: string) {
+	const balance = await getBalance(db, { kind: 'session', userId }, {});
 	return balance.ok ? balance.value.available : 0;
 }
 

@@ -6,6 +6,7 @@ import { hashPassword } from './auth/password';
 import { invalidateUserSessions } from './auth/session';
 import { generateSecureRandomString } from './random';
 import type { Db } from './db';
+import { run, transaction } from './db/unit';
 import { users, type User } from './db/schema';
 
 export type DemoLogin = { role: User['role']; email: string; password: string };
@@ -29,7 +30,7 @@ const loginsFile = z.array(
 export async function ensureDemoAccounts(
 	db: Db,
 	file: string,
-	onCreated?: (user: User) => void
+	onCreated?: (user: User) => Promise<void>
 ): Promise<DemoLogin[]> {
 	const saved = existsSync(file)
 		? loginsFile.safeParse(JSON.parse(readFileSync(file, 'utf8')))
@@ -42,16 +43,16 @@ export async function ensureDemoAccounts(
 			email,
 			password: generateSecureRandomString()
 		};
-		const existing = findUserByEmail(db, email);
+		const existing = await findUserByEmail(db, email);
 		if (!existing) {
 			const user = await createUser(db, { email, password: login.password }, role);
-			if (user) onCreated?.(user);
+			if (user) await onCreated?.(user);
 		} else if (!known.some((entry) => entry.email === email)) {
 			// The logins file was lost: give the account a new password we can print.
-			db.update(users)
+			await db
+				.update(users)
 				.set({ passwordHash: await hashPassword(login.password), role })
-				.where(eq(users.id, existing.id))
-				.run();
+				.where(eq(users.id, existing.id));
 		}
 		logins.push(login);
 	}
@@ -65,18 +66,17 @@ export type RetiredDemo = { disabled: string[]; deletedFile: boolean };
  * With a real Stripe key the demo's published logins must stop working: signs the demo accounts out
  * and gives them an unusable password (their purchases and ledger stay), and deletes the logins file.
  */
-export function retireDemoAccounts(db: Db, file: string): RetiredDemo {
+export async function retireDemoAccounts(db: Db, file: string): Promise<RetiredDemo> {
 	const disabled: string[] = [];
 	for (const { email } of demoAccounts) {
-		const user = findUserByEmail(db, email);
+		const user = await findUserByEmail(db, email);
 		if (!user || user.passwordHash === disabledPasswordHash) continue;
-		// One connection, so both statements are in the transaction and no session outlives the password.
-		db.transaction(() => {
-			db.update(users)
-				.set({ passwordHash: disabledPasswordHash })
-				.where(eq(users.id, user.id))
-				.run();
-			invalidateUserSessions(db, user.id);
+		// One transaction, so that no session outlives the password.
+		await transaction(db, function* (tx) {
+			yield* run(
+				tx.update(users).set({ passwordHash: disabledPasswordHash }).where(eq(users.id, user.id))
+			);
+			yield* invalidateUserSessions(tx, user.id);
 		});
 		disabled.push(email);
 	}

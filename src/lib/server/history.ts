@@ -1,5 +1,6 @@
 import type { Db } from './db';
-import type { Ledger, TransferEntry, TransferFilter } from './ledger';
+import type { TransferEntry, TransferFilter } from './ledger';
+import type { AsyncLedger } from './ledger/async';
 import { listUserPurchases } from './purchases';
 import { transferQuery, transferRange, type TransferQuery } from './transfer-query';
 import { transferTypeFilter, transferTypeOf } from './transfer-types';
@@ -21,19 +22,28 @@ export function historyFilter(
 }
 
 /** One page of the user's history, and their newest purchases. */
-export function loadHistory(db: Db, ledger: Ledger, userId: string, query: HistoryQuery) {
-	const page = ledger.transfers({ ...historyFilter(userId, query), limit: historyPageSize });
+export async function loadHistory(
+	db: Db,
+	ledger: AsyncLedger,
+	userId: string,
+	query: HistoryQuery
+) {
+	const page = await ledger.transfers({ ...historyFilter(userId, query), limit: historyPageSize });
 	return {
 		transfers: page.items.map(toHistoryRow),
 		nextCursor: page.nextCursor,
 		newerCursor: page.newerCursor,
-		purchases: listUserPurchases(db, userId, historyPurchases)
+		purchases: await listUserPurchases(db, userId, historyPurchases)
 	};
 }
 
 /** The user's newest transfers, for the credits page. */
-export function recentTransfers(ledger: Ledger, userId: string, limit = 5): HistoryRowView[] {
-	return ledger.transfers({ userId, limit }).items.map(toHistoryRow);
+export async function recentTransfers(
+	ledger: AsyncLedger,
+	userId: string,
+	limit = 5
+): Promise<HistoryRowView[]> {
+	return (await ledger.transfers({ userId, limit })).items.map(toHistoryRow);
 }
 
 function toHistoryRow(item: TransferEntry): HistoryRowView {

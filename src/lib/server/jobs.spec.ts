@@ -68,7 +68,7 @@ describe('the background ledger sweep', () => {
 		expect(expiredCredits()).toBe(0);
 		expect(info).not.toHaveBeenCalled();
 
-		vi.advanceTimersByTime(minuteMs);
+		await vi.advanceTimersByTimeAsync(minuteMs);
 		expect(expiredCredits()).toBe(40);
 		expect(ledger.balance('u1').balance).toBe(0);
 		expect(info).toHaveBeenCalledWith(
@@ -95,7 +95,7 @@ describe('the background ledger sweep', () => {
 		);
 		expect(expiredCredits()).toBe(0);
 
-		vi.advanceTimersByTime(minuteMs);
+		await vi.advanceTimersByTimeAsync(minuteMs);
 		expect(expiredCredits()).toBe(40);
 		expect(errors).toHaveBeenCalledTimes(1);
 	});
@@ -104,7 +104,7 @@ describe('the background ledger sweep', () => {
 		vi.spyOn(await logger(), 'info').mockImplementation(() => {});
 		const { startBackgroundJobs, stopBackgroundJobs } = await import('./jobs');
 		startBackgroundJobs();
-		stopBackgroundJobs();
+		await stopBackgroundJobs();
 		vi.advanceTimersByTime(minuteMs);
 		expect(expiredCredits()).toBe(0);
 	});
@@ -117,7 +117,7 @@ describe('the background ledger sweep', () => {
 		expect(reconciliation.runs).toBe(1);
 		await vi.advanceTimersByTimeAsync(15 * minuteMs);
 		expect(reconciliation.runs).toBe(2);
-		stopBackgroundJobs();
+		await stopBackgroundJobs();
 		await vi.advanceTimersByTimeAsync(30 * minuteMs);
 		expect(reconciliation.runs).toBe(2);
 	});

@@ -36,7 +36,7 @@ export function startBackgroundJobs() {
 	timers = [setInterval(sweepLedger, sweepEveryMs), setInterval(reconcile, reconcileEveryMs)];
 	for (const timer of timers) timer.unref();
 	dispatcher = startDispatcher(getDb());
-	sweepLedger();
+	void sweepLedger();
 }
 
 /** Stops the timers and waits for the webhook round under way, so no attempt is cut off mid-way. */
@@ -47,12 +47,12 @@ export async function stopBackgroundJobs() {
 	dispatcher = undefined;
 }
 
-function sweepLedger() {
+async function sweepLedger() {
 	try {
 		const ledger = getLedger();
-		const summary = ledger.expire();
+		const summary = await ledger.expire();
 		if (summary.lots + summary.holds > 0) log.info({ job: 'ledger-sweep', ...summary }, 'expired');
-		ledger.rollUp();
+		await ledger.rollUp();
 	} catch (error) {
 		log.error({ job: 'ledger-sweep', err: error }, 'ledger sweep failed');
 	}

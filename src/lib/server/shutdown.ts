@@ -38,7 +38,7 @@ export function shutDownOnSignal() {
 	process.once('sveltekit:shutdown', async (reason: string) => {
 		await handlersDone((Number(process.env.SHUTDOWN_TIMEOUT) || 30) * 1000);
 		await stopBackgroundJobs();
-		closeDb();
+		await closeDb();
 		log.info({ reason }, 'shut down: requests drained, jobs stopped, database closed');
 	});
 }

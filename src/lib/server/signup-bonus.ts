@@ -6,14 +6,14 @@ import { dayMs } from '../time';
 import { signupReference } from './transfer-types';
 
 /** Gives a new account its one-time sign-up bonus as free credits; keyed by user, so it never repeats. */
-export function grantSignupBonus(
+export async function grantSignupBonus(
 	db: Db,
 	userId: string,
 	bonus: SignupBonus = signupBonus,
 	now = new Date()
 ) {
 	if (bonus.credits <= 0) return;
-	const granted = getLedgerFor(db).grant({
+	const granted = await getLedgerFor(db).grant({
 		userId,
 		amount: bonus.credits,
 		category: 'free',

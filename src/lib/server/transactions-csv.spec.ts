@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { awaitable } from './ledger/async';
 import { createTestLedger, dayMs } from './ledger/testing/ledger';
 import { transactionsCsv } from './transactions-csv';
 
@@ -17,7 +18,7 @@ describe('transactionsCsv', () => {
 		t.advance(dayMs);
 		for (let i = 0; i < 1200; i++)
 			t.ledger.spend({ userId: 'ann', amount: 1, actor: 'user:ann', idempotencyKey: t.key() });
-		const text = await new Response(transactionsCsv(t.ledger, { userId: 'ann' })).text();
+		const text = await new Response(transactionsCsv(awaitable(t.ledger), { userId: 'ann' })).text();
 		const lines = text.split('\r\n');
 		expect(lines[0]).toBe('date,type,credits,balance_after,description,reference');
 		expect(lines[1]).toBe('2030-01-02T00:00:00.000Z,spend,-1,800,,');
@@ -28,7 +29,7 @@ describe('transactionsCsv', () => {
 		expect(lines[1202]).toBe('');
 
 		const grants = await new Response(
-			transactionsCsv(t.ledger, { userId: 'ann', code: 'grant' })
+			transactionsCsv(awaitable(t.ledger), { userId: 'ann', code: 'grant' })
 		).text();
 		expect(grants.split('\r\n')).toHaveLength(3);
 	});

@@ -1,4 +1,5 @@
-import type { Ledger, TransferEntry, TransferFilter } from './ledger';
+import type { TransferEntry, TransferFilter } from './ledger';
+import type { AsyncLedger } from './ledger/async';
 import { csvStream, type CsvValue } from './csv';
 
 export const transactionsCsvHeader = [
@@ -18,17 +19,21 @@ type TypeOf = (item: TransferEntry) => string;
  * is the ledger code unless `typeOf` names it otherwise.
  */
 export function transactionsCsv(
-	ledger: Ledger,
+	ledger: AsyncLedger,
 	filter: Omit<TransferFilter, 'cursor' | 'newerCursor' | 'limit'> & { userId: string },
 	typeOf: TypeOf = (item) => item.code
 ): ReadableStream<Uint8Array> {
 	return csvStream(transactionsCsvHeader, pagesOf(ledger, filter, typeOf));
 }
 
-function* pagesOf(ledger: Ledger, filter: TransferFilter, typeOf: TypeOf): Generator<CsvValue[][]> {
+async function* pagesOf(
+	ledger: AsyncLedger,
+	filter: TransferFilter,
+	typeOf: TypeOf
+): AsyncGenerator<CsvValue[][]> {
 	let cursor: string | null = null;
 	do {
-		const page = ledger.transfers({ ...filter, limit: pageSize, cursor });
+		const page = await ledger.transfers({ ...filter, limit: pageSize, cursor });
 		yield page.items.map((item) => [
 			item.createdAt.toISOString(),
 			typeOf(item),

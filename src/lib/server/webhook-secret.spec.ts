@@ -4,27 +4,26 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureWebhookSecret, webhookSecretFile } from './webhook-secret';
 
-const freshDatabase = () =>
-	join(mkdtempSync(join(tmpdir(), 'credits-secret-')), 'nested', 'credits.db');
+const freshDataDir = () => join(mkdtempSync(join(tmpdir(), 'credits-secret-')), 'nested');
 
 describe('the demo webhook secret', () => {
-	it('is random per install, kept beside the database for the owner only, and the same after a restart', () => {
-		const first = freshDatabase();
-		const second = freshDatabase();
+	it('is random per install, kept in the data folder for the owner only, and the same after a restart', () => {
+		const first = freshDataDir();
+		const second = freshDataDir();
 		const secret = ensureWebhookSecret(first);
 		expect(secret).toMatch(/^whsec_[0-9a-f]{64}$/);
 		expect(ensureWebhookSecret(second)).not.toBe(secret);
 		expect(ensureWebhookSecret(first)).toBe(secret);
-		expect(webhookSecretFile(first)).toBe(join(first, '..', 'stripe-webhook-secret'));
+		expect(webhookSecretFile(first)).toBe(join(first, 'stripe-webhook-secret'));
 		expect(statSync(webhookSecretFile(first)).mode & 0o777).toBe(0o600);
 	});
 
 	it('refuses a file that does not hold a secret, naming it', () => {
-		const database = freshDatabase();
-		ensureWebhookSecret(database);
-		writeFileSync(webhookSecretFile(database), 'not a secret');
-		expect(() => ensureWebhookSecret(database)).toThrow(
-			`${webhookSecretFile(database)} does not hold a whsec_… secret`
+		const dataDir = freshDataDir();
+		ensureWebhookSecret(dataDir);
+		writeFileSync(webhookSecretFile(dataDir), 'not a secret');
+		expect(() => ensureWebhookSecret(dataDir)).toThrow(
+			`${webhookSecretFile(dataDir)} does not hold a whsec_… secret`
 		);
 	});
 });

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const secretPattern = /^whsec_\w+$/;
 
-/** Beside the database, like the demo logins: one secret per install. */
-export function webhookSecretFile(databaseUrl: string): string {
-	return join(dirname(resolve(databaseUrl)), 'stripe-webhook-secret');
+/** In the install's data folder, like the demo logins: one secret per install. */
+export function webhookSecretFile(dataDir: string): string {
+	return join(dataDir, 'stripe-webhook-secret');
 }
 
 /**
@@ -14,8 +14,8 @@ export function webhookSecretFile(databaseUrl: string): string {
  * so that the emulator signing events and the app verifying them agree across restarts while nobody
  * else can sign a payment.
  */
-export function ensureWebhookSecret(databaseUrl: string): string {
-	const file = webhookSecretFile(databaseUrl);
+export function ensureWebhookSecret(dataDir: string): string {
+	const file = webhookSecretFile(dataDir);
 	const saved = readSecret(file);
 	if (saved !== undefined) {
 		if (!secretPattern.test(saved))
@@ -29,7 +29,7 @@ export function ensureWebhookSecret(databaseUrl: string): string {
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
 	}
-	return ensureWebhookSecret(databaseUrl);
+	return ensureWebhookSecret(dataDir);
 }
 
 function readSecret(file: string): string | undefined {

@@ -11,9 +11,9 @@ import type { Actions, PageServerLoad } from './$types';
 // Any other ?days= shows the default range rather than an error: it is a view, not an input to act on.
 const daysQuery = z.coerce.number().pipe(z.literal(dashboardDays)).catch(30);
 
-export const load: PageServerLoad = (event) => {
+export const load: PageServerLoad = async (event) => {
 	requireAdmin(event);
-	return loadDashboard(getDb(), daysQuery.parse(event.url.searchParams.get('days')));
+	return await loadDashboard(getDb(), daysQuery.parse(event.url.searchParams.get('days')));
 };
 
 const resolveForm = z.object({
@@ -38,7 +38,10 @@ export const actions: Actions = {
 			});
 
 		const { decision, reason } = parsed.data;
-		const result = reviewMismatch(getDb(), admin, parsed.data.purchaseId, { decision, reason });
+		const result = await reviewMismatch(getDb(), admin, parsed.data.purchaseId, {
+			decision,
+			reason
+		});
 		if (!result.ok)
 			return fail(result.code === 'purchase_not_found' ? 404 : 409, {
 				resolveMismatch: { purchaseId, message: result.message }

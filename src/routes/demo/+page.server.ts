@@ -13,10 +13,10 @@ import {
 import { readForm } from '$lib/server/http/form';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = (event) => {
+export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
 	return {
-		available: demoBalance(getDb(), user.id),
+		available: await demoBalance(getDb(), user.id),
 		maxCost: haikuMaxCost,
 		attempt: newAttempt(),
 		packages: activePackages
@@ -45,7 +45,7 @@ export const actions: Actions = {
 				haiku: { topic, error: 'This page is out of date: reload it and try again.' }
 			});
 
-		const result = generateHaiku(getDb(), user.id, topic, attempt);
+		const result = await generateHaiku(getDb(), user.id, topic, attempt);
 		if (!result.ok)
 			return fail(result.code === 'failed' ? 409 : 402, {
 				haiku: { topic, error: result.message, code: result.code }

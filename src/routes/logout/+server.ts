@@ -4,8 +4,8 @@ import { invalidateSession } from '$lib/server/auth/session';
 import { getDb } from '$lib/server/db';
 import type { RequestHandler } from './$types';
 
-export const POST: RequestHandler = ({ locals, cookies }) => {
-	if (locals.session) invalidateSession(getDb(), locals.session.id);
+export const POST: RequestHandler = async ({ locals, cookies }) => {
+	if (locals.session) await invalidateSession(getDb(), locals.session.id);
 	deleteSessionCookie(cookies);
 	redirect(303, '/login');
 };

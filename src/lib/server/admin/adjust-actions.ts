@@ -1,6 +1,7 @@
 import { error, fail, type RequestEvent } from '@sveltejs/kit';
 import { requireAdmin } from '../auth/guard';
 import { getDb } from '../db';
+import { perform } from '../db/unit';
 import { readForm } from '../http/form';
 import { adjustBalance, parseAdjustment, type AdjustmentKind } from './adjust';
 import { findUserById } from './users';
@@ -16,9 +17,9 @@ function adjustAction<K extends AdjustmentKind>(kind: K) {
 		const db = getDb();
 		const parsed = parseAdjustment(kind, await readForm(event.request));
 		if (!parsed.ok) return fail(400, under({ values: parsed.values, errors: parsed.errors }));
-		const user = findUserById(db, event.params.id);
+		const user = await perform(db, findUserById(db, event.params.id));
 		if (!user) error(404, 'No such user.');
-		const outcome = adjustBalance(db, admin, user.id, parsed.data);
+		const outcome = await adjustBalance(db, admin, user.id, parsed.data);
 		const reply = { values: parsed.values, outcome };
 		if (outcome.status !== 'refused') return under(reply);
 		const errors = outcome.field ? { [outcome.field]: outcome.message } : {};

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { getLedgerFor } from '../app-ledger';
+import { sqliteLedgerFor } from '../app-ledger';
 import { openDatabase, type Db } from '../db';
 import { users } from '../db/schema';
 import type { Ledger } from '../ledger';
@@ -16,7 +16,7 @@ let keys = 0;
 beforeEach(() => {
 	db = openDatabase(':memory:');
 	db.insert(users).values({ id: userId, email: 'bob@example.com', passwordHash: 'x' }).run();
-	ledger = getLedgerFor(db);
+	ledger = sqliteLedgerFor(db);
 });
 
 afterEach(() => {
@@ -80,11 +80,11 @@ function seedLots() {
 }
 
 describe('a grant', () => {
-	it('previews the exact transfer and new lot, and writes nothing until confirmed', () => {
+	it('previews the exact transfer and new lot, and writes nothing until confirmed', async () => {
 		seedLots();
 		const before = rowCounts();
 		const fields = grantFields({ amount: '1200', category: 'paid', expiresAt: '2099-06-30' });
-		const preview = submit('grant', fields);
+		const preview = await submit('grant', fields);
 		expect(rowCounts()).toEqual(before);
 		expect(ledger.balance(userId).balance).toBe(65);
 		expect(preview).toMatchObject({
@@ -104,14 +104,14 @@ describe('a grant', () => {
 			}
 		});
 
-		const applied = submit('grant', { ...fields, confirm: 'yes' });
+		const applied = await submit('grant', { ...fields, confirm: 'yes' });
 		expect(applied.status).toBe('applied');
 		// Confirming writes what the preview showed, ids included (the rolled-back rows freed them).
 		expect(applied.status === 'applied' && applied.writes).toEqual(
 			preview.status === 'preview' && preview.writes
 		);
 		expect(ledger.balance(userId).balance).toBe(1265);
-		const [entry] = listAudit(db).entries;
+		const [entry] = (await listAudit(db)).entries;
 		expect(entry).toMatchObject({
 			action: 'grant',
 			outcome: 'ok',
@@ -123,12 +123,12 @@ describe('a grant', () => {
 		});
 	});
 
-	it('acts once for the same key, and shows the first result again', () => {
+	it('acts once for the same key, and shows the first result again', async () => {
 		const fields = { ...grantFields(), confirm: 'yes' };
-		const first = submit('grant', fields);
+		const first = await submit('grant', fields);
 		const before = rowCounts();
-		const again = submit('grant', fields);
-		const preview = submit('grant', { ...fields, confirm: '' });
+		const again = await submit('grant', fields);
+		const preview = await submit('grant', { ...fields, confirm: '' });
 		expect(rowCounts()).toEqual(before);
 		expect(first.status === 'applied' && first.writes.transfers[0].id).toBeGreaterThan(0);
 		const transferId = first.status === 'applied' ? first.writes.transfers[0].id : 0;
@@ -136,24 +136,24 @@ describe('a grant', () => {
 			expect(replay).toEqual({ status: 'replayed', transferId, balance: 100, available: 100 });
 		}
 		expect(ledger.balance(userId).balance).toBe(100);
-		expect(listAudit(db).entries).toHaveLength(1);
+		expect((await listAudit(db)).entries).toHaveLength(1);
 	});
 
-	it('refuses a key reused for a different grant, and audits the refusal', () => {
+	it('refuses a key reused for a different grant, and audits the refusal', async () => {
 		const fields = { ...grantFields(), confirm: 'yes' };
-		submit('grant', fields);
-		const refused = submit('grant', { ...fields, amount: '999' });
+		await submit('grant', fields);
+		const refused = await submit('grant', { ...fields, amount: '999' });
 		expect(refused).toMatchObject({ status: 'refused', code: 'idempotency_conflict' });
 		expect(ledger.balance(userId).balance).toBe(100);
-		expect(listAudit(db).entries[0]).toMatchObject({ action: 'grant', outcome: 'refused' });
+		expect((await listAudit(db)).entries[0]).toMatchObject({ action: 'grant', outcome: 'refused' });
 	});
 });
 
 describe('a deduction', () => {
-	it('previews the draws in spend order (soonest expiry first) and writes nothing', () => {
+	it('previews the draws in spend order (soonest expiry first) and writes nothing', async () => {
 		const [paid, free] = seedLots();
 		const before = rowCounts();
-		const preview = submit('deduct', deductFields({ amount: '30' }));
+		const preview = await submit('deduct', deductFields({ amount: '30' }));
 		expect(rowCounts()).toEqual(before);
 		expect(preview).toMatchObject({
 			status: 'preview',
@@ -169,10 +169,10 @@ describe('a deduction', () => {
 		});
 	});
 
-	it('is refused beyond the available credits without allowDebt, and allowed with it', () => {
+	it('is refused beyond the available credits without allowDebt, and allowed with it', async () => {
 		seedLots();
 		const before = rowCounts();
-		const preview = submit('deduct', deductFields({ amount: '100' }));
+		const preview = await submit('deduct', deductFields({ amount: '100' }));
 		expect(preview).toMatchObject({
 			status: 'refused',
 			code: 'insufficient_credits',
@@ -181,16 +181,16 @@ describe('a deduction', () => {
 		});
 		expect(rowCounts()).toEqual(before);
 
-		const confirmed = submit('deduct', deductFields({ amount: '100', confirm: 'yes' }));
+		const confirmed = await submit('deduct', deductFields({ amount: '100', confirm: 'yes' }));
 		expect(confirmed).toMatchObject({ status: 'refused', code: 'insufficient_credits' });
 		expect(rowCounts()).toEqual({ ...before, audit: before.audit + 1 });
-		expect(listAudit(db).entries[0]).toMatchObject({
+		expect((await listAudit(db)).entries[0]).toMatchObject({
 			action: 'deduct',
 			outcome: 'refused',
 			amount: 100
 		});
 
-		const forced = submit(
+		const forced = await submit(
 			'deduct',
 			deductFields({ amount: '100', allowDebt: 'on', confirm: 'yes' })
 		);
@@ -199,9 +199,9 @@ describe('a deduction', () => {
 			writes: { balanceAfter: { balance: -35, debt: 35 } }
 		});
 		expect(ledger.balance(userId)).toMatchObject({ balance: -35, debt: 35 });
-		expect(listAudit(db).entries[0]).toMatchObject({ action: 'deduct', outcome: 'ok' });
+		expect((await listAudit(db)).entries[0]).toMatchObject({ action: 'deduct', outcome: 'ok' });
 
-		const inDebt = submit('deduct', deductFields({ amount: '1' }));
+		const inDebt = await submit('deduct', deductFields({ amount: '1' }));
 		expect(inDebt).toMatchObject({
 			status: 'refused',
 			code: 'account_in_debt',
@@ -209,10 +209,10 @@ describe('a deduction', () => {
 		});
 	});
 
-	it('a grant to an account in debt previews the debt repaid from the new lot', () => {
+	it('a grant to an account in debt previews the debt repaid from the new lot', async () => {
 		seedLots();
-		submit('deduct', deductFields({ amount: '100', allowDebt: 'on', confirm: 'yes' }));
-		const preview = submit('grant', grantFields({ amount: '50' }));
+		await submit('deduct', deductFields({ amount: '100', allowDebt: 'on', confirm: 'yes' }));
+		const preview = await submit('grant', grantFields({ amount: '50' }));
 		expect(preview).toMatchObject({
 			status: 'preview',
 			writes: {

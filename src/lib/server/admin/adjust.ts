@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { formatCount } from '$lib/format';
-import { getLedgerFor } from '../app-ledger';
+import { getLedgerFor, type AsyncLedger } from '../app-ledger';
 import type { Db } from '../db';
+import { perform, type Unit } from '../db/unit';
 import type { Ledger, LedgerErrorCode, Posted, Result } from '../ledger';
 import { recordAudit, type Actor } from './audit';
 import { parseFields } from './form-fields';
@@ -115,11 +116,10 @@ export function adjustmentKey(request: Pick<AdjustmentRequest, 'kind' | 'idempot
 }
 
 function operationOf(
-	ledger: Ledger,
 	admin: Actor,
 	userId: string,
 	request: AdjustmentRequest
-): () => Result<Posted> {
+): (ledger: Ledger) => Result<Posted> {
 	const common = {
 		userId,
 		amount: request.amount,
@@ -129,9 +129,9 @@ function operationOf(
 	};
 	if (request.kind === 'grant') {
 		const { category, expiresAt } = request;
-		return () => ledger.grant({ ...common, code: 'grant', category, expiresAt });
+		return (ledger) => ledger.grant({ ...common, code: 'grant', category, expiresAt });
 	}
-	return () => ledger.adjust({ ...common, force: request.allowDebt });
+	return (ledger) => ledger.adjust({ ...common, force: request.allowDebt });
 }
 
 /**
@@ -139,22 +139,24 @@ function operationOf(
  * real ledger operation runs and is rolled back, so the preview shows exactly what confirming writes.
  * Each confirmed attempt that writes or is refused leaves one audit entry; a replayed key leaves none.
  */
-export function adjustBalance(
+export async function adjustBalance(
 	db: Db,
 	admin: Actor,
 	userId: string,
 	request: AdjustmentRequest
-): AdjustmentOutcome {
-	const ledger = getLedgerFor(db);
-	const operation = operationOf(ledger, admin, userId, request);
-	const { result, writes } = captureWrites(db, ledger, userId, operation, ({ result, writes }) => {
+): Promise<AdjustmentOutcome> {
+	const operation = operationOf(admin, userId, request);
+	const { result, writes } = await captureWrites(db, userId, operation, function* (tx, captured) {
+		const { result, writes } = captured;
 		if (!request.confirm || !result.ok || result.replayed) return false;
-		audit(db, admin, userId, request, 'ok', describe(writes!));
+		yield* audit(tx, admin, userId, request, 'ok', describe(writes!));
 		return true;
 	});
 	if (!result.ok) {
-		const refusal = refusalOf(ledger, userId, result.error.code, result.error.message);
-		if (request.confirm) audit(db, admin, userId, request, 'refused', refusal.message);
+		const { code, message } = result.error;
+		const refusal = await refusalOf(getLedgerFor(db), userId, code, message);
+		if (request.confirm)
+			await perform(db, audit(db, admin, userId, request, 'refused', refusal.message));
 		return refusal;
 	}
 	if (result.replayed) {
@@ -165,15 +167,15 @@ export function adjustBalance(
 	return { status: 'applied', writes: writes!, transferId: result.transferId };
 }
 
-function refusalOf(
-	ledger: Ledger,
+async function refusalOf(
+	ledger: AsyncLedger,
 	userId: string,
 	code: LedgerErrorCode,
 	ledgerMessage: string
-): Extract<AdjustmentOutcome, { status: 'refused' }> {
+): Promise<Extract<AdjustmentOutcome, { status: 'refused' }>> {
 	const refused = { status: 'refused' as const, code };
 	if (code === 'insufficient_credits' || code === 'account_in_debt') {
-		const { available } = ledger.balance(userId);
+		const { available } = await ledger.balance(userId);
 		const has =
 			available < 0
 				? `This account owes ${formatCount(-available)} credits.`
@@ -194,21 +196,21 @@ function describe({ balanceBefore, balanceAfter }: Writes) {
 	return `balance ${formatCount(balanceBefore.balance)} → ${formatCount(balanceAfter.balance)}`;
 }
 
-function audit(
+function* audit(
 	db: Db,
 	admin: Actor,
 	userId: string,
 	request: AdjustmentRequest,
 	outcome: 'ok' | 'refused',
 	detail: string
-) {
+): Unit<void> {
 	const terms =
 		request.kind === 'grant'
 			? `${request.category} credits${request.expiresAt ? `, expiring ${request.expiresAt.toISOString()}` : ''}`
 			: request.allowDebt
 				? 'debt allowed'
 				: 'no debt';
-	recordAudit(db, admin, {
+	yield* recordAudit(db, admin, {
 		action: request.kind,
 		outcome,
 		target: `user:${userId}`,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { createApiKey, revokeApiKey, type RevokeOutcome } from '../api/keys';
 import type { Db } from '../db';
+import { transaction } from '../db/unit';
 import type { CreatedApiKeyView } from '../../types';
 import { recordAudit, type Actor } from './audit';
 
@@ -16,20 +17,17 @@ export function createApiKeyLogged(
 	actor: Actor,
 	name: string,
 	createdBy = `user:${actor.id}`
-): CreatedApiKeyView {
-	return db.transaction(
-		() => {
-			const created = createApiKey(db, { name, createdBy });
-			recordAudit(db, actor, {
-				action: 'api_key_create',
-				target: `api_key:${created.id}`,
-				outcome: 'ok',
-				detail: `${name} (${created.prefix})`
-			});
-			return created;
-		},
-		{ behavior: 'immediate' }
-	);
+): Promise<CreatedApiKeyView> {
+	return transaction(db, function* (tx) {
+		const created = yield* createApiKey(tx, { name, createdBy });
+		yield* recordAudit(tx, actor, {
+			action: 'api_key_create',
+			target: `api_key:${created.id}`,
+			outcome: 'ok',
+			detail: `${name} (${created.prefix})`
+		});
+		return created;
+	});
 }
 
 const refusals = { not_found: 'No key has that id.', already_revoked: 'Already revoked.' };
@@ -39,21 +37,18 @@ export function revokeApiKeyLogged(
 	db: Db,
 	actor: Actor,
 	id: number
-): RevokeOutcome & { message: string } {
-	return db.transaction(
-		() => {
-			const outcome = revokeApiKey(db, id);
-			const message = outcome.ok
-				? `Revoked ${outcome.name} (${outcome.prefix}); it is refused from now on.`
-				: refusals[outcome.reason];
-			recordAudit(db, actor, {
-				action: 'api_key_revoke',
-				target: `api_key:${id}`,
-				outcome: outcome.ok ? 'ok' : 'refused',
-				detail: message
-			});
-			return { ...outcome, message };
-		},
-		{ behavior: 'immediate' }
-	);
+): Promise<RevokeOutcome & { message: string }> {
+	return transaction(db, function* (tx) {
+		const outcome = yield* revokeApiKey(tx, id);
+		const message = outcome.ok
+			? `Revoked ${outcome.name} (${outcome.prefix}); it is refused from now on.`
+			: refusals[outcome.reason];
+		yield* recordAudit(tx, actor, {
+			action: 'api_key_revoke',
+			target: `api_key:${id}`,
+			outcome: outcome.ok ? 'ok' : 'refused',
+			detail: message
+		});
+		return { ...outcome, message };
+	});
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { getLedgerFor } from '../app-ledger';
+import { sqliteLedgerFor } from '../app-ledger';
 import { openDatabase, type Db } from '../db';
 import { users } from '../db/schema';
 import { listAudit } from './audit';
@@ -21,7 +21,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-	expect(getLedgerFor(db).verify()).toEqual([]);
+	expect(sqliteLedgerFor(db).verify()).toEqual([]);
 });
 
 const text = [
@@ -39,13 +39,13 @@ function upload(source = text) {
 	return parsed.upload;
 }
 
-const balanceOf = (userId: string) => getLedgerFor(db).balance(userId).balance;
+const balanceOf = (userId: string) => sqliteLedgerFor(db).balance(userId).balance;
 const transferCount = () =>
 	db.$client.prepare('select count(*) from transfers').pluck().get() as number;
 
 describe('a bulk grant', () => {
-	it('previews unknown emails, malformed lines and totals, and writes nothing', () => {
-		const report = previewBulkGrant(db, admin, upload());
+	it('previews unknown emails, malformed lines and totals, and writes nothing', async () => {
+		const report = await previewBulkGrant(db, admin, upload());
 		expect(report).toEqual({
 			rows: 3,
 			credits: 125,
@@ -58,27 +58,27 @@ describe('a bulk grant', () => {
 			refused: []
 		});
 		expect(transferCount()).toBe(0);
-		expect(listAudit(db).entries).toHaveLength(0);
+		expect((await listAudit(db)).entries).toHaveLength(0);
 	});
 
-	it('grants each good row once; applying the same upload again grants nothing more', () => {
-		const first = applyBulkGrant(db, admin, upload());
+	it('grants each good row once; applying the same upload again grants nothing more', async () => {
+		const first = await applyBulkGrant(db, admin, upload());
 		expect(first).toMatchObject({ granted: 3, grantedCredits: 125, alreadyGranted: 0 });
 		expect(balanceOf('user_bob')).toBe(105);
 		expect(balanceOf('user_eve')).toBe(20);
 		const transfers = transferCount();
 
 		// Sent again as a textarea would send it: CRLF line breaks.
-		const again = applyBulkGrant(db, admin, upload(text.replaceAll('\n', '\r\n')));
-		const byAnother = applyBulkGrant(db, otherAdmin, upload());
-		const preview = previewBulkGrant(db, admin, upload());
+		const again = await applyBulkGrant(db, admin, upload(text.replaceAll('\n', '\r\n')));
+		const byAnother = await applyBulkGrant(db, otherAdmin, upload());
+		const preview = await previewBulkGrant(db, admin, upload());
 		for (const report of [again, byAnother, preview]) {
 			expect(report).toMatchObject({ granted: 0, grantedCredits: 0, alreadyGranted: 3 });
 		}
 		expect(transferCount()).toBe(transfers);
 		expect(balanceOf('user_bob')).toBe(105);
 
-		const entries = listAudit(db).entries;
+		const entries = (await listAudit(db)).entries;
 		expect(entries).toHaveLength(3);
 		expect(entries.at(-1)).toMatchObject({
 			action: 'bulk_grant',
@@ -90,9 +90,12 @@ describe('a bulk grant', () => {
 		expect(entries[0]).toMatchObject({ amount: 0, actorEmail: otherAdmin.email });
 	});
 
-	it('records an upload with nothing to grant as refused', () => {
-		const report = applyBulkGrant(db, admin, upload('nobody@example.com,5,promo'));
+	it('records an upload with nothing to grant as refused', async () => {
+		const report = await applyBulkGrant(db, admin, upload('nobody@example.com,5,promo'));
 		expect(report).toMatchObject({ granted: 0, unknownEmails: [{ line: 1 }] });
-		expect(listAudit(db).entries[0]).toMatchObject({ action: 'bulk_grant', outcome: 'refused' });
+		expect((await listAudit(db)).entries[0]).toMatchObject({
+			action: 'bulk_grant',
+			outcome: 'refused'
+		});
 	});
 });

@@ -1,9 +1,9 @@
 import { formatCount } from '$lib/format';
-import { getLedgerFor } from '../app-ledger';
 import type { Db } from '../db';
+import { ledger, transaction, type Unit } from '../db/unit';
 import { recordAudit, type Actor } from './audit';
 import type { BadLine, BulkUpload } from './bulk-rows';
-import { atomically, dryRun } from './ledger-capture';
+import { dryRun } from './ledger-capture';
 import { findUserIdsByEmail } from './users';
 
 export type BulkReport = {
@@ -25,10 +25,13 @@ export function bulkGrantKey(digest: string, line: number) {
 	return `admin-bulk:${digest}:${line}`;
 }
 
-function grantRows(db: Db, admin: Actor, { digest, rows, malformed }: BulkUpload): BulkReport {
-	const ledger = getLedgerFor(db);
-	const ids = findUserIdsByEmail(
-		db,
+function* grantRows(
+	tx: Db,
+	admin: Actor,
+	{ digest, rows, malformed }: BulkUpload
+): Unit<BulkReport> {
+	const ids = yield* findUserIdsByEmail(
+		tx,
 		rows.map((row) => row.email)
 	);
 	const report: BulkReport = {
@@ -52,15 +55,17 @@ function grantRows(db: Db, admin: Actor, { digest, rows, malformed }: BulkUpload
 		report.rows++;
 		report.credits += credits;
 		users.add(userId);
-		const result = ledger.grant({
-			userId,
-			amount: credits,
-			category: 'free',
-			code: 'grant',
-			reason,
-			actor: `admin:${admin.id}`,
-			idempotencyKey: bulkGrantKey(digest, line)
-		});
+		const result = yield* ledger((l) =>
+			l.grant({
+				userId,
+				amount: credits,
+				category: 'free',
+				code: 'grant',
+				reason,
+				actor: `admin:${admin.id}`,
+				idempotencyKey: bulkGrantKey(digest, line)
+			})
+		);
 		// A conflict here means another admin applied this very upload: its key names the line.
 		if (
 			(result.ok && result.replayed) ||
@@ -77,15 +82,15 @@ function grantRows(db: Db, admin: Actor, { digest, rows, malformed }: BulkUpload
 }
 
 /** What applying the upload would do, found by doing it and rolling it back. */
-export function previewBulkGrant(db: Db, admin: Actor, upload: BulkUpload): BulkReport {
-	return dryRun(db, () => grantRows(db, admin, upload));
+export function previewBulkGrant(db: Db, admin: Actor, upload: BulkUpload): Promise<BulkReport> {
+	return dryRun(db, (tx) => grantRows(tx, admin, upload));
 }
 
 /** Grants every good row once (one idempotent transfer per line), atomically, with one audit entry. */
-export function applyBulkGrant(db: Db, admin: Actor, upload: BulkUpload): BulkReport {
-	return atomically(db, () => {
-		const report = grantRows(db, admin, upload);
-		recordAudit(db, admin, {
+export function applyBulkGrant(db: Db, admin: Actor, upload: BulkUpload): Promise<BulkReport> {
+	return transaction(db, function* (tx) {
+		const report = yield* grantRows(tx, admin, upload);
+		yield* recordAudit(tx, admin, {
 			action: 'bulk_grant',
 			outcome: report.granted > 0 || report.alreadyGranted > 0 ? 'ok' : 'refused',
 			amount: report.grantedCredits,

@@ -19,9 +19,9 @@ export function windowOf(length: DashboardDays, now: Date): DayWindow {
 }
 
 /** Money taken per day, one series per currency sold in the window (days without sales are 0). */
-export function revenueByDay(db: Db, window: DayWindow) {
+export async function revenueByDay(db: Db, window: DayWindow) {
 	const day = utcDayNumberOf(purchases.paidAt);
-	const rows = db
+	const rows = await db
 		.select({
 			day,
 			currency: purchases.currency,
@@ -29,8 +29,7 @@ export function revenueByDay(db: Db, window: DayWindow) {
 		})
 		.from(purchases)
 		.where(and(isNotNull(purchases.paidAt), gte(purchases.paidAt, window.from)))
-		.groupBy(day, purchases.currency)
-		.all();
+		.groupBy(day, purchases.currency);
 	const currencies = [...new Set(rows.map((row) => row.currency))].sort();
 	return currencies.map((currency) => {
 		const byDay = new Map(
@@ -46,8 +45,8 @@ export function revenueByDay(db: Db, window: DayWindow) {
 }
 
 /** Credits bought and credits spent per day; a captured hold counts as spent on the day it is captured. */
-export function creditsByDay(db: Db, window: DayWindow) {
-	const totals = getLedgerFor(db).dailyTotals({
+export async function creditsByDay(db: Db, window: DayWindow) {
+	const totals = await getLedgerFor(db).dailyTotals({
 		codes: ['purchase', 'spend', 'capture'],
 		from: window.from
 	});

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { getLedgerFor } from '../app-ledger';
+import { sqliteLedgerFor } from '../app-ledger';
 import { openDatabase, type Db } from '../db';
 import { purchases, users, type PurchaseStatus } from '../db/schema';
 import { dayMs } from '../ledger/time';
@@ -37,7 +37,7 @@ function buy(
 	return id;
 }
 
-const ledger = () => getLedgerFor(db);
+const ledger = () => sqliteLedgerFor(db);
 let keys = 0;
 const move = {
 	purchase: (amount: number) =>
@@ -62,18 +62,18 @@ const move = {
 };
 
 describe('the dashboard', () => {
-	it('sums revenue per currency from paid purchases: gross, refunded and net', () => {
+	it('sums revenue per currency from paid purchases: gross, refunded and net', async () => {
 		buy(999, 'paid');
 		buy(3999, 'partially_refunded', { refunded: 1000 });
 		buy(500, 'paid', { currency: 'eur' });
 		buy(7999, 'pending');
-		expect(loadDashboard(db, 30).revenue).toEqual([
+		expect((await loadDashboard(db, 30)).revenue).toEqual([
 			{ currency: 'eur', grossMinor: 500, refundedMinor: 0, netMinor: 500 },
 			{ currency: 'usd', grossMinor: 4998, refundedMinor: 1000, netMinor: 3998 }
 		]);
 	});
 
-	it('reads credit figures from the system accounts, current without a separate roll-up', () => {
+	it('reads credit figures from the system accounts, current without a separate roll-up', async () => {
 		move.purchase(500);
 		move.grant(50);
 		move.spend(120);
@@ -93,7 +93,7 @@ describe('the dashboard', () => {
 			idempotencyKey: 'hold'
 		});
 
-		const dashboard = loadDashboard(db, 30);
+		const dashboard = await loadDashboard(db, 30);
 		expect(dashboard.credits).toEqual({
 			sold: 500,
 			granted: 50,
@@ -107,12 +107,12 @@ describe('the dashboard', () => {
 		expect(dashboard.holds).toEqual({ count: 1, credits: 40 });
 	});
 
-	it('counts purchases by status and lists disputes and mismatches for attention', () => {
+	it('counts purchases by status and lists disputes and mismatches for attention', async () => {
 		buy(999, 'paid');
 		buy(999, 'paid');
 		const disputed = buy(3999, 'disputed');
 		const mismatched = buy(100, 'mismatch');
-		const dashboard = loadDashboard(db, 30);
+		const dashboard = await loadDashboard(db, 30);
 		expect(dashboard.statuses).toEqual([
 			{ status: 'disputed', count: 1 },
 			{ status: 'mismatch', count: 1 },
@@ -122,7 +122,7 @@ describe('the dashboard', () => {
 		expect(dashboard.mismatches.map((purchase) => purchase.id)).toEqual([mismatched]);
 	});
 
-	it('charts every day of the window, oldest first, with zeros where nothing happened', () => {
+	it('charts every day of the window, oldest first, with zeros where nothing happened', async () => {
 		const now = new Date();
 		buy(999, 'paid', { paidAt: now });
 		buy(3999, 'paid', { paidAt: now });
@@ -132,7 +132,7 @@ describe('the dashboard', () => {
 		move.spend(20);
 		move.spend(5);
 
-		const dashboard = loadDashboard(db, 30, now);
+		const dashboard = await loadDashboard(db, 30, now);
 		const [usd] = dashboard.revenueByDay;
 		const today = now.toISOString().slice(0, 10);
 		expect(usd.points).toHaveLength(30);
@@ -142,7 +142,7 @@ describe('the dashboard', () => {
 		expect(dashboard.creditsByDay).toHaveLength(30);
 		expect(dashboard.creditsByDay.at(-1)).toEqual({ day: today, sold: 500, spent: 25 });
 
-		const longer = loadDashboard(db, 90, now);
+		const longer = await loadDashboard(db, 90, now);
 		expect(longer.revenueByDay[0].points).toHaveLength(90);
 		expect(longer.revenueByDay[0].points.reduce((sum, point) => sum + point.grossMinor, 0)).toBe(
 			5498 + 7777

@@ -9,8 +9,8 @@ import { creditsByDay, revenueByDay, windowOf } from './dashboard-daily';
 import { listMismatchedPurchases } from './purchases';
 
 /** Money taken per currency, in minor units: every purchase that was paid, less what was refunded. */
-export function revenueByCurrency(db: Db) {
-	return db
+export async function revenueByCurrency(db: Db) {
+	const rows = await db
 		.select({
 			currency: purchases.currency,
 			grossMinor: sql<number>`sum(${purchases.amountMinor})`,
@@ -19,16 +19,15 @@ export function revenueByCurrency(db: Db) {
 		.from(purchases)
 		.where(isNotNull(purchases.paidAt))
 		.groupBy(purchases.currency)
-		.orderBy(purchases.currency)
-		.all()
-		.map((row) => ({ ...row, netMinor: row.grossMinor - row.refundedMinor }));
+		.orderBy(purchases.currency);
+	return rows.map((row) => ({ ...row, netMinor: row.grossMinor - row.refundedMinor }));
 }
 
 /** From the ledger's system accounts, rolled up first so the figures include the latest spends. */
-export function creditFigures(db: Db): CreditFiguresView {
+export async function creditFigures(db: Db): Promise<CreditFiguresView> {
 	const ledger = getLedgerFor(db);
-	ledger.rollUp();
-	const totals = ledger.systemTotals();
+	await ledger.rollUp();
+	const totals = await ledger.systemTotals();
 	const into = ({ creditsPosted, debitsPosted }: AccountCounters) => creditsPosted - debitsPosted;
 	const figures = {
 		sold: -into(totals.issued_purchase),
@@ -43,25 +42,24 @@ export function creditFigures(db: Db): CreditFiguresView {
 	return { ...figures, outstanding };
 }
 
-export function activeHolds(db: Db, now = new Date()) {
-	return db
+export async function activeHolds(db: Db, now = new Date()) {
+	const [figures] = await db
 		.select({ count: count(), credits: sql<number>`coalesce(sum(${holds.amount}), 0)` })
 		.from(holds)
-		.where(and(eq(holds.status, 'pending'), gt(holds.expiresAt, now)))
-		.get()!;
+		.where(and(eq(holds.status, 'pending'), gt(holds.expiresAt, now)));
+	return figures;
 }
 
-export function purchasesByStatus(db: Db) {
-	return db
+export async function purchasesByStatus(db: Db) {
+	return await db
 		.select({ status: purchases.status, count: count() })
 		.from(purchases)
 		.groupBy(purchases.status)
-		.orderBy(purchases.status)
-		.all();
+		.orderBy(purchases.status);
 }
 
-export function listDisputedPurchases(db: Db, limit = 50): DisputeView[] {
-	return db
+export async function listDisputedPurchases(db: Db, limit = 50): Promise<DisputeView[]> {
+	return await db
 		.select({
 			id: purchases.id,
 			email: users.email,
@@ -73,22 +71,25 @@ export function listDisputedPurchases(db: Db, limit = 50): DisputeView[] {
 		.innerJoin(users, eq(users.id, purchases.userId))
 		.where(eq(purchases.status, 'disputed'))
 		.orderBy(asc(purchases.updatedAt))
-		.limit(limit)
-		.all();
+		.limit(limit);
 }
 
 /** Everything the dashboard shows, over the last `days` UTC days for the charts. */
-export function loadDashboard(db: Db, days: DashboardDays, now = new Date()): DashboardView {
+export async function loadDashboard(
+	db: Db,
+	days: DashboardDays,
+	now = new Date()
+): Promise<DashboardView> {
 	const window = windowOf(days, now);
 	return {
 		days,
-		revenue: revenueByCurrency(db),
-		credits: creditFigures(db),
-		holds: activeHolds(db, now),
-		statuses: purchasesByStatus(db),
-		disputes: listDisputedPurchases(db),
-		mismatches: listMismatchedPurchases(db),
-		revenueByDay: revenueByDay(db, window),
-		creditsByDay: creditsByDay(db, window)
+		revenue: await revenueByCurrency(db),
+		credits: await creditFigures(db),
+		holds: await activeHolds(db, now),
+		statuses: await purchasesByStatus(db),
+		disputes: await listDisputedPurchases(db),
+		mismatches: await listMismatchedPurchases(db),
+		revenueByDay: await revenueByDay(db, window),
+		creditsByDay: await creditsByDay(db, window)
 	};
 }

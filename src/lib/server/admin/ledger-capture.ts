@@ -1,4 +1,5 @@
 import type { Db } from '../db';
+import { ledger, transaction, type Unit } from '../db/unit';
 import type { BalanceSummary, Ledger, LotCategory, Result, TransferCode } from '../ledger';
 
 /** A transfer an operation wrote (or, in a dry run, would write). */
@@ -32,19 +33,24 @@ export type Captured<T> = { result: Result<T>; writes: Writes | null };
 
 type Snapshot = { balance: BalanceSummary; headId: number; lots: Map<number, number> };
 
-function snapshot(ledger: Ledger, userId: string): Snapshot {
+function* snapshot(userId: string): Unit<Snapshot> {
 	// Read first: reading a balance expires due credits, which belong before, not to the operation.
-	const balance = ledger.balance(userId);
-	const headId = ledger.transfers({ userId, limit: 1 }).items[0]?.id ?? 0;
-	const lots = new Map(ledger.lots(userId).map((lot) => [lot.id, lot.remaining]));
-	return { balance, headId, lots };
+	const balance = yield* ledger((l) => l.balance(userId));
+	const head = yield* ledger((l) => l.transfers({ userId, limit: 1 }));
+	const lots = yield* ledger((l) => l.lots(userId));
+	return {
+		balance,
+		headId: head.items[0]?.id ?? 0,
+		lots: new Map(lots.map((lot) => [lot.id, lot.remaining]))
+	};
 }
 
-function writesSince(ledger: Ledger, userId: string, before: Snapshot): Writes {
-	const balanceAfter = ledger.balance(userId);
-	const transfers = ledger
-		.transfers({ userId, limit: 500 })
-		.items.filter((transfer) => transfer.id > before.headId)
+function* writesSince(userId: string, before: Snapshot): Unit<Writes> {
+	const balanceAfter = yield* ledger((l) => l.balance(userId));
+	const recent = yield* ledger((l) => l.transfers({ userId, limit: 500 }));
+	const lots = yield* ledger((l) => l.lots(userId));
+	const transfers = recent.items
+		.filter((transfer) => transfer.id > before.headId)
 		.reverse()
 		.map(({ id, code, amount, balanceDelta, balanceAfter, reason }) => ({
 			id,
@@ -54,8 +60,7 @@ function writesSince(ledger: Ledger, userId: string, before: Snapshot): Writes {
 			balanceAfter,
 			reason
 		}));
-	const lots = ledger
-		.lots(userId)
+	const changedLots = lots
 		.filter((lot) => before.lots.get(lot.id) !== lot.remaining)
 		.map((lot) => ({
 			lotId: lot.id,
@@ -64,7 +69,7 @@ function writesSince(ledger: Ledger, userId: string, before: Snapshot): Writes {
 			before: before.lots.get(lot.id) ?? null,
 			after: lot.remaining
 		}));
-	return { balanceBefore: before.balance, balanceAfter, transfers, lots };
+	return { balanceBefore: before.balance, balanceAfter, transfers, lots: changedLots };
 }
 
 class Rollback<T> {
@@ -72,12 +77,12 @@ class Rollback<T> {
 }
 
 /**
- * Runs fn in one transaction (the ledger's own become savepoints): all of it is written, or none.
- * Inside, throwing a Rollback undoes every write and answers its value.
+ * Runs the unit in one transaction (the ledger's own become savepoints): all of it is written, or
+ * none. Inside, throwing a Rollback undoes every write and answers its value.
  */
-export function atomically<T>(db: Db, fn: () => T): T {
+async function atomically<T>(db: Db, build: (tx: Db) => Unit<T>): Promise<T> {
 	try {
-		return db.$client.transaction(fn).immediate();
+		return await transaction(db, build);
 	} catch (thrown) {
 		if (thrown instanceof Rollback) return thrown.value as T;
 		throw thrown;
@@ -92,23 +97,23 @@ export function atomically<T>(db: Db, fn: () => T): T {
  */
 export function captureWrites<T>(
 	db: Db,
-	ledger: Ledger,
 	userId: string,
-	operation: () => Result<T>,
-	keep: (captured: Captured<T>) => boolean
-): Captured<T> {
-	return atomically(db, () => {
-		const before = snapshot(ledger, userId);
-		const result = operation();
-		const captured = { result, writes: result.ok ? writesSince(ledger, userId, before) : null };
-		if (!keep(captured)) throw new Rollback(captured);
+	operation: (ledger: Ledger) => Result<T>,
+	keep: (tx: Db, captured: Captured<T>) => Unit<boolean>
+): Promise<Captured<T>> {
+	return atomically(db, function* (tx) {
+		const before = yield* snapshot(userId);
+		const result = yield* ledger(operation);
+		const writes = result.ok ? yield* writesSince(userId, before) : null;
+		const captured = { result, writes };
+		if (!(yield* keep(tx, captured))) throw new Rollback(captured);
 		return captured;
 	});
 }
 
-/** Runs fn in a transaction that is always rolled back, and returns what it returned. */
-export function dryRun<T>(db: Db, fn: () => T): T {
-	return atomically(db, () => {
-		throw new Rollback(fn());
+/** Runs the unit in a transaction that is always rolled back, and returns what it returned. */
+export function dryRun<T>(db: Db, build: (tx: Db) => Unit<T>): Promise<T> {
+	return atomically(db, function* (tx) {
+		throw new Rollback(yield* build(tx));
 	});
 }

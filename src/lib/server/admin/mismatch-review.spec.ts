@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { getLedgerFor } from '../app-ledger';
+import { sqliteLedgerFor } from '../app-ledger';
 import { openDatabase, type Db } from '../db';
 import { purchases, users } from '../db/schema';
 import { listAudit } from './audit';
@@ -27,20 +27,20 @@ beforeEach(() => {
 });
 
 describe('reviewMismatch', () => {
-	it('credits the purchase and logs who did it, once', () => {
+	it('credits the purchase and logs who did it, once', async () => {
 		const decision = { decision: 'credit' as const, reason: 'Checked in Stripe' };
-		expect(reviewMismatch(db, admin, 'purchase_1', decision)).toMatchObject({
+		expect(await reviewMismatch(db, admin, 'purchase_1', decision)).toMatchObject({
 			ok: true,
 			credits: 500
 		});
-		expect(getLedgerFor(db).balance('ann').balance).toBe(500);
-		expect(reviewMismatch(db, admin, 'purchase_1', decision)).toMatchObject({
+		expect(sqliteLedgerFor(db).balance('ann').balance).toBe(500);
+		expect(await reviewMismatch(db, admin, 'purchase_1', decision)).toMatchObject({
 			ok: false,
 			code: 'not_in_review'
 		});
-		expect(getLedgerFor(db).balance('ann').balance).toBe(500);
+		expect(sqliteLedgerFor(db).balance('ann').balance).toBe(500);
 
-		const { entries } = listAudit(db);
+		const { entries } = await listAudit(db);
 		expect(
 			entries.map(({ action, outcome, target, amount, reason, actorEmail }) => ({
 				action,
@@ -70,14 +70,16 @@ describe('reviewMismatch', () => {
 		]);
 	});
 
-	it('logs a rejection, and writes nothing for a purchase that does not exist', () => {
-		reviewMismatch(db, admin, 'purchase_1', { decision: 'reject', reason: 'Wrong amount' });
-		expect(reviewMismatch(db, admin, 'nope', { decision: 'credit', reason: 'x' })).toMatchObject({
+	it('logs a rejection, and writes nothing for a purchase that does not exist', async () => {
+		await reviewMismatch(db, admin, 'purchase_1', { decision: 'reject', reason: 'Wrong amount' });
+		expect(
+			await reviewMismatch(db, admin, 'nope', { decision: 'credit', reason: 'x' })
+		).toMatchObject({
 			code: 'purchase_not_found'
 		});
-		expect(listAudit(db).entries).toMatchObject([
+		expect((await listAudit(db)).entries).toMatchObject([
 			{ outcome: 'ok', detail: 'Rejected; no credits added', target: 'purchase:purchase_1' }
 		]);
-		expect(getLedgerFor(db).balance('ann').balance).toBe(0);
+		expect(sqliteLedgerFor(db).balance('ann').balance).toBe(0);
 	});
 });

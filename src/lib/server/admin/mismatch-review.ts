@@ -1,4 +1,5 @@
 import type { Db } from '../db';
+import { transaction } from '../db/unit';
 import { recordAudit, type Actor } from './audit';
 import { resolveMismatch, type MismatchDecision, type MismatchResolution } from './purchases';
 
@@ -11,22 +12,20 @@ export function reviewMismatch(
 	actor: Actor,
 	purchaseId: string,
 	{ decision, reason }: Omit<MismatchDecision, 'adminId'>
-): MismatchResolution {
-	return db.$client
-		.transaction(() => {
-			const result = resolveMismatch(db, purchaseId, { decision, reason, adminId: actor.id });
-			if (!result.ok && result.code === 'purchase_not_found') return result;
-			recordAudit(db, actor, {
-				action: 'resolve_mismatch',
-				outcome: result.ok ? 'ok' : 'refused',
-				target: `purchase:${purchaseId}`,
-				amount: result.ok && result.status === 'paid' ? result.credits : undefined,
-				reason,
-				detail: detailOf(result)
-			});
-			return result;
-		})
-		.immediate();
+): Promise<MismatchResolution> {
+	return transaction(db, function* (tx) {
+		const result = yield* resolveMismatch(tx, purchaseId, { decision, reason, adminId: actor.id });
+		if (!result.ok && result.code === 'purchase_not_found') return result;
+		yield* recordAudit(tx, actor, {
+			action: 'resolve_mismatch',
+			outcome: result.ok ? 'ok' : 'refused',
+			target: `purchase:${purchaseId}`,
+			amount: result.ok && result.status === 'paid' ? result.credits : undefined,
+			reason,
+			detail: detailOf(result)
+		});
+		return result;
+	});
 }
 
 function detailOf(result: MismatchResolution) {

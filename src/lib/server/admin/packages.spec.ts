@@ -41,7 +41,7 @@ const synced = (packageId: string, unitAmount: number, credits = 100) => ({
 });
 
 describe('listPackages', () => {
-	it('shows each package beside its recorded Stripe price, and how they differ', () => {
+	it('shows each package beside its recorded Stripe price, and how they differ', async () => {
 		db.insert(stripePrices)
 			.values([
 				synced('basic', 999),
@@ -50,7 +50,7 @@ describe('listPackages', () => {
 				synced('legacy', 100)
 			])
 			.run();
-		const rows = listPackages(
+		const rows = await listPackages(
 			db,
 			[
 				pkg('basic', 999),
@@ -90,20 +90,23 @@ describe('syncing from the admin area', () => {
 		});
 		expect((await harness.stripe.prices.list({ lookup_keys: ['credits_basic'] })).data).toEqual([]);
 		expect(db.select().from(stripePrices).all()).toEqual([]);
-		expect(listAudit(db).entries).toEqual([]);
+		expect((await listAudit(db)).entries).toEqual([]);
 	});
 
 	it('applies the plan, records the prices checkouts use, and logs each run', async () => {
 		const applied = await applySync(db, harness.stripe, admin, catalogue);
 		expect(applied).toMatchObject({ ok: true, applied: true });
-		expect(listPackages(db, catalogue).map((row) => row.drift)).toEqual(['in_sync', 'in_sync']);
+		expect((await listPackages(db, catalogue)).map((row) => row.drift)).toEqual([
+			'in_sync',
+			'in_sync'
+		]);
 
 		expect(await applySync(db, harness.stripe, admin, catalogue)).toEqual({
 			ok: true,
 			applied: true,
 			changes: []
 		});
-		expect(listAudit(db).entries).toMatchObject([
+		expect((await listAudit(db)).entries).toMatchObject([
 			{ action: 'sync', outcome: 'ok', detail: 'Stripe was up to date', actorEmail: admin.email },
 			{ action: 'sync', outcome: 'ok', detail: expect.stringContaining('create price for basic') }
 		]);
@@ -122,7 +125,7 @@ describe('syncing from the admin area', () => {
 			ok: false,
 			message: 'Stripe could not be reached'
 		});
-		expect(listAudit(db).entries).toMatchObject([{ action: 'sync', outcome: 'failed' }]);
+		expect((await listAudit(db)).entries).toMatchObject([{ action: 'sync', outcome: 'failed' }]);
 		expect(db.select().from(stripePrices).all()).toEqual([]);
 	});
 });

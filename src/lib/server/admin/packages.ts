@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import type { CreditPackage } from '../../credits/catalogue';
 import type { Db } from '../db';
+import { perform } from '../db/unit';
 import { stripePrices, type StripePrice } from '../db/schema';
 import { describeStripeError } from '../stripe/client';
 import { getConfig } from '../config';
@@ -11,20 +12,17 @@ import type { PackageDrift, PackageRowView } from '../../types';
 import { recordAudit, type Actor } from './audit';
 
 /** The catalogue beside the prices the last sync recorded, one row per package either side knows. */
-export function listPackages(
+export async function listPackages(
 	db: Db,
 	catalogue: CreditPackage[],
 	account = stripeAccountOf(getConfig())
-): PackageRowView[] {
+): Promise<PackageRowView[]> {
 	// Prices synced against another Stripe cannot be sold here, so they count as not in Stripe.
-	const synced = new Map(
-		db
-			.select()
-			.from(stripePrices)
-			.where(eq(stripePrices.stripeAccount, account))
-			.all()
-			.map((price) => [price.packageId, price])
-	);
+	const prices = await db
+		.select()
+		.from(stripePrices)
+		.where(eq(stripePrices.stripeAccount, account));
+	const synced = new Map(prices.map((price) => [price.packageId, price]));
 	const rows = catalogue.map((pkg) => row(pkg.id, pkg, synced.get(pkg.id) ?? null));
 	for (const price of synced.values())
 		if (!catalogue.some((pkg) => pkg.id === price.packageId))
@@ -92,23 +90,29 @@ export async function applySync(
 ): Promise<SyncOutcome> {
 	try {
 		const { changes, prices } = await syncPackages(stripe, catalogue);
-		saveSyncedPrices(db, prices);
-		recordAudit(db, actor, {
-			action: 'sync',
-			outcome: 'ok',
-			target: 'packages',
-			amount: prices.length,
-			detail: changes.length === 0 ? 'Stripe was up to date' : changes.join('; ')
-		});
+		await saveSyncedPrices(db, prices);
+		await perform(
+			db,
+			recordAudit(db, actor, {
+				action: 'sync',
+				outcome: 'ok',
+				target: 'packages',
+				amount: prices.length,
+				detail: changes.length === 0 ? 'Stripe was up to date' : changes.join('; ')
+			})
+		);
 		return { ok: true, applied: true, changes };
 	} catch (error) {
 		const message = describeStripeError(error);
-		recordAudit(db, actor, {
-			action: 'sync',
-			outcome: 'failed',
-			target: 'packages',
-			detail: message
-		});
+		await perform(
+			db,
+			recordAudit(db, actor, {
+				action: 'sync',
+				outcome: 'failed',
+				target: 'packages',
+				detail: message
+			})
+		);
 		return { ok: false, message };
 	}
 }

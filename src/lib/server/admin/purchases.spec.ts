@@ -38,30 +38,30 @@ beforeEach(() => {
 		.run();
 });
 
-const ids = (page: ReturnType<typeof listPurchases>) => page.items.map((row) => row.id);
+const ids = (page: Awaited<ReturnType<typeof listPurchases>>) => page.items.map((row) => row.id);
 
 describe('listing purchases for admins', () => {
-	it('pages newest first, ties on the same instant broken by id, without skipping or repeating', () => {
+	it('pages newest first, ties on the same instant broken by id, without skipping or repeating', async () => {
 		const seen: string[] = [];
 		let before: string | undefined;
 		do {
-			const page = listPurchases(db, { limit: 2, before });
+			const page = await listPurchases(db, { limit: 2, before });
 			seen.push(...ids(page));
 			before = page.nextCursor ?? undefined;
 		} while (before);
 		expect(seen).toEqual(['p5', 'p4', 'p3', 'p2', 'p1']);
 	});
 
-	it('filters by status, package, buyer email (any case) and date range', () => {
-		expect(ids(listPurchases(db, { status: 'paid' }))).toEqual(['p4', 'p1']);
-		expect(ids(listPurchases(db, { packageId: 'starter' }))).toEqual(['p5', 'p1']);
-		expect(ids(listPurchases(db, { email: 'BOB@example.com' }))).toEqual(['p5', 'p2']);
+	it('filters by status, package, buyer email (any case) and date range', async () => {
+		expect(ids(await listPurchases(db, { status: 'paid' }))).toEqual(['p4', 'p1']);
+		expect(ids(await listPurchases(db, { packageId: 'starter' }))).toEqual(['p5', 'p1']);
+		expect(ids(await listPurchases(db, { email: 'BOB@example.com' }))).toEqual(['p5', 'p2']);
 		const from = new Date(start + day);
 		const to = new Date(start + 3 * day);
-		expect(ids(listPurchases(db, { from, to }))).toEqual(['p4', 'p3', 'p2']);
+		expect(ids(await listPurchases(db, { from, to }))).toEqual(['p4', 'p3', 'p2']);
 	});
 
-	it('starts over on a cursor it did not write', () => {
-		expect(ids(listPurchases(db, { before: 'not-a-cursor' }))).toHaveLength(5);
+	it('starts over on a cursor it did not write', async () => {
+		expect(ids(await listPurchases(db, { before: 'not-a-cursor' }))).toHaveLength(5);
 	});
 });

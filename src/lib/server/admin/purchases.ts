@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gte, lt, or, type SQL } from 'drizzle-orm';
 import type { MismatchView } from '../../types';
 import { getLedgerFor } from '../app-ledger';
 import type { Db } from '../db';
+import { perform, type Unit } from '../db/unit';
 import { purchases, stripeEvents, users, type PurchaseStatus } from '../db/schema';
 import { findPurchase, markPurchase } from '../purchases';
 import { creditPurchase } from '../stripe/fulfil';
@@ -22,7 +23,7 @@ export type PurchaseFilter = {
 };
 
 /** Newest first, keyset-paginated on (created at, id). */
-export function listPurchases(db: Db, filter: PurchaseFilter = {}) {
+export async function listPurchases(db: Db, filter: PurchaseFilter = {}) {
 	const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
 	const cursor = parseCursor(filter.before);
 	const conditions: SQL[] = [];
@@ -32,7 +33,7 @@ export function listPurchases(db: Db, filter: PurchaseFilter = {}) {
 	if (filter.from) conditions.push(gte(purchases.createdAt, filter.from));
 	if (filter.to) conditions.push(lt(purchases.createdAt, filter.to));
 	if (cursor) conditions.push(olderThan(purchases.createdAt, purchases.id, cursor));
-	const rows = db
+	const rows = await db
 		.select({
 			id: purchases.id,
 			email: users.email,
@@ -49,24 +50,23 @@ export function listPurchases(db: Db, filter: PurchaseFilter = {}) {
 		.innerJoin(users, eq(users.id, purchases.userId))
 		.where(and(...conditions))
 		.orderBy(desc(purchases.createdAt), desc(purchases.id))
-		.limit(limit + 1)
-		.all();
+		.limit(limit + 1);
 	return pageOf(rows, limit);
 }
 
 /** Everything known here about one purchase: the row, its buyer, its webhook events and its ledger transfers. */
-export function purchaseStory(db: Db, purchaseId: string) {
-	const purchase = findPurchase(db, purchaseId);
+export async function purchaseStory(db: Db, purchaseId: string) {
+	const purchase = await perform(db, findPurchase(db, purchaseId));
 	if (!purchase) return null;
-	const buyer = db
+	const [buyer] = await db
 		.select({ id: users.id, email: users.email })
 		.from(users)
 		.where(eq(users.id, purchase.userId))
-		.get();
+		.limit(1);
 	const linked = [eq(stripeEvents.purchaseId, purchase.id)];
 	if (purchase.paymentIntentId)
 		linked.push(eq(stripeEvents.paymentIntentId, purchase.paymentIntentId));
-	const events = db
+	const events = await db
 		.select({
 			id: stripeEvents.id,
 			type: stripeEvents.type,
@@ -77,16 +77,14 @@ export function purchaseStory(db: Db, purchaseId: string) {
 		.from(stripeEvents)
 		.where(or(...linked))
 		.orderBy(asc(stripeEvents.createdAt), asc(stripeEvents.id))
-		.limit(200)
-		.all();
-	const transfers = getLedgerFor(db)
-		.transfers({ reference: purchase.id, limit: 200 })
-		.items.map(toLedgerRow);
+		.limit(200);
+	const { items } = await getLedgerFor(db).transfers({ reference: purchase.id, limit: 200 });
+	const transfers = items.map(toLedgerRow);
 	return { purchase, buyer, events, transfers };
 }
 
 /** Purchases whose payment did not match their price: nothing credits them until an admin decides. */
-export function listMismatchedPurchases(db: Db, limit = 50): MismatchView[] {
+export function listMismatchedPurchases(db: Db, limit = 50): Promise<MismatchView[]> {
 	return db
 		.select({
 			id: purchases.id,
@@ -104,8 +102,7 @@ export function listMismatchedPurchases(db: Db, limit = 50): MismatchView[] {
 		.innerJoin(users, eq(users.id, purchases.userId))
 		.where(eq(purchases.status, 'mismatch'))
 		.orderBy(asc(purchases.createdAt))
-		.limit(limit)
-		.all();
+		.limit(limit);
 }
 
 export type MismatchDecision = { decision: 'credit' | 'reject'; adminId: string; reason: string };
@@ -116,28 +113,34 @@ export type MismatchResolution =
 /**
  * An admin's decision on a mismatched purchase. `credit` goes through the same transaction as a
  * paid checkout (so it credits once, however often it is sent); `reject` closes the purchase so
- * that no later payment event credits it.
+ * that no later payment event credits it. Run it in a transaction.
  */
-export function resolveMismatch(
+export function* resolveMismatch(
 	db: Db,
 	purchaseId: string,
 	{ decision, adminId, reason }: MismatchDecision
-): MismatchResolution {
-	const purchase = findPurchase(db, purchaseId);
+): Unit<MismatchResolution> {
+	const purchase = yield* findPurchase(db, purchaseId, { forUpdate: true });
 	if (!purchase)
 		return { ok: false, code: 'purchase_not_found', message: 'No purchase has that id.' };
 	const resolved =
 		purchase.status === 'mismatch' &&
 		(decision === 'credit'
-			? creditPurchase(db, purchase, {
+			? yield* creditPurchase(db, purchase, {
 					from: ['mismatch'],
 					paymentIntentId: null,
 					actor: `admin:${adminId}`,
 					reason: `Bought ${purchase.credits} credits; credited after review: ${reason}`
 				})
-			: markPurchase(db, purchase.id, ['mismatch'], 'rejected', `Rejected by an admin: ${reason}`));
+			: yield* markPurchase(
+					db,
+					purchase.id,
+					['mismatch'],
+					'rejected',
+					`Rejected by an admin: ${reason}`
+				));
 	if (!resolved) {
-		const status = findPurchase(db, purchaseId)!.status;
+		const status = (yield* findPurchase(db, purchaseId))!.status;
 		return {
 			ok: false,
 			code: 'not_in_review',

@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import type { Db } from '../db';
+import { perform } from '../db/unit';
 import { describeStripeError } from '../stripe/client';
 import { reconcileStripe } from '../stripe/reconcile';
 import type { ReconcileSummary } from '../../types';
@@ -16,22 +17,28 @@ export async function reconcileAsAdmin(
 ): Promise<ReconcileOutcome> {
 	try {
 		const summary = await reconcileStripe(db, stripe);
-		recordAudit(db, actor, {
-			action: 'reconcile',
-			outcome: 'ok',
-			target: 'stripe',
-			amount: summary.repaired.length,
-			detail: describeSummary(summary)
-		});
+		await perform(
+			db,
+			recordAudit(db, actor, {
+				action: 'reconcile',
+				outcome: 'ok',
+				target: 'stripe',
+				amount: summary.repaired.length,
+				detail: describeSummary(summary)
+			})
+		);
 		return { ok: true, summary };
 	} catch (error) {
 		const message = describeStripeError(error);
-		recordAudit(db, actor, {
-			action: 'reconcile',
-			outcome: 'failed',
-			target: 'stripe',
-			detail: message
-		});
+		await perform(
+			db,
+			recordAudit(db, actor, {
+				action: 'reconcile',
+				outcome: 'failed',
+				target: 'stripe',
+				detail: message
+			})
+		);
 		return { ok: false, message };
 	}
 }

@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import { formatMoney } from '../../format';
 import type { RefundView } from '../../types';
 import type { Db } from '../db';
+import { perform } from '../db/unit';
 import type { Purchase } from '../db/schema';
 import { findPurchase } from '../purchases';
 import { describeStripeError } from '../stripe/client';
@@ -68,20 +69,23 @@ export async function refundPurchase(
 	admin: Actor,
 	request: RefundRequest
 ): Promise<RefundResult> {
-	const purchase = findPurchase(db, request.purchaseId);
+	const purchase = await perform(db, findPurchase(db, request.purchaseId));
 	if (!purchase)
 		return { ok: false, code: 'purchase_not_found', message: 'No purchase has that id.' };
 	const audit = (outcome: 'ok' | 'refused' | 'failed', detail: string, amount = request.amount) =>
-		recordAudit(db, admin, {
-			action: 'refund',
-			outcome,
-			target: `purchase:${purchase.id}`,
-			amount,
-			idempotencyKey: request.idempotencyKey,
-			detail
-		});
-	const refused = (code: RefundRefusal, message: string): RefundResult => {
-		audit(code === 'stripe_error' ? 'failed' : 'refused', message);
+		perform(
+			db,
+			recordAudit(db, admin, {
+				action: 'refund',
+				outcome,
+				target: `purchase:${purchase.id}`,
+				amount,
+				idempotencyKey: request.idempotencyKey,
+				detail
+			})
+		);
+	const refused = async (code: RefundRefusal, message: string): Promise<RefundResult> => {
+		await audit(code === 'stripe_error' ? 'failed' : 'refused', message);
 		return { ok: false, code, message };
 	};
 
@@ -103,10 +107,10 @@ export async function refundPurchase(
 		const remainder = purchase.amountMinor - Math.max(given, purchase.amountRefundedMinor);
 		const money = (amount: number) => formatMoney(amount, purchase.currency);
 		if (remainder <= 0)
-			return refused('not_refundable', 'This purchase has already been refunded in full.');
+			return await refused('not_refundable', 'This purchase has already been refunded in full.');
 		const amount = request.amount ?? remainder;
 		if (amount > remainder)
-			return refused(
+			return await refused(
 				'amount_too_large',
 				`At most ${money(remainder)} of this purchase can still be refunded.`
 			);
@@ -119,10 +123,10 @@ export async function refundPurchase(
 			},
 			{ idempotencyKey: `admin-refund:${request.idempotencyKey}:${amount}` }
 		);
-		audit('ok', `Refund ${refund.id} of ${money(amount)} requested`, amount);
+		await audit('ok', `Refund ${refund.id} of ${money(amount)} requested`, amount);
 		return { ok: true, replayed: false, refund: summarise([refund], 0)[0] };
 	} catch (error) {
-		return refused('stripe_error', describeStripeError(error));
+		return await refused('stripe_error', describeStripeError(error));
 	}
 }
 

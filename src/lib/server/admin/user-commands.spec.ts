@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSession, validateSessionToken } from '../auth/session';
 import { openDatabase } from '../db';
+import { perform } from '../db/unit';
 import { auditLog, users } from '../db/schema';
 import { changeRole, signOutEverywhere } from './user-commands';
 import { findUserById } from './users';
@@ -21,42 +22,45 @@ function setup(roles: Record<string, 'user' | 'admin'>) {
 }
 
 describe('changeRole', () => {
-	it('promotes and demotes, logging each', () => {
+	it('promotes and demotes, logging each', async () => {
 		const { db, audit, actor } = setup({ root: 'admin', ada: 'user' });
-		expect(changeRole(db, actor, 'ada', 'admin')).toEqual({ ok: true, changed: true });
-		expect(findUserById(db, 'ada')?.role).toBe('admin');
-		expect(changeRole(db, actor, 'ada', 'user')).toEqual({ ok: true, changed: true });
-		expect(findUserById(db, 'ada')?.role).toBe('user');
+		expect(await changeRole(db, actor, 'ada', 'admin')).toEqual({ ok: true, changed: true });
+		expect((await perform(db, findUserById(db, 'ada')))?.role).toBe('admin');
+		expect(await changeRole(db, actor, 'ada', 'user')).toEqual({ ok: true, changed: true });
+		expect((await perform(db, findUserById(db, 'ada')))?.role).toBe('user');
 		expect(audit()).toEqual([
 			['promote', 'user:ada', 'ok'],
 			['demote', 'user:ada', 'ok']
 		]);
 	});
 
-	it('never demotes the last admin, and says so', () => {
+	it('never demotes the last admin, and says so', async () => {
 		const { db, audit, actor } = setup({ root: 'admin', ada: 'user' });
-		expect(changeRole(db, actor, 'root', 'user')).toEqual({
+		expect(await changeRole(db, actor, 'root', 'user')).toEqual({
 			ok: false,
 			code: 'last_admin',
 			message: 'root@example.com is the only admin; promote someone else first.'
 		});
-		expect(findUserById(db, 'root')?.role).toBe('admin');
+		expect((await perform(db, findUserById(db, 'root')))?.role).toBe('admin');
 		expect(audit()).toEqual([['demote', 'user:root', 'refused']]);
 	});
 
-	it('demotes one of two admins, then refuses the other', () => {
+	it('demotes one of two admins, then refuses the other', async () => {
 		const { db, actor } = setup({ root: 'admin', ada: 'admin' });
-		expect(changeRole(db, actor, 'ada', 'user').ok).toBe(true);
-		expect(changeRole(db, actor, 'root', 'user')).toMatchObject({ ok: false, code: 'last_admin' });
+		expect((await changeRole(db, actor, 'ada', 'user')).ok).toBe(true);
+		expect(await changeRole(db, actor, 'root', 'user')).toMatchObject({
+			ok: false,
+			code: 'last_admin'
+		});
 	});
 
-	it('refuses an unknown account and changes nothing for a role it already has', () => {
+	it('refuses an unknown account and changes nothing for a role it already has', async () => {
 		const { db, audit, actor } = setup({ root: 'admin' });
-		expect(changeRole(db, actor, 'ghost', 'admin')).toMatchObject({
+		expect(await changeRole(db, actor, 'ghost', 'admin')).toMatchObject({
 			ok: false,
 			code: 'user_not_found'
 		});
-		expect(changeRole(db, actor, 'root', 'admin')).toEqual({ ok: true, changed: false });
+		expect(await changeRole(db, actor, 'root', 'admin')).toEqual({ ok: true, changed: false });
 		expect(db.select().from(users).all()).toHaveLength(1);
 		expect(audit()).toEqual([
 			['promote', 'user:ghost', 'refused'],
@@ -66,14 +70,18 @@ describe('changeRole', () => {
 });
 
 describe('signOutEverywhere', () => {
-	it("ends every session of the user and no one else's, and logs it", () => {
+	it("ends every session of the user and no one else's, and logs it", async () => {
 		const { db, audit, actor } = setup({ root: 'admin', ada: 'user' });
-		const sessions = [createSession(db, 'ada'), createSession(db, 'ada')];
-		const own = createSession(db, 'root');
-		expect(signOutEverywhere(db, actor, 'ada')).toEqual({ ok: true, sessions: 2 });
-		for (const { token } of sessions) expect(validateSessionToken(db, token).session).toBeNull();
-		expect(validateSessionToken(db, own.token).session).not.toBeNull();
-		expect(signOutEverywhere(db, actor, 'ghost')).toMatchObject({
+		const sessions = [
+			await perform(db, createSession(db, 'ada')),
+			await perform(db, createSession(db, 'ada'))
+		];
+		const own = await perform(db, createSession(db, 'root'));
+		expect(await signOutEverywhere(db, actor, 'ada')).toEqual({ ok: true, sessions: 2 });
+		for (const { token } of sessions)
+			expect((await validateSessionToken(db, token)).session).toBeNull();
+		expect((await validateSessionToken(db, own.token)).session).not.toBeNull();
+		expect(await signOutEverywhere(db, actor, 'ghost')).toMatchObject({
 			ok: false,
 			code: 'user_not_found'
 		});

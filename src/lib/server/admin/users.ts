@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db';
+import { all, changed, first, type Unit } from '../db/unit';
 import { users } from '../db/schema';
 import { joinUserBalances, userBalanceColumns as balances } from '../ledger';
 import { userSorts, type UserRowView, type UserSort } from '../../types';
@@ -26,7 +27,7 @@ export type UserPage = { users: UserRowView[]; after: string | null; before: str
  * One page of accounts with their balances, in one query: keyset-paginated on (sort key, id) in either
  * direction, so every page is as fast as the first and a link to it keeps meaning the same rows.
  */
-export function listUsers(db: Db, query: UserQuery = {}): UserPage {
+export async function listUsers(db: Db, query: UserQuery = {}): Promise<UserPage> {
 	const { sort = 'created', dir = 'desc' } = query;
 	const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
 	const keys: Record<UserSort, SQL<number>> = {
@@ -52,7 +53,7 @@ export function listUsers(db: Db, query: UserQuery = {}): UserPage {
 		})
 		.from(users)
 		.$dynamic();
-	const rows = joinUserBalances(selection, users.id)
+	const rows = await joinUserBalances(selection, users.id)
 		.where(
 			and(
 				query.q ? emailContains(query.q) : undefined,
@@ -62,8 +63,7 @@ export function listUsers(db: Db, query: UserQuery = {}): UserPage {
 			)
 		)
 		.orderBy(...(ascending ? [asc(key), asc(users.id)] : [desc(key), desc(users.id)]))
-		.limit(limit + 1)
-		.all();
+		.limit(limit + 1);
 	const more = rows.length > limit;
 	const page = rows.slice(0, limit);
 	if (backwards) page.reverse();
@@ -98,44 +98,47 @@ function parseCursor(cursor: string | undefined) {
 }
 
 /** Makes an existing account an admin; returns false when no account has that id. */
-export function promoteToAdmin(db: Db, userId: string): boolean {
-	return db.update(users).set({ role: 'admin' }).where(eq(users.id, userId)).run().changes > 0;
+export async function promoteToAdmin(db: Db, userId: string): Promise<boolean> {
+	return (await changed(db.update(users).set({ role: 'admin' }).where(eq(users.id, userId)))) > 0;
 }
 
 /**
  * Makes admins of the accounts with these emails that exist now, and returns the emails it promoted.
  * Run at start-up only: emails are not verified, so signing up with a listed address must grant nothing.
  */
-export function promoteListedAdmins(db: Db, emails: string[]): string[] {
+export async function promoteListedAdmins(db: Db, emails: string[]): Promise<string[]> {
 	if (emails.length === 0) return [];
-	return db
+	const promoted = await db
 		.update(users)
 		.set({ role: 'admin' })
 		.where(and(inArray(users.email, emails), eq(users.role, 'user')))
-		.returning({ email: users.email })
-		.all()
-		.map(({ email }) => email);
+		.returning({ email: users.email });
+	return promoted.map(({ email }) => email);
 }
 
-export function findUserById(db: Db, id: string) {
-	return db
-		.select({ id: users.id, email: users.email, role: users.role, createdAt: users.createdAt })
-		.from(users)
-		.where(eq(users.id, id))
-		.get();
+/** A unit, so that a transaction can read the account it changes. */
+export function* findUserById(db: Db, id: string) {
+	return yield* first(
+		db
+			.select({ id: users.id, email: users.email, role: users.role, createdAt: users.createdAt })
+			.from(users)
+			.where(eq(users.id, id))
+			.limit(1)
+	);
 }
 
 /** The ids of the accounts with these emails, by email; emails without an account are absent. */
-export function findUserIdsByEmail(db: Db, emails: string[]): Map<string, string> {
+export function* findUserIdsByEmail(db: Db, emails: string[]): Unit<Map<string, string>> {
 	const found = new Map<string, string>();
 	const unique = [...new Set(emails)];
 	// Well under SQLite's limit on bound parameters per statement.
 	for (let i = 0; i < unique.length; i += 500) {
-		const rows = db
-			.select({ id: users.id, email: users.email })
-			.from(users)
-			.where(inArray(users.email, unique.slice(i, i + 500)))
-			.all();
+		const rows = yield* all(
+			db
+				.select({ id: users.id, email: users.email })
+				.from(users)
+				.where(inArray(users.email, unique.slice(i, i + 500)))
+		);
 		for (const { id, email } of rows) found.set(email, id);
 	}
 	return found;

@@ -2,6 +2,7 @@ import type { RequestEvent } from '@sveltejs/kit';
 import type { z } from 'zod';
 import { getConfig } from '../config';
 import { getDb, type Db } from '../db';
+import type { Unit } from '../db/unit';
 import { presentParams } from '../http/query';
 import { actorOf, type ApiCaller, type TrustedCaller } from './caller';
 import {
@@ -24,24 +25,25 @@ import { TokenBucket } from './rate-limit';
 export const maxBodyBytes = 16 * 1024;
 const buckets = new TokenBucket(() => getConfig().API_RATE_LIMIT_PER_MINUTE);
 
-type Run<I, C extends ApiCaller> = (db: Db, caller: C, input: I) => ApiOutcome<unknown>;
+type Read<I, C extends ApiCaller> = (db: Db, caller: C, input: I) => Promise<ApiOutcome<unknown>>;
+type Write<I> = (tx: Db, caller: TrustedCaller, input: I) => Unit<ApiOutcome<unknown>>;
 
 type ReadOptions<I> =
-	{ session: true; run: Run<I, ApiCaller> } | { session: false; run: Run<I, TrustedCaller> };
+	{ session: true; run: Read<I, ApiCaller> } | { session: false; run: Read<I, TrustedCaller> };
 
 /** A GET: `session: true` lets a signed-in user call it (for their own data) without a key. */
-export function apiRead<S extends z.ZodType>(
+export async function apiRead<S extends z.ZodType>(
 	event: RequestEvent,
 	query: S,
 	options: ReadOptions<z.output<S>>
-): Response {
-	const caller = admit(event, options.session);
+): Promise<Response> {
+	const caller = await admit(event, options.session);
 	if (!caller.ok) return caller.response;
 	const parsed = parseWith(query, Object.fromEntries(presentParams(event.url.searchParams)));
 	if (!parsed.ok) return errorResponse(parsed.error);
 	// Without `session`, admit() lets only a key through: the caller is then a TrustedCaller.
-	const run = options.run as Run<z.output<S>, ApiCaller>;
-	return toResponse(replyOf(run(getDb(), caller.value, parsed.value)));
+	const run = options.run as Read<z.output<S>, ApiCaller>;
+	return toResponse(replyOf(await run(getDb(), caller.value, parsed.value)));
 }
 
 /**
@@ -51,23 +53,24 @@ export function apiRead<S extends z.ZodType>(
 export async function apiWrite<S extends z.ZodType>(
 	event: RequestEvent,
 	body: S,
-	options: { key: (input: z.output<S>) => string; run: Run<z.output<S>, TrustedCaller> }
+	options: { key: (input: z.output<S>) => string; run: Write<z.output<S>> }
 ): Promise<Response> {
-	const caller = admit(event, false);
+	const caller = await admit(event, false);
 	if (!caller.ok) return caller.response;
 	const read = await readJson(event.request);
 	const parsed = read.ok ? parseWith(body, read.value) : read;
 	if (!parsed.ok) return errorResponse(parsed.error);
-	const db = getDb();
 	const trusted = caller.value as TrustedCaller;
-	const reply = runOnce(
-		db,
+	const reply = await runOnce(
+		getDb(),
 		{
 			key: options.key(parsed.value),
 			fingerprint: fingerprintOf(event.route.id, event.params, parsed.value),
 			apiKeyId: trusted.kind === 'key' ? trusted.keyId : null
 		},
-		() => replyOf(options.run(db, trusted, parsed.value))
+		function* (tx) {
+			return replyOf(yield* options.run(tx, trusted, parsed.value));
+		}
 	);
 	return toResponse(reply, reply.replayed ? { 'idempotent-replayed': 'true' } : {});
 }
@@ -80,8 +83,8 @@ function replyOf(outcome: ApiOutcome<unknown>): Reply {
 
 type Admission = { ok: true; value: ApiCaller } | { ok: false; response: Response };
 
-function admit(event: RequestEvent, allowSession: boolean): Admission {
-	const caller = callerOf(event, allowSession);
+async function admit(event: RequestEvent, allowSession: boolean): Promise<Admission> {
+	const caller = await callerOf(event, allowSession);
 	if (!caller.ok) return { ok: false, response: errorResponse(caller.error) };
 	const waitMs = buckets.take(actorOf(caller.value));
 	if (waitMs === 0) return caller;
@@ -94,11 +97,14 @@ function admit(event: RequestEvent, allowSession: boolean): Admission {
 }
 
 /** A Bearer key when one is sent (a bad one is refused even beside a session), else the session. */
-function callerOf(event: RequestEvent, allowSession: boolean): ApiOutcome<ApiCaller> {
+async function callerOf(
+	event: RequestEvent,
+	allowSession: boolean
+): Promise<ApiOutcome<ApiCaller>> {
 	const authorization = event.request.headers.get('authorization');
 	if (authorization !== null) {
 		const token = /^Bearer +(\S+)$/i.exec(authorization)?.[1];
-		const keyId = token ? authenticateApiKey(getDb(), token) : null;
+		const keyId = token ? await authenticateApiKey(getDb(), token) : null;
 		if (keyId === null) return apiFailure('unauthorized', 'the API key is invalid or revoked');
 		return { ok: true, value: { kind: 'key', keyId } };
 	}
@@ -176,7 +182,10 @@ function parseWith<S extends z.ZodType>(schema: S, input: unknown): ApiOutcome<z
 const holdIdPattern = /^[1-9]\d{0,15}$/;
 
 /** A hold's id from the path; anything but a positive whole number names no hold. */
-export function forHold<T>(param: string, run: (holdId: number) => ApiOutcome<T>): ApiOutcome<T> {
+export function* forHold<T>(
+	param: string,
+	run: (holdId: number) => Unit<ApiOutcome<T>>
+): Unit<ApiOutcome<T>> {
 	if (!holdIdPattern.test(param)) return apiFailure('hold_not_found', `no hold ${param}`);
-	return run(Number(param));
+	return yield* run(Number(param));
 }

@@ -33,8 +33,9 @@ const wrongCredentials = 'That email and password do not match an account.';
 // Verifying against a real hash for unknown emails keeps both failures equally slow.
 let decoyHash: Promise<string> | undefined;
 
-export function findUserByEmail(db: Db, email: string): User | undefined {
-	return db.select().from(users).where(eq(users.email, email)).get();
+export async function findUserByEmail(db: Db, email: string): Promise<User | undefined> {
+	const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
+	return user;
 }
 
 export async function createUser(
@@ -43,12 +44,12 @@ export async function createUser(
 	role: User['role'] = 'user'
 ): Promise<User | undefined> {
 	const passwordHash = await hashPassword(password);
-	return db
+	const [user] = await db
 		.insert(users)
 		.values({ id: generateSecureRandomString(), email, passwordHash, role })
 		.onConflictDoNothing({ target: users.email })
-		.returning()
-		.get();
+		.returning();
+	return user;
 }
 
 export async function signUp(db: Db, credentials: Credentials, ip: string): Promise<AuthResult> {
@@ -56,7 +57,7 @@ export async function signUp(db: Db, credentials: Credentials, ip: string): Prom
 	if (wait > 0) return tooMany(wait);
 	// Every attempt counts, not only successes: "already exists" tells an enumerating client which emails have accounts.
 	throttles.signupsPerIp.record(ip);
-	if (findUserByEmail(db, credentials.email)) return emailTaken();
+	if (await findUserByEmail(db, credentials.email)) return emailTaken();
 	const user = await createUser(db, credentials);
 	if (!user) return emailTaken();
 	return { ok: true, user };
@@ -69,7 +70,7 @@ export async function signIn(
 ): Promise<AuthResult> {
 	const wait = await startPasswordAttempt(ip, email);
 	if (wait > 0) return tooMany(wait);
-	const user = findUserByEmail(db, email);
+	const user = await findUserByEmail(db, email);
 	decoyHash ??= hashPassword(generateSecureRandomString());
 	const valid = await verifyPassword(user?.passwordHash ?? (await decoyHash), password);
 	if (!user || !valid) return { ok: false, status: 400, message: wrongCredentials };

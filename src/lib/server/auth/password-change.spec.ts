@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseFields } from '../admin/form-fields';
 import { openDatabase, type Db } from '../db';
 import { sessions, users } from '../db/schema';
+import { perform } from '../db/unit';
 import { createUser, signIn, signInSlowdown, throttles } from './accounts';
 import { changePassword, passwordChangeFields, passwordChangeSchema } from './password-change';
 import { createSession, validateSessionToken, type SessionUser } from './session';
@@ -19,10 +20,10 @@ beforeEach(async () => {
 	user = { id: created.id, email: created.email, role: created.role };
 });
 
-function snapshot() {
+async function snapshot() {
 	return {
-		passwordHash: db.select({ hash: users.passwordHash }).from(users).all(),
-		sessions: db.select().from(sessions).all()
+		passwordHash: await db.select({ hash: users.passwordHash }).from(users),
+		sessions: await db.select().from(sessions)
 	};
 }
 
@@ -34,10 +35,10 @@ function parse(fields: Record<string, string>) {
 
 describe('changing the password', () => {
 	it('stores the new password, ends every session of the user, and gives this device a fresh one', async () => {
-		const here = createSession(db, user.id);
-		const phone = createSession(db, user.id);
+		const here = await perform(db, createSession(db, user.id));
+		const phone = await perform(db, createSession(db, user.id));
 		const bob = (await createUser(db, { email: 'bob@example.com', password: 'long enough' }))!;
-		const bobs = createSession(db, bob.id);
+		const bobs = await perform(db, createSession(db, bob.id));
 
 		const result = await changePassword(
 			db,
@@ -48,17 +49,17 @@ describe('changing the password', () => {
 
 		expect(result.ok).toBe(true);
 		if (!result.ok) return;
-		expect(validateSessionToken(db, here.token).session).toBeNull();
-		expect(validateSessionToken(db, phone.token).session).toBeNull();
-		expect(validateSessionToken(db, result.session.token).user?.id).toBe(user.id);
-		expect(validateSessionToken(db, bobs.token).user?.id).toBe(bob.id);
+		expect((await validateSessionToken(db, here.token)).session).toBeNull();
+		expect((await validateSessionToken(db, phone.token)).session).toBeNull();
+		expect((await validateSessionToken(db, result.session.token)).user?.id).toBe(user.id);
+		expect((await validateSessionToken(db, bobs.token)).user?.id).toBe(bob.id);
 		expect((await signIn(db, ada, '10.0.0.2')).ok).toBe(false);
 		expect((await signIn(db, { ...ada, password: next }, '10.0.0.2')).ok).toBe(true);
 	});
 
 	it('refuses a wrong current password next to its field and writes nothing', async () => {
-		createSession(db, user.id);
-		const before = snapshot();
+		await perform(db, createSession(db, user.id));
+		const before = await snapshot();
 		const result = await changePassword(
 			db,
 			user,
@@ -70,7 +71,7 @@ describe('changing the password', () => {
 			status: 400,
 			errors: { currentPassword: 'That is not your current password.' }
 		});
-		expect(snapshot()).toEqual(before);
+		expect(await snapshot()).toEqual(before);
 	});
 
 	it('counts wrong guesses with sign-in: after 5 from one IP even the right password is refused with 429', async () => {
@@ -81,7 +82,7 @@ describe('changing the password', () => {
 			const guess = { currentPassword: `guess ${attempt}`, newPassword: next };
 			expect(await changePassword(db, user, guess, '10.0.7.1')).toMatchObject({ status: 400 });
 		}
-		const before = snapshot();
+		const before = await snapshot();
 		const refused = await changePassword(
 			db,
 			user,
@@ -94,7 +95,7 @@ describe('changing the password', () => {
 			errors: { currentPassword: 'Too many attempts. Try again in 15 minutes.' },
 			retryAfterMs: expect.any(Number)
 		});
-		expect(snapshot()).toEqual(before);
+		expect(await snapshot()).toEqual(before);
 		const elsewhere = await changePassword(
 			db,
 			user,

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db';
 import { users } from '../db/schema';
+import { run, transaction } from '../db/unit';
 import { forgivePasswordAttempt, startPasswordAttempt, tooMany } from './accounts';
 import { credentialsSchema } from './credentials';
 import { hashPassword, passwordRules, verifyPassword } from './password';
@@ -51,23 +52,20 @@ export async function changePassword(
 			errors: { currentPassword: tooMany(wait).message },
 			retryAfterMs: wait
 		};
-	const stored = db
+	const [stored] = await db
 		.select({ passwordHash: users.passwordHash })
 		.from(users)
 		.where(eq(users.id, user.id))
-		.get();
+		.limit(1);
 	if (!stored || !(await verifyPassword(stored.passwordHash, currentPassword)))
 		return { ok: false, status: 400, errors: { currentPassword: wrongCurrent } };
 	forgivePasswordAttempt(ip, user.email);
 
 	const passwordHash = await hashPassword(newPassword);
-	const session = db.transaction(
-		() => {
-			db.update(users).set({ passwordHash }).where(eq(users.id, user.id)).run();
-			invalidateUserSessions(db, user.id);
-			return createSession(db, user.id);
-		},
-		{ behavior: 'immediate' }
-	);
+	const session = await transaction(db, function* (tx) {
+		yield* run(tx.update(users).set({ passwordHash }).where(eq(users.id, user.id)));
+		yield* invalidateUserSessions(tx, user.id);
+		return yield* createSession(tx, user.id);
+	});
 	return { ok: true, session };
 }

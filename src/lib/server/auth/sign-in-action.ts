@@ -1,6 +1,7 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { safeRedirectTarget } from '$lib/redirect';
 import { getDb, type Db } from '../db';
+import { perform } from '../db/unit';
 import { readForm } from '../http/form';
 import type { AuthResult } from './accounts';
 import { setSessionCookie } from './cookie';
@@ -14,7 +15,7 @@ type Authenticate = (db: Db, credentials: Credentials, ip: string) => Promise<Au
 export async function authenticateForm(
 	event: RequestEvent,
 	authenticate: Authenticate,
-	onSuccess?: (userId: string) => void
+	onSuccess?: (userId: string) => Promise<void>
 ) {
 	const form = await readForm(event.request);
 	const email = String(form.get('email') ?? '');
@@ -28,8 +29,8 @@ export async function authenticateForm(
 		return fail(result.status, { email, message: result.message });
 	}
 
-	onSuccess?.(result.user.id);
-	const { token, expiresAt } = createSession(db, result.user.id);
+	await onSuccess?.(result.user.id);
+	const { token, expiresAt } = await perform(db, createSession(db, result.user.id));
 	setSessionCookie(event.cookies, event.url, token, expiresAt);
 	redirect(303, safeRedirectTarget(event.url.searchParams.get('redirectTo')));
 }

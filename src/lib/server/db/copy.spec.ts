@@ -1,10 +1,8 @@
-import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLedger } from '../ledger/index';
 import { copySqliteToPostgres, CopyRefused } from './copy';
 import { openDatabase } from './index';
-import { createPgTestDatabase } from './pg/testing';
-import * as pgSchema from './pg/schema';
+import { asAppDb, createPgTestDatabase, rowsOf } from './pg/testing';
 import * as schema from './schema';
 
 const dropped: (() => Promise<void>)[] = [];
@@ -89,8 +87,20 @@ function populatedSqlite() {
 
 const lotsNow = `SELECT id, remaining, held FROM lots_now ORDER BY id`;
 
+// Lots and accounts differ on purpose: the copy writes the current lot back into its lot.
+const copiedAsTheyAre = [
+	schema.users,
+	schema.sessions,
+	schema.purchases,
+	schema.webhookEndpoints,
+	schema.auditLog,
+	schema.holds,
+	schema.transfers,
+	schema.allocations
+];
+
 describe('db:copy (SQLite → PostgreSQL)', () => {
-	it('copies every row of every table, values converted by column type', async () => {
+	it('copies every row of every table, each value as SQLite stores it', async () => {
 		const source = populatedSqlite();
 		const target = await emptyPostgres();
 		const summary = await copySqliteToPostgres(source, target);
@@ -100,19 +110,27 @@ describe('db:copy (SQLite → PostgreSQL)', () => {
 			expect(pgRows[0].n, table).toBe(sqliteRows);
 			if (table !== 'accounts') expect(rows, table).toBe(sqliteRows);
 		}
-		const [session] = await target.select().from(pgSchema.sessions);
+		for (const table of copiedAsTheyAre) {
+			expect(await rowsOf(asAppDb(target), table)).toEqual(await rowsOf(source, table));
+		}
+		const [session] = await asAppDb(target).select().from(schema.sessions);
 		expect(session.secretHash).toEqual(Buffer.from([0, 1, 254, 255]));
 		expect(session.expiresAt.toISOString()).toBe('2030-01-02T03:04:05.678Z');
-		const [endpoint] = await target.select().from(pgSchema.webhookEndpoints);
+		const [endpoint] = await asAppDb(target).select().from(schema.webhookEndpoints);
 		expect(endpoint).toMatchObject({
 			enabled: false,
 			eventTypes: ['credits.granted', 'balance.low']
 		});
-		const [user] = await target
-			.select()
-			.from(pgSchema.users)
-			.where(sql`id = 'u1'`);
-		expect(user.createdAt.toISOString()).toBe('2030-01-02T03:04:05.678Z');
+		const { rows: stored } = await target.$client.query(
+			`SELECT u.created_at, e.enabled, e.event_types FROM users u, webhook_endpoints e WHERE u.id = 'u1'`
+		);
+		expect(stored).toEqual([
+			{
+				created_at: Date.parse('2030-01-02T03:04:05.678Z'),
+				enabled: 0,
+				event_types: '["credits.granted","balance.low"]'
+			}
+		]);
 		const transfers = await target.$client.query(
 			'SELECT idempotency_key, balance_after, created_at FROM transfers ORDER BY id'
 		);
@@ -165,8 +183,8 @@ describe('db:copy (SQLite → PostgreSQL)', () => {
 		const source = populatedSqlite();
 		const target = await emptyPostgres();
 		await copySqliteToPostgres(source, target);
-		const [entry] = await target
-			.insert(pgSchema.auditLog)
+		const [entry] = await asAppDb(target)
+			.insert(schema.auditLog)
 			.values({ actorId: 'u1', actorEmail: 'ann@example.com', action: 'deduct', outcome: 'ok' })
 			.returning();
 		expect(entry.id).toBe(2);

@@ -1,10 +1,10 @@
-import { getTableColumns, getTableName, sql, type Table } from 'drizzle-orm';
+import { getTableName, sql, type Table } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from './index';
 import type { PgDb } from './pg/index';
-import * as pgSchema from './pg/schema';
-import * as sqliteSchema from './schema';
+import * as schema from './schema';
 
-/** Every table, parents before children; each has the same name and columns in both schemas. */
+/** Every table, parents before children; PostgreSQL has each with the same name and columns. */
 const tables = [
 	'users',
 	'sessions',
@@ -23,7 +23,7 @@ const tables = [
 	'lots',
 	'allocations',
 	'transferMetadata'
-] as const satisfies readonly (keyof typeof sqliteSchema & keyof typeof pgSchema)[];
+] as const satisfies readonly (keyof typeof schema)[];
 
 /** Tables whose id PostgreSQL generates: their sequences must start after the copied ids. */
 const generatedIds: readonly (typeof tables)[number][] = [
@@ -44,34 +44,33 @@ export class CopyRefused extends Error {}
 
 /**
  * Copies a SQLite database into an empty, migrated PostgreSQL one, in one PostgreSQL transaction (all
- * or nothing). Rows go through drizzle on both sides, so times, booleans, JSON and bytes convert by
- * the column types. Two ledger details differ by design and are translated: spends' current lot is
- * written back into its lot (the PostgreSQL functions draw lots directly), and transfers the system
- * accounts have not rolled up yet are queued in rollup_queue.
+ * or nothing). Rows are read and written through the same table objects, SQLite's: PostgreSQL stores
+ * what SQLite stores (db/pg/app-schema.ts), so every value arrives as it was. Two ledger details differ
+ * by design and are translated: spends' current lot is written back into its lot (the PostgreSQL
+ * functions draw lots directly), and transfers the system accounts have not rolled up yet are queued
+ * in rollup_queue. The outbox trigger's queue is emptied: SQLite's outbox is copied as it is.
  */
 export async function copySqliteToPostgres(source: Db, target: PgDb): Promise<CopySummary> {
 	const summary: CopySummary = [];
 	await target.transaction(async (tx) => {
 		await refuseUnlessEmpty(tx);
 		for (const name of tables) {
-			const from = sqliteSchema[name] as Table;
-			const to = pgSchema[name] as Table;
-			const convert = converterFor(to);
+			const table = schema[name] as Table;
 			let rows = 0;
-			for (const batch of batchesOf(source, from)) {
-				const values = (
-					name === 'accounts' ? batch.filter((row) => row.userId !== null) : batch
-				).map(convert);
-				if (values.length > 0) await tx.insert(to).values(values);
+			for (const batch of batchesOf(source, table)) {
+				const values = name === 'accounts' ? batch.filter((row) => row.userId !== null) : batch;
+				if (values.length > 0) await tx.insert(table as PgTable).values(values);
 				rows += batch.length;
 			}
-			summary.push({ table: getTableName(to), rows });
+			summary.push({ table: getTableName(table), rows });
 		}
 		await copySystemAccounts(source, tx);
 		await writeBackCurrentLots(tx);
 		await queueUnrolledTransfers(tx);
+		// The copied transfers' events are in the copied outbox already (or were never to be sent).
+		await tx.execute(sql`DELETE FROM outbox_queue`);
 		for (const name of generatedIds) {
-			const table = getTableName(pgSchema[name] as Table);
+			const table = getTableName(schema[name]);
 			await tx.execute(
 				sql.raw(`SELECT setval(pg_get_serial_sequence('${table}', 'id'),
 				greatest((SELECT max(id) FROM ${table}), 1))`)
@@ -81,25 +80,11 @@ export async function copySqliteToPostgres(source: Db, target: PgDb): Promise<Co
 	return summary;
 }
 
-/** The ledger keeps times as int8 ms on PostgreSQL (its functions take the clock as ms), not timestamptz. */
-function converterFor(table: Table) {
-	const msColumns = Object.entries(getTableColumns(table))
-		.filter(([, column]) => column.columnType === 'PgBigInt53')
-		.map(([key]) => key);
-	return (row: Record<string, unknown>) => {
-		for (const key of msColumns) {
-			const value = row[key];
-			if (value instanceof Date) row[key] = value.getTime();
-		}
-		return row;
-	};
-}
-
 type Tx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
 
 async function refuseUnlessEmpty(tx: Tx) {
 	for (const name of tables) {
-		const table = getTableName(pgSchema[name] as Table);
+		const table = getTableName(schema[name]);
 		const userRows = name === 'accounts' ? ' WHERE user_id IS NOT NULL' : '';
 		const { rows } = await tx.execute(sql.raw(`SELECT count(*) AS n FROM ${table}${userRows}`));
 		if (Number(rows[0].n) > 0) {
@@ -112,7 +97,7 @@ function* batchesOf(source: Db, table: Table) {
 	for (let offset = 0; ; offset += batchRows) {
 		const batch = source
 			.select()
-			.from(table as typeof sqliteSchema.users)
+			.from(table as typeof schema.users)
 			.limit(batchRows)
 			.offset(offset)
 			.all() as Record<string, unknown>[];

@@ -1,9 +1,10 @@
 import { getDb } from '.';
+import { users } from './schema';
 
 /** Returns a description of what is wrong with the database, or null when a query succeeds. */
-export function checkDatabase(): string | null {
+export async function checkDatabase(): Promise<string | null> {
 	try {
-		getDb().$client.prepare('select 1').get();
+		await getDb().select({ id: users.id }).from(users).limit(1);
 		return null;
 	} catch (error) {
 		return error instanceof Error ? error.message : String(error);

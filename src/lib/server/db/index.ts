@@ -4,6 +4,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { getConfig } from '../config';
+import { migratePostgres, openPostgres, type PgDb } from './pg';
 import { isPostgresUrl } from './url';
 import * as schema from './schema';
 
@@ -12,13 +13,32 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 // Resolved from the working directory: the built server lives elsewhere than this source file.
 const migrationsFolder = resolve('drizzle');
 
-/** Until the rest of the app moves (docs/scaling.md), what a PostgreSQL DATABASE_URL can do. */
-export const postgresNotYet =
-	'DATABASE_URL is a PostgreSQL URL: in this version the ledger, db:migrate, db:copy and ledger:verify run on PostgreSQL, but the server and the other scripts need a SQLite file (see docs/scaling.md)';
+/**
+ * The app's database on DATABASE_URL: a SQLite file, or a PostgreSQL pool whose drizzle instance runs
+ * the same queries over the same table objects (db/pg/app-schema.ts stores the same driver values), so
+ * it is typed as SQLite's. Opening PostgreSQL does not migrate it: `openMigrated` or `db:migrate` does.
+ */
+export function openDatabase(url: string, options: { migrate?: boolean } = {}): Db {
+	if (isPostgresUrl(url)) return openPostgres(url) as unknown as Db;
+	return openSqlite(url, options);
+}
+
+/** Opens and migrates either backend. */
+export async function openMigrated(url: string): Promise<Db> {
+	if (!isPostgresUrl(url)) return openSqlite(url);
+	const db = openPostgres(url);
+	await migratePostgres(db);
+	return db as unknown as Db;
+}
+
+/** Ends the database's connections: the pool's on PostgreSQL, the file's on SQLite. */
+export async function closeDatabase(db: Db) {
+	if (db.$client instanceof Database) db.$client.close();
+	else await (db.$client as unknown as PgDb['$client']).end();
+}
 
 /** Opens (creating the folder if needed) a SQLite database with the pragmas the ledger relies on. */
-export function openDatabase(file: string, options: { migrate?: boolean } = {}): Db {
-	if (isPostgresUrl(file)) throw new Error(postgresNotYet);
+function openSqlite(file: string, options: { migrate?: boolean } = {}): Db {
 	if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
 	const sqlite = new Database(file);
 	sqlite.pragma('journal_mode = WAL');
@@ -64,8 +84,9 @@ export function getDb(): Db {
 	return shared;
 }
 
-/** Closes the application's database; the last connection to close folds the WAL back into the file. */
-export function closeDb() {
-	shared?.$client.close();
+/** Closes the application's database; on SQLite the last connection to close folds the WAL back into the file. */
+export async function closeDb() {
+	const db = shared;
 	shared = undefined;
+	if (db) await closeDatabase(db);
 }

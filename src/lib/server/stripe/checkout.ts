@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import { findActivePackage } from '../../credits/packages';
 import { describeRetryAfter, Throttle } from '../auth/rate-limit';
 import type { Db } from '../db';
+import { perform } from '../db/unit';
 import { purchases, users, type Purchase, type StripePrice } from '../db/schema';
 import { markPurchase } from '../purchases';
 import { generateSecureRandomString } from '../random';
@@ -24,6 +25,8 @@ const checkoutThrottle = new Throttle({ limit: checkoutsPerTenMinutes, windowMs:
 const sessionLifetimeMs = dayMs;
 /** Sessions being created right now, by purchase id: a concurrent buy waits for the same one. */
 const opening = new Map<string, Promise<CheckoutResult>>();
+/** The last claim of each buyer's, which their next one waits for. */
+const claiming = new Map<string, Promise<unknown>>();
 
 /**
  * Sends the buyer to Stripe Checkout for a package: to the Checkout Session they already have open
@@ -43,7 +46,7 @@ export async function startCheckout(
 			code: 'unknown_package',
 			message: 'That package is not on sale. Choose one of the packages below.'
 		};
-	const price = findSyncedPrice(db, pkg.id);
+	const price = await findSyncedPrice(db, pkg.id);
 	if (!price)
 		return {
 			ok: false,
@@ -53,12 +56,14 @@ export async function startCheckout(
 
 	// Each pass either answers or closes the purchase it found, so the next pass finds another or reserves a new one.
 	for (;;) {
-		const open = findOpenPurchase(db, buyer.id, price);
-		if (!open) return reserveCheckout(db, stripe, buyer, price, origin);
-		const inFlight = opening.get(open.id);
-		if (inFlight) return inFlight;
+		const claim = await claimCheckout(db, stripe, buyer, price, origin);
+		if ('checkout' in claim) return claim.checkout;
+		const open = claim.purchase;
 		if (!open.checkoutSessionId) {
-			markPurchase(db, open.id, ['pending'], 'failed', 'Its Checkout Session was never opened');
+			await perform(
+				db,
+				markPurchase(db, open.id, ['pending'], 'failed', 'Its Checkout Session was never opened')
+			);
 			continue;
 		}
 		let session: Stripe.Checkout.Session;
@@ -69,13 +74,46 @@ export async function startCheckout(
 		}
 		if (session.status === 'open' && session.url)
 			return { ok: true, url: session.url, purchaseId: open.id };
-		closeAbandoned(db, open, session);
+		await closeAbandoned(db, open, session);
 	}
 }
 
+type Claim = { checkout: Promise<CheckoutResult> } | { purchase: Purchase };
+
+/**
+ * The checkout being opened for the buyer's open purchase, or that purchase, or else a new one
+ * reserved. A buyer's claims run one at a time, so concurrent buys of a package find the same purchase.
+ */
+function claimCheckout(
+	db: Db,
+	stripe: Stripe,
+	buyer: Buyer,
+	price: StripePrice,
+	origin: string
+): Promise<Claim> {
+	const claim = async (): Promise<Claim> => {
+		const open = await findOpenPurchase(db, buyer.id, price);
+		if (!open) return reserveCheckout(db, stripe, buyer, price, origin);
+		const inFlight = opening.get(open.id);
+		return inFlight ? { checkout: inFlight } : { purchase: open };
+	};
+	const previous = claiming.get(buyer.id) ?? Promise.resolve();
+	const next = previous.then(claim);
+	const settled = next.catch(() => {});
+	claiming.set(buyer.id, settled);
+	void settled.then(() => {
+		if (claiming.get(buyer.id) === settled) claiming.delete(buyer.id);
+	});
+	return next;
+}
+
 /** The buyer's newest pending purchase of this package at its current price that may still have an open session. */
-function findOpenPurchase(db: Db, userId: string, price: StripePrice): Purchase | undefined {
-	return db
+async function findOpenPurchase(
+	db: Db,
+	userId: string,
+	price: StripePrice
+): Promise<Purchase | undefined> {
+	const [open] = await db
 		.select()
 		.from(purchases)
 		.where(
@@ -90,39 +128,40 @@ function findOpenPurchase(db: Db, userId: string, price: StripePrice): Purchase 
 			)
 		)
 		.orderBy(desc(purchases.createdAt))
-		.get();
+		.limit(1);
+	return open;
 }
 
-/** Records the purchase and claims its session before the first `await`, so concurrent buys find it. */
-function reserveCheckout(
+/** Records the purchase, then opens its session: a buy that finds the purchase meanwhile waits for that session. */
+async function reserveCheckout(
 	db: Db,
 	stripe: Stripe,
 	buyer: Buyer,
 	price: StripePrice,
 	origin: string
-): Promise<CheckoutResult> {
+): Promise<Claim> {
 	const waitMs = checkoutThrottle.retryAfterMs(buyer.id);
 	if (waitMs > 0) {
 		const message = `You have opened ${checkoutsPerTenMinutes} checkouts in the last 10 minutes. Try again in ${describeRetryAfter(waitMs)}.`;
-		return Promise.resolve({ ok: false, code: 'rate_limited', message, retryAfterMs: waitMs });
+		return {
+			checkout: Promise.resolve({ ok: false, code: 'rate_limited', message, retryAfterMs: waitMs })
+		};
 	}
 	checkoutThrottle.record(buyer.id);
 	const purchaseId = `pur_${generateSecureRandomString()}`;
-	db.insert(purchases)
-		.values({
-			id: purchaseId,
-			userId: buyer.id,
-			packageId: price.packageId,
-			credits: price.credits,
-			amountMinor: price.unitAmount,
-			currency: price.currency
-		})
-		.run();
+	await db.insert(purchases).values({
+		id: purchaseId,
+		userId: buyer.id,
+		packageId: price.packageId,
+		credits: price.credits,
+		amountMinor: price.unitAmount,
+		currency: price.currency
+	});
 	const session = openSession(db, stripe, buyer, price, purchaseId, origin).finally(() =>
 		opening.delete(purchaseId)
 	);
 	opening.set(purchaseId, session);
-	return session;
+	return { checkout: session };
 }
 
 async function openSession(
@@ -150,27 +189,30 @@ async function openSession(
 			{ idempotencyKey: `checkout-${purchaseId}` }
 		);
 		if (!session.url) throw new Error('Stripe returned a Checkout Session without a URL');
-		db.update(purchases)
+		await db
+			.update(purchases)
 			.set({ checkoutSessionId: session.id, updatedAt: new Date() })
-			.where(eq(purchases.id, purchaseId))
-			.run();
+			.where(eq(purchases.id, purchaseId));
 		return { ok: true, url: session.url, purchaseId };
 	} catch (error) {
 		const reason = describeStripeError(error);
-		markPurchase(db, purchaseId, ['pending'], 'failed', reason);
+		await perform(db, markPurchase(db, purchaseId, ['pending'], 'failed', reason));
 		return stripeFailure(reason);
 	}
 }
 
 /** A session that is no longer open: a paid one is fulfilled now (its webhook may still be on the way), any other closes its purchase. */
-function closeAbandoned(db: Db, purchase: Purchase, session: Stripe.Checkout.Session) {
-	if (session.status === 'complete') fulfilCheckout(db, session);
-	markPurchase(
+async function closeAbandoned(db: Db, purchase: Purchase, session: Stripe.Checkout.Session) {
+	if (session.status === 'complete') await fulfilCheckout(db, session);
+	await perform(
 		db,
-		purchase.id,
-		['pending'],
-		'expired',
-		'Its Checkout Session closed before payment'
+		markPurchase(
+			db,
+			purchase.id,
+			['pending'],
+			'expired',
+			'Its Checkout Session closed before payment'
+		)
 	);
 }
 
@@ -183,16 +225,16 @@ function stripeFailure(reason: string): CheckoutResult {
 }
 
 async function ensureCustomer(db: Db, stripe: Stripe, buyer: Buyer): Promise<string> {
-	const row = db
+	const [row] = await db
 		.select({ customerId: users.stripeCustomerId })
 		.from(users)
 		.where(eq(users.id, buyer.id))
-		.get();
+		.limit(1);
 	if (row?.customerId) return row.customerId;
 	const customer = await stripe.customers.create(
 		{ email: buyer.email, metadata: { user_id: buyer.id } },
 		{ idempotencyKey: `customer-${buyer.id}` }
 	);
-	db.update(users).set({ stripeCustomerId: customer.id }).where(eq(users.id, buyer.id)).run();
+	await db.update(users).set({ stripeCustomerId: customer.id }).where(eq(users.id, buyer.id));
 	return customer.id;
 }

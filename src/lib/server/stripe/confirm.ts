@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import type { Db } from '../db';
+import { perform } from '../db/unit';
 import { findPurchaseBy } from '../purchases';
 import { describeStripeError } from './client';
 import { fulfilCheckout } from './fulfil';
@@ -21,7 +22,7 @@ export async function confirmCheckout(
 	sessionId: string
 ): Promise<Confirmation> {
 	if (!/^cs_\w+$/.test(sessionId)) return { status: 'not_found' };
-	const purchase = findPurchaseBy(db, 'checkoutSessionId', sessionId);
+	const purchase = await perform(db, findPurchaseBy(db, 'checkoutSessionId', sessionId));
 	if (!purchase || purchase.userId !== userId) return { status: 'not_found' };
 
 	let session: Stripe.Checkout.Session;
@@ -32,7 +33,7 @@ export async function confirmCheckout(
 	}
 	if (session.client_reference_id !== userId) return { status: 'not_found' };
 
-	const result = fulfilCheckout(db, session);
+	const result = await fulfilCheckout(db, session);
 	switch (result.status) {
 		case 'credited':
 		case 'already_credited':

@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import type { z } from 'zod';
 import type { Db } from '../db';
+import { perform } from '../db/unit';
 import { findPurchaseOf, markPurchase } from '../purchases';
 import { fulfilCheckout, fulfilPaymentIntent, type FulfilResult } from './fulfil';
 import {
@@ -20,15 +21,14 @@ import { keepReceipt } from './receipts';
 import { applyDispute, applyRefund } from './reversals';
 import { describeIssue, type HandlerOutcome, type VerifiedEvent } from './webhook';
 
-type Outcome = HandlerOutcome | Promise<HandlerOutcome>;
-type Handler = (db: Db, object: unknown, stripe: Stripe) => Outcome;
+type Handler = (db: Db, object: unknown, stripe: Stripe) => Promise<HandlerOutcome>;
 
 /** A handler that runs only on an object with the fields it reads; any other object is malformed. */
 function on<T>(
 	fields: z.ZodType<T>,
-	handle: (db: Db, object: T, stripe: Stripe) => Outcome
+	handle: (db: Db, object: T, stripe: Stripe) => Promise<HandlerOutcome>
 ): Handler {
-	return (db, object, stripe) => {
+	return async (db, object, stripe) => {
 		const parsed = fields.safeParse(object);
 		return parsed.success
 			? handle(db, parsed.data, stripe)
@@ -48,15 +48,21 @@ const disputeEvents = [
 const handlers = new Map<string, Handler>([
 	[
 		'checkout.session.completed',
-		on(checkoutSessionFields, (db, session) => fromFulfilment(fulfilCheckout(db, session)))
+		on(checkoutSessionFields, async (db, session) =>
+			fromFulfilment(await fulfilCheckout(db, session))
+		)
 	],
 	[
 		'checkout.session.async_payment_succeeded',
-		on(checkoutSessionFields, (db, session) => fromFulfilment(fulfilCheckout(db, session)))
+		on(checkoutSessionFields, async (db, session) =>
+			fromFulfilment(await fulfilCheckout(db, session))
+		)
 	],
 	[
 		'payment_intent.succeeded',
-		on(paymentIntentFields, (db, intent) => fromFulfilment(fulfilPaymentIntent(db, intent)))
+		on(paymentIntentFields, async (db, intent) =>
+			fromFulfilment(await fulfilPaymentIntent(db, intent))
+		)
 	],
 	[
 		'checkout.session.async_payment_failed',
@@ -103,15 +109,14 @@ const handlers = new Map<string, Handler>([
 	...disputeEvents.map((type) => [type, on(disputeFields, applyDispute)] as const)
 ]);
 
-export function handleStripeEvent(
+export async function handleStripeEvent(
 	db: Db,
 	stripe: Stripe,
 	event: VerifiedEvent
 ): Promise<HandlerOutcome> {
 	const handle = handlers.get(event.type);
-	if (!handle)
-		return Promise.resolve({ outcome: 'ignored', note: `${event.type} is not used by Credits` });
-	return Promise.resolve(handle(db, event.data?.object, stripe));
+	if (!handle) return { outcome: 'ignored', note: `${event.type} is not used by Credits` };
+	return handle(db, event.data?.object, stripe);
 }
 
 function fromFulfilment(result: FulfilResult): HandlerOutcome {
@@ -139,44 +144,45 @@ function fromFulfilment(result: FulfilResult): HandlerOutcome {
 }
 
 /** Moves the purchase named in a session's or an intent's metadata. */
-function markFromMetadata(
+async function markFromMetadata(
 	db: Db,
 	{ metadata }: SessionMetadataFields,
 	from: Parameters<typeof markPurchase>[2],
 	to: Parameters<typeof markPurchase>[3],
 	reason: string
-): HandlerOutcome {
+): Promise<HandlerOutcome> {
 	const purchaseId = metadata?.purchase_id;
 	if (!purchaseId)
 		return { outcome: 'ignored', note: 'No purchase of Credits matches this payment' };
-	const moved = markPurchase(db, purchaseId, from, to, reason);
+	const moved = await perform(db, markPurchase(db, purchaseId, from, to, reason));
 	return { outcome: 'processed', note: moved ? `purchase ${to}` : 'purchase already settled' };
 }
 
-function recordReceipt(db: Db, charge: ChargeFields): HandlerOutcome {
-	const purchase = findPurchaseOf(
+async function recordReceipt(db: Db, charge: ChargeFields): Promise<HandlerOutcome> {
+	const purchase = await perform(
 		db,
-		charge.metadata,
-		'paymentIntentId',
-		idOf(charge.payment_intent)
+		findPurchaseOf(db, charge.metadata, 'paymentIntentId', idOf(charge.payment_intent))
 	);
 	if (!purchase) return { outcome: 'ignored', note: 'No purchase of Credits matches this charge' };
-	return keepReceipt(db, purchase.id, charge)
+	return (await keepReceipt(db, purchase.id, charge))
 		? { outcome: 'processed', note: 'receipt URL recorded' }
 		: { outcome: 'ignored', note: 'The charge has no http(s) receipt URL' };
 }
 
-function markFailedPayment(db: Db, intent: FailedPaymentFields): HandlerOutcome {
+async function markFailedPayment(db: Db, intent: FailedPaymentFields): Promise<HandlerOutcome> {
 	const purchaseId = intent.metadata.purchase_id;
 	if (!purchaseId)
 		return { outcome: 'ignored', note: 'No purchase of Credits matches this payment' };
 	// A failed attempt on the hosted page can still be followed by a successful one, so only a delayed payment fails the purchase.
-	const moved = markPurchase(
+	const moved = await perform(
 		db,
-		purchaseId,
-		['processing'],
-		'failed',
-		intent.last_payment_error?.message ?? 'The payment failed'
+		markPurchase(
+			db,
+			purchaseId,
+			['processing'],
+			'failed',
+			intent.last_payment_error?.message ?? 'The payment failed'
+		)
 	);
 	return { outcome: 'processed', note: moved ? 'purchase failed' : 'purchase still open' };
 }

@@ -1,7 +1,8 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { packages } from '../../credits/packages';
-import { getLedgerFor, requireLedgerOk } from '../app-ledger';
+import { requireLedgerOk } from '../app-ledger';
 import type { Db } from '../db';
+import { ledger, run, transaction, type Unit } from '../db/unit';
 import { purchases, type Purchase, type PurchaseStatus } from '../db/schema';
 import { findPurchase, findPurchaseOf, markPurchase } from '../purchases';
 import {
@@ -18,9 +19,11 @@ export type FulfilResult =
 	| { status: 'mismatch' | 'needs_review' | 'rejected'; purchaseId: string; reason: string }
 	| { status: 'unknown_purchase' };
 
-/** What a Checkout Session or a PaymentIntent says about a purchase's payment. */
+/** What a Checkout Session or a PaymentIntent says about a purchase's payment, and whose purchase it is. */
 type PaymentEvidence = {
-	purchase: Purchase | undefined;
+	metadata: Record<string, string> | null;
+	column: 'checkoutSessionId' | 'paymentIntentId';
+	stripeId: string | null;
 	paid: boolean;
 	awaitingPayment: boolean;
 	amountMinor: number | null;
@@ -37,9 +40,11 @@ export const creditedStates: PurchaseStatus[] = [
 // A payment that did go through is credited even if the purchase was given up on meanwhile.
 const creditableStates: PurchaseStatus[] = ['pending', 'processing', 'failed', 'expired'];
 
-export function fulfilCheckout(db: Db, session: CheckoutSessionFields): FulfilResult {
-	return fulfilPurchase(db, {
-		purchase: findPurchaseOf(db, session.metadata, 'checkoutSessionId', session.id),
+export function fulfilCheckout(db: Db, session: CheckoutSessionFields): Promise<FulfilResult> {
+	return fulfil(db, {
+		metadata: session.metadata,
+		column: 'checkoutSessionId',
+		stripeId: session.id,
 		paid: session.status === 'complete' && session.payment_status === 'paid',
 		awaitingPayment: session.status === 'complete' && session.payment_status === 'unpaid',
 		amountMinor: session.amount_total,
@@ -48,9 +53,11 @@ export function fulfilCheckout(db: Db, session: CheckoutSessionFields): FulfilRe
 	});
 }
 
-export function fulfilPaymentIntent(db: Db, intent: PaymentIntentFields): FulfilResult {
-	return fulfilPurchase(db, {
-		purchase: findPurchaseOf(db, intent.metadata, 'paymentIntentId', intent.id),
+export function fulfilPaymentIntent(db: Db, intent: PaymentIntentFields): Promise<FulfilResult> {
+	return fulfil(db, {
+		metadata: intent.metadata,
+		column: 'paymentIntentId',
+		stripeId: intent.id,
 		paid: intent.status === 'succeeded',
 		awaitingPayment: intent.status === 'processing',
 		amountMinor: intent.amount_received,
@@ -60,10 +67,12 @@ export function fulfilPaymentIntent(db: Db, intent: PaymentIntentFields): Fulfil
 }
 
 /** A charge proves its payment too: a refund or dispute of it may arrive before the payment events. */
-export function fulfilCharge(db: Db, charge: ChargeFields): FulfilResult {
+export function fulfilCharge(db: Db, charge: ChargeFields): Promise<FulfilResult> {
 	const paymentIntentId = idOf(charge.payment_intent);
-	return fulfilPurchase(db, {
-		purchase: findPurchaseOf(db, charge.metadata, 'paymentIntentId', paymentIntentId),
+	return fulfil(db, {
+		metadata: charge.metadata,
+		column: 'paymentIntentId',
+		stripeId: paymentIntentId,
 		paid: charge.status === 'succeeded',
 		awaitingPayment: charge.status === 'pending',
 		amountMinor: charge.amount_captured,
@@ -72,37 +81,50 @@ export function fulfilCharge(db: Db, charge: ChargeFields): FulfilResult {
 	});
 }
 
+// The purchase is read in the transaction that moves it, so it decides on what it changes.
+function fulfil(db: Db, evidence: PaymentEvidence): Promise<FulfilResult> {
+	return transaction(db, (tx) => fulfilPurchase(tx, evidence));
+}
+
 /**
  * Credits a paid purchase exactly once. A purchase whose payment did not match its price waits for
  * an admin (`resolveMismatch`): no later event credits it, whatever amount it carries.
  */
-function fulfilPurchase(db: Db, evidence: PaymentEvidence): FulfilResult {
-	const { purchase } = evidence;
+function* fulfilPurchase(tx: Db, evidence: PaymentEvidence): Unit<FulfilResult> {
+	const purchase = yield* findPurchaseOf(
+		tx,
+		evidence.metadata,
+		evidence.column,
+		evidence.stripeId,
+		{ forUpdate: true }
+	);
 	if (!purchase) return { status: 'unknown_purchase' };
 	const purchaseId = purchase.id;
 	const settled = settledResult(purchase);
 	if (settled) return settled;
 	if (!evidence.paid) {
 		if (!evidence.awaitingPayment) return { status: 'not_paid', purchaseId };
-		markPurchase(db, purchaseId, ['pending'], 'processing');
+		yield* markPurchase(tx, purchaseId, ['pending'], 'processing');
 		return { status: 'processing', purchaseId };
 	}
 	if (evidence.amountMinor !== purchase.amountMinor || evidence.currency !== purchase.currency) {
 		const reason = `Paid ${evidence.amountMinor ?? 'no amount'} ${evidence.currency ?? ''} but the purchase costs ${purchase.amountMinor} ${purchase.currency}`;
-		db.update(purchases)
-			.set({
-				status: 'mismatch',
-				failureReason: reason,
-				amountPaidMinor: evidence.amountMinor,
-				currencyPaid: evidence.currency,
-				paymentIntentId: evidence.paymentIntentId ?? purchase.paymentIntentId,
-				updatedAt: new Date()
-			})
-			.where(and(eq(purchases.id, purchaseId), inArray(purchases.status, creditableStates)))
-			.run();
+		yield* run(
+			tx
+				.update(purchases)
+				.set({
+					status: 'mismatch',
+					failureReason: reason,
+					amountPaidMinor: evidence.amountMinor,
+					currencyPaid: evidence.currency,
+					paymentIntentId: evidence.paymentIntentId ?? purchase.paymentIntentId,
+					updatedAt: new Date()
+				})
+				.where(and(eq(purchases.id, purchaseId), inArray(purchases.status, creditableStates)))
+		);
 		return { status: 'mismatch', purchaseId, reason };
 	}
-	const credited = creditPurchase(db, purchase, {
+	const credited = yield* creditPurchase(tx, purchase, {
 		from: creditableStates,
 		paymentIntentId: evidence.paymentIntentId,
 		actor: 'system:stripe',
@@ -110,7 +132,7 @@ function fulfilPurchase(db: Db, evidence: PaymentEvidence): FulfilResult {
 	});
 	if (credited) return { status: 'credited', purchaseId, credits: purchase.credits };
 	return (
-		settledResult(findPurchase(db, purchaseId)!) ?? {
+		settledResult((yield* findPurchase(tx, purchaseId))!) ?? {
 			status: 'already_credited',
 			purchaseId,
 			credits: purchase.credits
@@ -142,40 +164,40 @@ type Credit = {
 };
 
 /**
- * The purchase's move to `paid` and its ledger grant (keyed by the purchase id) commit together, so
- * any number of calls, in any order, credit once. False when the purchase was not in a `from` state.
+ * The purchase's move to `paid` and its ledger grant (keyed by the purchase id): run it in a
+ * transaction so that they commit together, and any number of calls, in any order, credit once.
+ * False when the purchase was not in a `from` state.
  */
-export function creditPurchase(db: Db, purchase: Purchase, credit: Credit): boolean {
-	return db.$client
-		.transaction(() => {
-			const now = new Date();
-			const moved = db
-				.update(purchases)
-				.set({
-					status: 'paid',
-					paidAt: now,
-					updatedAt: now,
-					failureReason: null,
-					paymentIntentId: credit.paymentIntentId ?? purchase.paymentIntentId
-				})
-				.where(and(eq(purchases.id, purchase.id), inArray(purchases.status, credit.from)))
-				.run();
-			if (moved.changes === 0) return false;
-			const granted = getLedgerFor(db).grant({
-				userId: purchase.userId,
-				amount: purchase.credits,
-				category: 'paid',
-				code: 'purchase',
-				expiresAt: lotExpiry(purchase.packageId, now),
-				reason: credit.reason,
-				actor: credit.actor,
-				reference: purchase.id,
-				idempotencyKey: `purchase:${purchase.id}`
-			});
-			requireLedgerOk(granted, 'Ledger refused the purchase grant');
-			return true;
+export function* creditPurchase(tx: Db, purchase: Purchase, credit: Credit): Unit<boolean> {
+	const now = new Date();
+	const moved = yield* run(
+		tx
+			.update(purchases)
+			.set({
+				status: 'paid',
+				paidAt: now,
+				updatedAt: now,
+				failureReason: null,
+				paymentIntentId: credit.paymentIntentId ?? purchase.paymentIntentId
+			})
+			.where(and(eq(purchases.id, purchase.id), inArray(purchases.status, credit.from)))
+	);
+	if (moved === 0) return false;
+	const granted = yield* ledger((l) =>
+		l.grant({
+			userId: purchase.userId,
+			amount: purchase.credits,
+			category: 'paid',
+			code: 'purchase',
+			expiresAt: lotExpiry(purchase.packageId, now),
+			reason: credit.reason,
+			actor: credit.actor,
+			reference: purchase.id,
+			idempotencyKey: `purchase:${purchase.id}`
 		})
-		.immediate();
+	);
+	requireLedgerOk(granted, 'Ledger refused the purchase grant');
+	return true;
 }
 
 function lotExpiry(packageId: string, now: Date): Date | undefined {

@@ -30,22 +30,26 @@ describe('stripeAccountOf', () => {
 });
 
 describe('synced prices', () => {
-	it('are not sold against another Stripe than the one they were synced with', () => {
+	it('are not sold against another Stripe than the one they were synced with', async () => {
 		const db = openDatabase(':memory:');
-		saveSyncedPrices(db, [basic], emulator);
-		expect(findSyncedPrice(db, 'basic', emulator)?.priceId).toBe('price_emulator_1');
-		expect(findSyncedPrice(db, 'basic', realTest)).toBeUndefined();
+		await saveSyncedPrices(db, [basic], emulator);
+		expect((await findSyncedPrice(db, 'basic', emulator))?.priceId).toBe('price_emulator_1');
+		expect(await findSyncedPrice(db, 'basic', realTest)).toBeUndefined();
 
-		saveSyncedPrices(db, [{ ...basic, priceId: 'price_real_1' }], realTest);
-		expect(findSyncedPrice(db, 'basic', realTest)?.priceId).toBe('price_real_1');
-		expect(findSyncedPrice(db, 'basic', emulator)).toBeUndefined();
+		await saveSyncedPrices(db, [{ ...basic, priceId: 'price_real_1' }], realTest);
+		expect((await findSyncedPrice(db, 'basic', realTest))?.priceId).toBe('price_real_1');
+		expect(await findSyncedPrice(db, 'basic', emulator)).toBeUndefined();
 	});
 
-	it('keep only the packages of the last sync', () => {
+	it('keep only the packages of the last sync', async () => {
 		const db = openDatabase(':memory:');
-		saveSyncedPrices(db, [basic, { ...basic, packageId: 'pro', priceId: 'price_2' }], emulator);
-		saveSyncedPrices(db, [basic], emulator);
-		expect(findSyncedPrice(db, 'pro', emulator)).toBeUndefined();
-		expect(findSyncedPrice(db, 'basic', emulator)).toBeDefined();
+		await saveSyncedPrices(
+			db,
+			[basic, { ...basic, packageId: 'pro', priceId: 'price_2' }],
+			emulator
+		);
+		await saveSyncedPrices(db, [basic], emulator);
+		expect(await findSyncedPrice(db, 'pro', emulator)).toBeUndefined();
+		expect(await findSyncedPrice(db, 'basic', emulator)).toBeDefined();
 	});
 });

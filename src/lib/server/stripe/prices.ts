@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import { getConfig, type Config } from '../config';
 import type { Db } from '../db';
+import { run, transaction } from '../db/unit';
 import { stripePrices, type StripePrice } from '../db/schema';
 import type { SyncedPrice } from './sync';
 
@@ -24,25 +25,26 @@ export function saveSyncedPrices(
 	prices: SyncedPrice[],
 	account = stripeAccountOf(getConfig()),
 	now = new Date()
-) {
-	db.transaction((tx) => {
-		tx.delete(stripePrices).run();
+): Promise<void> {
+	return transaction(db, function* (tx) {
+		yield* run(tx.delete(stripePrices));
 		for (const price of prices)
-			tx.insert(stripePrices)
-				.values({ ...price, stripeAccount: account, syncedAt: now })
-				.run();
+			yield* run(
+				tx.insert(stripePrices).values({ ...price, stripeAccount: account, syncedAt: now })
+			);
 	});
 }
 
 /** The package's price, only if it was synced against the Stripe in use: another account has no such price. */
-export function findSyncedPrice(
+export async function findSyncedPrice(
 	db: Db,
 	packageId: string,
 	account = stripeAccountOf(getConfig())
-): StripePrice | undefined {
-	return db
+): Promise<StripePrice | undefined> {
+	const [price] = await db
 		.select()
 		.from(stripePrices)
 		.where(and(eq(stripePrices.packageId, packageId), eq(stripePrices.stripeAccount, account)))
-		.get();
+		.limit(1);
+	return price;
 }

@@ -12,13 +12,13 @@ export function receiptUrlOf(charge: Pick<ChargeFields, 'receipt_url'>): string 
 }
 
 /** Keeps the charge's receipt URL on the purchase; false when the charge has none worth linking. */
-export function keepReceipt(
+export async function keepReceipt(
 	db: Db,
 	purchaseId: string,
 	charge: Pick<ChargeFields, 'receipt_url'>
-): boolean {
+): Promise<boolean> {
 	const receiptUrl = receiptUrlOf(charge);
 	if (!receiptUrl) return false;
-	db.update(purchases).set({ receiptUrl }).where(eq(purchases.id, purchaseId)).run();
+	await db.update(purchases).set({ receiptUrl }).where(eq(purchases.id, purchaseId));
 	return true;
 }

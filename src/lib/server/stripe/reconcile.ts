@@ -7,6 +7,7 @@ import type {
 	ReconcileSummary
 } from '../../types/reconcile';
 import type { Db } from '../db';
+import { perform } from '../db/unit';
 import { purchases, type Purchase, type PurchaseStatus } from '../db/schema';
 import { findPurchase, findPurchaseOf } from '../purchases';
 import { handleStripeEvent } from './events';
@@ -68,12 +69,12 @@ export async function reconcileStripe(
 	};
 
 	const payments = new Map<string, Payment>();
-	const paymentOf = (
+	const paymentOf = async (
 		metadata: Stripe.Metadata | null,
 		column: 'checkoutSessionId' | 'paymentIntentId',
 		stripeId: string | null
 	) => {
-		const purchase = findPurchaseOf(db, metadata, column, stripeId);
+		const purchase = await perform(db, findPurchaseOf(db, metadata, column, stripeId));
 		if (!purchase) {
 			// Payments without our metadata belong to something else on the same Stripe account.
 			if (metadata?.purchase_id)
@@ -94,7 +95,7 @@ export async function reconcileStripe(
 	};
 
 	for (const session of sessions.filter(isPaid)) {
-		const payment = paymentOf(session.metadata, 'checkoutSessionId', session.id);
+		const payment = await paymentOf(session.metadata, 'checkoutSessionId', session.id);
 		if (payment) payment.session = session;
 	}
 	const chargeById = new Map(charges.map((charge) => [charge.id, charge]));
@@ -108,21 +109,20 @@ export async function reconcileStripe(
 	for (const dispute of disputes) {
 		const charge = await chargeOf(dispute.charge);
 		if (charge)
-			paymentOf(charge.metadata, 'paymentIntentId', idOf(charge.payment_intent))?.disputes.set(
-				dispute.id,
-				dispute
-			);
+			(
+				await paymentOf(charge.metadata, 'paymentIntentId', idOf(charge.payment_intent))
+			)?.disputes.set(dispute.id, dispute);
 	}
 	for (const charge of chargeById.values()) {
 		if (charge.status !== 'succeeded') continue;
-		paymentOf(charge.metadata, 'paymentIntentId', idOf(charge.payment_intent))?.charges.set(
+		(await paymentOf(charge.metadata, 'paymentIntentId', idOf(charge.payment_intent)))?.charges.set(
 			charge.id,
 			charge
 		);
 	}
 	// A disputed purchase's dispute may have closed long after it was opened, outside the window.
-	for (const purchase of purchasesToCheck(db, since)) {
-		const payment = paymentOf({ purchase_id: purchase.id }, 'checkoutSessionId', null)!;
+	for (const purchase of await purchasesToCheck(db, since)) {
+		const payment = (await paymentOf({ purchase_id: purchase.id }, 'checkoutSessionId', null))!;
 		if (purchase.status === 'disputed' && purchase.paymentIntentId)
 			for await (const dispute of stripe.disputes.list({
 				payment_intent: purchase.paymentIntentId,
@@ -170,7 +170,7 @@ async function reconcilePayment(
 			type,
 			data: { object }
 		});
-		current = findPurchase(db, purchase.id)!;
+		current = (await perform(db, findPurchase(db, purchase.id)))!;
 		if (done(current)) return;
 		summary.repaired.splice(-entries.length);
 		count(-1);
@@ -240,19 +240,16 @@ function isPaid(session: Stripe.Checkout.Session): boolean {
 }
 
 /** Purchases credited in the window (each must have a paid session) and every disputed one. */
-function purchasesToCheck(db: Db, since: Date): Purchase[] {
-	return db
+async function purchasesToCheck(db: Db, since: Date): Promise<Purchase[]> {
+	const credited = await db
 		.select()
 		.from(purchases)
-		.where(and(inArray(purchases.status, creditedStates), gte(purchases.paidAt, since)))
-		.all()
-		.concat(
-			db
-				.select()
-				.from(purchases)
-				.where(inArray(purchases.status, ['disputed']))
-				.all()
-		);
+		.where(and(inArray(purchases.status, creditedStates), gte(purchases.paidAt, since)));
+	const disputed = await db
+		.select()
+		.from(purchases)
+		.where(inArray(purchases.status, ['disputed']));
+	return credited.concat(disputed);
 }
 
 /** A list's items created at or after `after` (seconds): Stripe lists newest first, so it stops at the first older one. */

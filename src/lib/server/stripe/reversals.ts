@@ -1,7 +1,8 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type Stripe from 'stripe';
-import { getLedgerFor, requireLedgerOk } from '../app-ledger';
+import { requireLedgerOk, type Ledger } from '../app-ledger';
 import type { Db } from '../db';
+import { ledger, perform, run, transaction, type Unit } from '../db/unit';
 import { purchases, type DisputeStatus, type Purchase, type PurchaseStatus } from '../db/schema';
 import { findPurchase, findPurchaseOf } from '../purchases';
 import { fulfilCharge, fulfilPaymentIntent } from './fulfil';
@@ -12,8 +13,8 @@ import type { HandlerOutcome } from './webhook';
 /*
  * Stripe delivers a purchase's events in any order, and a retry can be hours away. So a refund or a
  * dispute never waits for the payment events: it proves the payment, so it credits the purchase
- * first (the same fulfilment), then takes back what it covers. Everything after the last `await`
- * runs without interruption, and each step is a guarded transaction, so a duplicate changes nothing.
+ * first (the same fulfilment), then takes back what it covers. Each step is a guarded transaction
+ * that reads the purchase it moves, so a duplicate, or another event's step in between, changes nothing twice.
  */
 
 /** `charge.refunded`: credits the purchase if need be, then takes back what the refunds cover. */
@@ -23,9 +24,9 @@ export async function applyRefund(
 	stripe: Stripe
 ): Promise<HandlerOutcome> {
 	const intent = await intentBehind(db, stripe, charge);
-	const purchase = creditFirst(db, charge, intent, 'refund');
-	if ('outcome' in purchase) return purchase;
-	const credits = takeBackRefunds(db, purchase, charge);
+	const purchaseId = await creditFirst(db, charge, intent, 'refund');
+	if (typeof purchaseId !== 'string') return purchaseId;
+	const credits = await takeBackRefunds(db, purchaseId, charge);
 	return {
 		outcome: 'processed',
 		note: credits === null ? 'refund already applied' : `clawed back ${credits} credits`
@@ -44,26 +45,20 @@ export async function applyDispute(
 	stripe: Stripe
 ): Promise<HandlerOutcome> {
 	const target = disputeStatusOf(dispute.status);
-	const known = findPurchaseOf(
+	const known = await perform(
 		db,
-		dispute.metadata,
-		'paymentIntentId',
-		idOf(dispute.payment_intent)
+		findPurchaseOf(db, dispute.metadata, 'paymentIntentId', idOf(dispute.payment_intent))
 	);
 	if (known && !movesForward(known.disputeStatus, target))
 		return { outcome: 'processed', note: 'dispute already applied' };
 
-	const purchase = known?.disputeStatus ? known : await creditForDispute(db, dispute, stripe);
-	if ('outcome' in purchase) return purchase;
+	const purchaseId = known?.disputeStatus ? known.id : await creditForDispute(db, dispute, stripe);
+	if (typeof purchaseId !== 'string') return purchaseId;
 	const notes: string[] = [];
-	let current = findPurchase(db, purchase.id)!;
-	if (current.disputeStatus === null) {
-		const credits = openDispute(db, current, dispute);
-		if (credits !== null) notes.push(`clawed back ${credits} credits`);
-		current = findPurchase(db, current.id)!;
-	}
-	if (target !== 'open' && current.disputeStatus === 'open') {
-		const credits = closeDispute(db, current, dispute, target);
+	const opened = await openDispute(db, purchaseId, dispute);
+	if (opened !== null) notes.push(`clawed back ${opened} credits`);
+	if (target !== 'open') {
+		const credits = await closeDispute(db, purchaseId, dispute, target);
 		if (credits !== null)
 			notes.push(target === 'won' ? `reinstated ${credits} credits` : 'lost: credits stay taken');
 	}
@@ -75,12 +70,12 @@ async function creditForDispute(
 	db: Db,
 	dispute: DisputeFields,
 	stripe: Stripe
-): Promise<Purchase | HandlerOutcome> {
+): Promise<string | HandlerOutcome> {
 	const charge: ChargeFields = await stripe.charges.retrieve(idOf(dispute.charge));
 	const intent = await intentBehind(db, stripe, charge);
-	const purchase = creditFirst(db, charge, intent, 'dispute');
-	if (!('outcome' in purchase)) takeBackRefunds(db, purchase, charge);
-	return purchase;
+	const purchaseId = await creditFirst(db, charge, intent, 'dispute');
+	if (typeof purchaseId === 'string') await takeBackRefunds(db, purchaseId, charge);
+	return purchaseId;
 }
 
 /**
@@ -94,23 +89,24 @@ async function intentBehind(
 ): Promise<PaymentIntentFields | null> {
 	const intentId = idOf(charge.payment_intent);
 	if (charge.metadata.purchase_id || !intentId) return null;
-	if (findPurchaseOf(db, charge.metadata, 'paymentIntentId', intentId)) return null;
+	if (await perform(db, findPurchaseOf(db, charge.metadata, 'paymentIntentId', intentId)))
+		return null;
 	return stripe.paymentIntents.retrieve(intentId);
 }
 
-/** The credited purchase a reversal of the charge applies to, or the outcome when there is none. */
-function creditFirst(
+/** The id of the credited purchase a reversal of the charge applies to, or the outcome when there is none. */
+async function creditFirst(
 	db: Db,
 	charge: ChargeFields,
 	intent: PaymentIntentFields | null,
 	what: 'refund' | 'dispute'
-): Purchase | HandlerOutcome {
-	const result = intent ? fulfilPaymentIntent(db, intent) : fulfilCharge(db, charge);
+): Promise<string | HandlerOutcome> {
+	const result = await (intent ? fulfilPaymentIntent(db, intent) : fulfilCharge(db, charge));
 	switch (result.status) {
 		case 'credited':
 		case 'already_credited':
-			keepReceipt(db, result.purchaseId, charge);
-			return findPurchase(db, result.purchaseId)!;
+			await keepReceipt(db, result.purchaseId, charge);
+			return result.purchaseId;
 		case 'unknown_purchase':
 			return { outcome: 'ignored', note: `No purchase of Credits matches this ${what}` };
 		case 'processing':
@@ -144,17 +140,18 @@ function statusAfterRefunds(purchase: Purchase, refundedMinor: number): Purchase
  * Takes back the credits the charge's cumulative refunds cover beyond those taken already (none while
  * an open or lost dispute holds them all); null when the refunds were already applied.
  */
-function takeBackRefunds(db: Db, purchase: Purchase, charge: ChargeFields): number | null {
-	const before = purchase.amountRefundedMinor;
-	const refunded = charge.amount_refunded;
-	if (refunded <= before) return null;
-	const held = purchase.status === 'disputed';
-	const credits = held
-		? 0
-		: creditsCoveredBy(purchase, refunded) - creditsCoveredBy(purchase, before);
-	return db.$client
-		.transaction(() => {
-			const moved = db
+function takeBackRefunds(db: Db, purchaseId: string, charge: ChargeFields): Promise<number | null> {
+	return transaction(db, function* (tx) {
+		const purchase = (yield* findPurchase(tx, purchaseId, { forUpdate: true }))!;
+		const before = purchase.amountRefundedMinor;
+		const refunded = charge.amount_refunded;
+		if (refunded <= before) return null;
+		const held = purchase.status === 'disputed';
+		const credits = held
+			? 0
+			: creditsCoveredBy(purchase, refunded) - creditsCoveredBy(purchase, before);
+		const moved = yield* run(
+			tx
 				.update(purchases)
 				.set({
 					amountRefundedMinor: refunded,
@@ -163,11 +160,12 @@ function takeBackRefunds(db: Db, purchase: Purchase, charge: ChargeFields): numb
 					updatedAt: new Date()
 				})
 				.where(and(eq(purchases.id, purchase.id), eq(purchases.amountRefundedMinor, before)))
-				.run();
-			if (moved.changes === 0) return null;
-			if (credits > 0)
-				requireLedgerOk(
-					getLedgerFor(db).clawback({
+		);
+		if (moved === 0) return null;
+		if (credits > 0)
+			requireLedgerOk(
+				yield* ledger((l) =>
+					l.clawback({
 						userId: purchase.userId,
 						amount: credits,
 						code: 'refund',
@@ -176,12 +174,12 @@ function takeBackRefunds(db: Db, purchase: Purchase, charge: ChargeFields): numb
 						actor: 'system:stripe',
 						reference: purchase.id,
 						idempotencyKey: `refund:${charge.id}:${refunded}`
-					}),
-					'Ledger refused'
-				);
-			return credits;
-		})
-		.immediate();
+					})
+				),
+				'Ledger refused'
+			);
+		return credits;
+	});
 }
 
 /** Stripe's dispute statuses as far as credits go: an inquiry closed without a chargeback is won too. */
@@ -195,78 +193,84 @@ function movesForward(from: DisputeStatus | null, to: DisputeStatus): boolean {
 }
 
 /** Takes back the credits the refunds have not; null when the dispute was already opened. */
-function openDispute(db: Db, purchase: Purchase, dispute: DisputeFields): number | null {
-	const credits = purchase.credits - creditsCoveredBy(purchase, purchase.amountRefundedMinor);
-	const moved = moveDispute(db, purchase.id, [null, 'open'], 'disputed', credits, () =>
-		getLedgerFor(db).clawback({
-			userId: purchase.userId,
-			amount: credits,
-			code: 'dispute',
-			fromLotReference: purchase.id,
-			reason: `Dispute ${dispute.id} opened (${dispute.reason})`,
-			actor: 'system:stripe',
-			reference: purchase.id,
-			idempotencyKey: `dispute:${dispute.id}`
-		})
-	);
-	return moved ? credits : null;
+function openDispute(db: Db, purchaseId: string, dispute: DisputeFields): Promise<number | null> {
+	return transaction(db, function* (tx) {
+		const purchase = (yield* findPurchase(tx, purchaseId, { forUpdate: true }))!;
+		const credits = purchase.credits - creditsCoveredBy(purchase, purchase.amountRefundedMinor);
+		const moved = yield* moveDispute(tx, purchase.id, [null, 'open'], 'disputed', credits, (l) =>
+			l.clawback({
+				userId: purchase.userId,
+				amount: credits,
+				code: 'dispute',
+				fromLotReference: purchase.id,
+				reason: `Dispute ${dispute.id} opened (${dispute.reason})`,
+				actor: 'system:stripe',
+				reference: purchase.id,
+				idempotencyKey: `dispute:${dispute.id}`
+			})
+		);
+		return moved ? credits : null;
+	});
 }
 
-/** A won dispute gives back what it took (the credits refunds have not covered); a lost one keeps it. */
+/**
+ * A won dispute gives back what it took (the credits refunds have not covered); a lost one keeps it.
+ * Null unless the dispute was open.
+ */
 function closeDispute(
 	db: Db,
-	purchase: Purchase,
+	purchaseId: string,
 	dispute: DisputeFields,
 	outcome: 'won' | 'lost'
-): number | null {
-	if (outcome === 'lost')
-		return moveDispute(db, purchase.id, ['open', 'lost'], 'disputed') ? 0 : null;
-	const credits = purchase.credits - creditsCoveredBy(purchase, purchase.amountRefundedMinor);
-	const restored = statusAfterRefunds(purchase, purchase.amountRefundedMinor);
-	const moved = moveDispute(db, purchase.id, ['open', 'won'], restored, credits, () =>
-		getLedgerFor(db).grant({
-			userId: purchase.userId,
-			amount: credits,
-			category: 'paid',
-			code: 'reinstate',
-			reason: `Dispute ${dispute.id} won`,
-			actor: 'system:stripe',
-			reference: purchase.id,
-			idempotencyKey: `dispute-won:${dispute.id}`
-		})
-	);
-	return moved ? credits : null;
+): Promise<number | null> {
+	return transaction(db, function* (tx) {
+		if (outcome === 'lost')
+			return (yield* moveDispute(tx, purchaseId, ['open', 'lost'], 'disputed')) ? 0 : null;
+		const purchase = (yield* findPurchase(tx, purchaseId, { forUpdate: true }))!;
+		const credits = purchase.credits - creditsCoveredBy(purchase, purchase.amountRefundedMinor);
+		const restored = statusAfterRefunds(purchase, purchase.amountRefundedMinor);
+		const moved = yield* moveDispute(tx, purchase.id, ['open', 'won'], restored, credits, (l) =>
+			l.grant({
+				userId: purchase.userId,
+				amount: credits,
+				category: 'paid',
+				code: 'reinstate',
+				reason: `Dispute ${dispute.id} won`,
+				actor: 'system:stripe',
+				reference: purchase.id,
+				idempotencyKey: `dispute-won:${dispute.id}`
+			})
+		);
+		return moved ? credits : null;
+	});
 }
 
-type LedgerWrite = () => Parameters<typeof requireLedgerOk>[0];
+type LedgerWrite = (ledger: Ledger) => Parameters<typeof requireLedgerOk>[0];
 
 /**
  * Moves the dispute (`[from, to]`) and the purchase's status, and writes the ledger transfer of
- * `credits` if any, in one transaction; false when the dispute had already moved.
+ * `credits` if any; false when the dispute had already moved. Run it in a transaction.
  */
-function moveDispute(
-	db: Db,
+function* moveDispute(
+	tx: Db,
 	purchaseId: string,
 	[from, to]: [DisputeStatus | null, DisputeStatus],
 	status: PurchaseStatus,
 	credits = 0,
 	write?: LedgerWrite
-): boolean {
-	return db.$client
-		.transaction(() => {
-			const moved = db
-				.update(purchases)
-				.set({ disputeStatus: to, status, updatedAt: new Date() })
-				.where(
-					and(
-						eq(purchases.id, purchaseId),
-						from === null ? isNull(purchases.disputeStatus) : eq(purchases.disputeStatus, from)
-					)
+): Unit<boolean> {
+	const moved = yield* run(
+		tx
+			.update(purchases)
+			.set({ disputeStatus: to, status, updatedAt: new Date() })
+			.where(
+				and(
+					eq(purchases.id, purchaseId),
+					from === null ? isNull(purchases.disputeStatus) : eq(purchases.disputeStatus, from)
 				)
-				.run();
-			if (moved.changes === 0) return false;
-			if (credits > 0 && write) requireLedgerOk(write(), 'Ledger refused');
-			return true;
-		})
-		.immediate();
+			)
+	);
+	if (moved === 0) return false;
+	if (credits > 0 && write) requireLedgerOk(yield* ledger(write), 'Ledger refused');
+	return true;
 }

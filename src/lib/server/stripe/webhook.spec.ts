@@ -22,8 +22,9 @@ function deliver(body: unknown) {
 	);
 }
 
-function recorded(id: string) {
-	return db.select().from(stripeEvents).where(eq(stripeEvents.id, id)).get();
+async function recorded(id: string) {
+	const [row] = await db.select().from(stripeEvents).where(eq(stripeEvents.id, id)).limit(1);
+	return row;
 }
 
 const event = (id: string, type: string, object: unknown) => ({
@@ -68,7 +69,7 @@ describe('a correctly signed but malformed webhook event', () => {
 		const response = await deliver(body);
 		expect(response.status).toBe(400);
 		expect(response.body).toMatchObject({ error: { code: 'malformed_event' } });
-		const row = recorded(body.id);
+		const row = await recorded(body.id);
 		expect(row?.outcome).toBe('rejected');
 		expect(row?.error).toBe((response.body.error as { message: string }).message);
 	});
@@ -87,7 +88,7 @@ describe('a correctly signed but malformed webhook event', () => {
 		const response = await deliver(body);
 		expect(response.status).toBe(400);
 		expect(response.body).toMatchObject({ error: { code: 'malformed_event' } });
-		expect(db.select().from(stripeEvents).all()).toEqual([]);
+		expect(await db.select().from(stripeEvents)).toEqual([]);
 	});
 
 	it('answers 400 to a signed body that is not JSON', async () => {
@@ -112,23 +113,21 @@ describe('a correctly signed but malformed webhook event', () => {
 			status: 200,
 			body: { duplicate: true, outcome: 'ignored' }
 		});
-		expect(recorded('evt_seen')?.outcome).toBe('ignored');
+		expect((await recorded('evt_seen'))?.outcome).toBe('ignored');
 	});
 });
 
 describe('a handler that fails', () => {
 	it('answers 500 so that Stripe retries when the database throws', async () => {
-		db.insert(users).values({ id: 'u1', email: 'u1@example.com', passwordHash: 'x' }).run();
-		db.insert(purchases)
-			.values({
-				id: 'pur_1',
-				userId: 'u1',
-				packageId: 'standard',
-				credits: 500,
-				amountMinor: 3999,
-				currency: 'usd'
-			})
-			.run();
+		await db.insert(users).values({ id: 'u1', email: 'u1@example.com', passwordHash: 'x' });
+		await db.insert(purchases).values({
+			id: 'pur_1',
+			userId: 'u1',
+			packageId: 'standard',
+			credits: 500,
+			amountMinor: 3999,
+			currency: 'usd'
+		});
 		db.$client.exec(
 			`CREATE TRIGGER broken_disk BEFORE UPDATE ON purchases BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`
 		);
@@ -147,7 +146,10 @@ describe('a handler that fails', () => {
 			status: 500,
 			body: { error: { code: 'processing_failed', message: 'disk I/O error' } }
 		});
-		expect(recorded('evt_disk')).toMatchObject({ outcome: 'failed', error: 'disk I/O error' });
+		expect(await recorded('evt_disk')).toMatchObject({
+			outcome: 'failed',
+			error: 'disk I/O error'
+		});
 	});
 });
 
@@ -163,7 +165,7 @@ describe('a delivery whose signature cannot be checked', () => {
 				code: 'invalid_signature',
 				message: expect.stringMatching(/signature/i)
 			});
-			expect(recorded('evt_garbled')).toBeUndefined();
+			expect(await recorded('evt_garbled')).toBeUndefined();
 		}
 	);
 });

@@ -60,11 +60,11 @@ export async function processStoredEvent(
 	id: string,
 	handle: EventHandler
 ): Promise<WebhookResponse | null> {
-	const stored = db
+	const [stored] = await db
 		.select({ payload: stripeEvents.payload })
 		.from(stripeEvents)
 		.where(eq(stripeEvents.id, id))
-		.get();
+		.limit(1);
 	// Only payloads that parsed as JSON were ever stored.
 	return stored ? processEvent(db, stored.payload, JSON.parse(stored.payload), handle) : null;
 }
@@ -80,16 +80,17 @@ async function processEvent(
 	if (!identified.success) return malformed(describeIssue(identified.error));
 	const { id } = identified.data;
 
-	const previous = db
+	const [previous] = await db
 		.select({ outcome: stripeEvents.outcome })
 		.from(stripeEvents)
 		.where(eq(stripeEvents.id, id))
-		.get();
+		.limit(1);
 	if (previous && previous.outcome !== 'failed' && previous.outcome !== 'processing') {
 		return { status: 200, body: { received: true, duplicate: true, outcome: previous.outcome } };
 	}
 	const event = eventEnvelope.safeParse(body);
-	db.insert(stripeEvents)
+	await db
+		.insert(stripeEvents)
 		.values({
 			id,
 			type: event.success ? event.data.type : '(invalid)',
@@ -100,20 +101,19 @@ async function processEvent(
 		.onConflictDoUpdate({
 			target: stripeEvents.id,
 			set: { outcome: 'processing', attempts: sql`${stripeEvents.attempts} + 1` }
-		})
-		.run();
-	if (!event.success) return reject(db, id, describeIssue(event.error));
+		});
+	if (!event.success) return await reject(db, id, describeIssue(event.error));
 
 	const { type } = event.data;
 	try {
 		const result = await handle(event.data);
-		if (result.outcome === 'malformed') return reject(db, id, result.note);
-		finish(db, id, result.outcome, result.note ?? null);
+		if (result.outcome === 'malformed') return await reject(db, id, result.note);
+		await finish(db, id, result.outcome, result.note ?? null);
 		log.info({ eventId: id, type, outcome: result.outcome }, 'stripe event');
 		return { status: 200, body: { received: true, outcome: result.outcome } };
 	} catch (error) {
 		const message = error instanceof Error ? error.message : String(error);
-		finish(db, id, 'failed', message);
+		await finish(db, id, 'failed', message);
 		log.error({ eventId: id, type, outcome: 'failed', err: error }, 'stripe event');
 		return { status: 500, body: { error: { code: 'processing_failed', message } } };
 	}
@@ -166,15 +166,15 @@ function malformed(message: string): WebhookResponse {
 	return { status: 400, body: { error: { code: 'malformed_event', message } } };
 }
 
-function reject(db: Db, id: string, reason: string): WebhookResponse {
-	finish(db, id, 'rejected', reason);
+async function reject(db: Db, id: string, reason: string): Promise<WebhookResponse> {
+	await finish(db, id, 'rejected', reason);
 	log.warn({ eventId: id, outcome: 'rejected', reason }, 'stripe event');
 	return malformed(reason);
 }
 
-function finish(db: Db, id: string, outcome: EventOutcome, error: string | null) {
-	db.update(stripeEvents)
+async function finish(db: Db, id: string, outcome: EventOutcome, error: string | null) {
+	await db
+		.update(stripeEvents)
 		.set({ outcome, error, processedAt: new Date() })
-		.where(eq(stripeEvents.id, id))
-		.run();
+		.where(eq(stripeEvents.id, id));
 }

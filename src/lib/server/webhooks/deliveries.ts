@@ -2,6 +2,7 @@ import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { WebhookAttemptView, WebhookEndpointView, WebhookMessageView } from '../../types';
 import type { Actor } from '../admin/audit';
 import type { Db } from '../db';
+import { run, transaction, type Unit } from '../db/unit';
 import { webhookAttempts, webhookEndpoints, webhookMessages } from '../db/schema';
 import { audit } from './endpoints';
 
@@ -16,21 +17,23 @@ const endpointColumns = {
 };
 
 /** Every endpoint, newest first, with how many of its messages wait or failed; never the secrets. */
-export function listEndpoints(db: Db): WebhookEndpointView[] {
-	const tallies = db
+export async function listEndpoints(db: Db): Promise<WebhookEndpointView[]> {
+	const tallies = await db
 		.select({ endpointId: webhookMessages.endpointId, status: webhookMessages.status, n: count() })
 		.from(webhookMessages)
 		.where(inArray(webhookMessages.status, ['pending', 'failed']))
-		.groupBy(webhookMessages.endpointId, webhookMessages.status)
-		.all();
+		.groupBy(webhookMessages.endpointId, webhookMessages.status);
 	const tally = (id: string, status: 'pending' | 'failed') =>
 		tallies.find((row) => row.endpointId === id && row.status === status)?.n ?? 0;
-	return db
+	const endpoints = await db
 		.select(endpointColumns)
 		.from(webhookEndpoints)
-		.orderBy(desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id))
-		.all()
-		.map((row) => ({ ...row, pending: tally(row.id, 'pending'), failed: tally(row.id, 'failed') }));
+		.orderBy(desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id));
+	return endpoints.map((row) => ({
+		...row,
+		pending: tally(row.id, 'pending'),
+		failed: tally(row.id, 'failed')
+	}));
 }
 
 export type EndpointLog = { endpoint: WebhookEndpointView; messages: WebhookMessageView[] };
@@ -38,17 +41,16 @@ export type EndpointLog = { endpoint: WebhookEndpointView; messages: WebhookMess
 const logLength = 50;
 
 /** The endpoint and its newest messages, each with its latest attempt; undefined if there is none. */
-export function endpointLog(db: Db, id: string): EndpointLog | undefined {
-	const endpoint = listEndpoints(db).find((row) => row.id === id);
+export async function endpointLog(db: Db, id: string): Promise<EndpointLog | undefined> {
+	const endpoint = (await listEndpoints(db)).find((row) => row.id === id);
 	if (!endpoint) return undefined;
-	const messages = db
+	const messages = await db
 		.select()
 		.from(webhookMessages)
 		.where(eq(webhookMessages.endpointId, id))
 		.orderBy(desc(webhookMessages.createdAt), desc(webhookMessages.id))
-		.limit(logLength)
-		.all();
-	const latest = latestAttempts(
+		.limit(logLength);
+	const latest = await latestAttempts(
 		db,
 		messages.map((message) => message.id)
 	);
@@ -66,15 +68,14 @@ export function endpointLog(db: Db, id: string): EndpointLog | undefined {
 	};
 }
 
-function latestAttempts(db: Db, messageIds: string[]) {
+async function latestAttempts(db: Db, messageIds: string[]) {
 	const latest = new Map<string, WebhookAttemptView>();
 	if (messageIds.length === 0) return latest;
-	const rows = db
+	const rows = await db
 		.select()
 		.from(webhookAttempts)
 		.where(inArray(webhookAttempts.messageId, messageIds))
-		.orderBy(webhookAttempts.messageId, webhookAttempts.attempt)
-		.all();
+		.orderBy(webhookAttempts.messageId, webhookAttempts.attempt);
 	for (const { id: _id, messageId, ...attempt } of rows) latest.set(messageId, attempt);
 	return latest;
 }
@@ -90,34 +91,34 @@ export function resendMessage(
 	admin: Actor,
 	endpointId: string,
 	messageId: string
-): ResendResult {
-	return db.transaction(
-		(): ResendResult => {
-			const moved = db
+): Promise<ResendResult> {
+	const { attemptLimit, attempts } = webhookMessages;
+	return transaction(db, function* (tx): Unit<ResendResult> {
+		const moved = yield* run(
+			tx
 				.update(webhookMessages)
 				.set({
 					status: 'pending',
 					nextAttemptAt: new Date(),
-					attemptLimit: sql`max(${webhookMessages.attemptLimit}, ${webhookMessages.attempts} + 1)`
+					// The greater of the two; SQLite's two-argument max() does not exist on PostgreSQL.
+					attemptLimit: sql`case when ${attemptLimit} > ${attempts} + 1 then ${attemptLimit} else ${attempts} + 1 end`
 				})
 				.where(and(eq(webhookMessages.id, messageId), eq(webhookMessages.endpointId, endpointId)))
-				.run();
-			const found = moved.changes > 0;
-			audit(
-				db,
-				admin,
-				'webhook_message_resend',
-				endpointId,
-				found ? `Resend ${messageId}` : `No message ${messageId}`,
-				found ? 'ok' : 'refused'
-			);
-			if (found) return { ok: true };
-			return {
-				ok: false,
-				code: 'message_not_found',
-				message: 'This endpoint has no such message.'
-			};
-		},
-		{ behavior: 'immediate' }
-	);
+		);
+		const found = moved > 0;
+		yield* audit(
+			tx,
+			admin,
+			'webhook_message_resend',
+			endpointId,
+			found ? `Resend ${messageId}` : `No message ${messageId}`,
+			found ? 'ok' : 'refused'
+		);
+		if (found) return { ok: true };
+		return {
+			ok: false,
+			code: 'message_not_found',
+			message: 'This endpoint has no such message.'
+		};
+	});
 }

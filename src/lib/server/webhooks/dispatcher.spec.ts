@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { getLedgerFor } from '../app-ledger';
+import { sqliteLedgerFor } from '../app-ledger';
 import { openDatabase, type Db } from '../db';
 import { webhookAttempts, webhookMessages } from '../db/schema';
 import { endpointLog, resendMessage } from './deliveries';
@@ -34,7 +34,7 @@ function register(url = receiver.url) {
 }
 
 function grant(amount = 10, on = db) {
-	return getLedgerFor(on).grant({
+	return sqliteLedgerFor(on).grant({
 		userId: 'u1',
 		amount,
 		category: 'free',
@@ -48,7 +48,7 @@ const attempts = () => db.select().from(webhookAttempts).orderBy(webhookAttempts
 
 describe('the webhook dispatcher', () => {
 	it('signs every delivery so that a Standard Webhooks verifier accepts it', async () => {
-		const { secret } = register();
+		const { secret } = await register();
 		grant(25);
 		expect(await dispatchDue(db)).toBe(1);
 		const [message] = messages();
@@ -60,12 +60,12 @@ describe('the webhook dispatcher', () => {
 			type: 'credits.granted',
 			data: { user_id: 'u1', amount: 25 }
 		});
-		const otherSecret = createEndpoint(db, admin, {
+		const { secret: otherSecret } = await createEndpoint(db, admin, {
 			url: receiver.url,
 			description: '',
 			eventTypes: ['hold.expired'],
 			lowBalanceThreshold: null
-		}).secret;
+		});
 		expect(() => new Webhook(otherSecret).verify(body, headers as Record<string, string>)).toThrow(
 			'No matching signature found'
 		);
@@ -80,7 +80,7 @@ describe('the webhook dispatcher', () => {
 			if (failures-- > 0) response.writeHead(503).end('down for maintenance');
 			else response.writeHead(200).end('ok');
 		};
-		register();
+		await register();
 		grant();
 		let now = Date.now();
 		const round = () => dispatchDue(db, { now: () => now, random: () => 0.5 });
@@ -112,7 +112,7 @@ describe('the webhook dispatcher', () => {
 
 	it('marks a message failed after its last attempt; a resend gives it one more', async () => {
 		receiver.respond = (_, response) => void response.writeHead(500).end();
-		const { endpointId } = register();
+		const { endpointId } = await register();
 		grant();
 		let now = Date.now();
 		const round = () => dispatchDue(db, { now: () => now });
@@ -124,10 +124,10 @@ describe('the webhook dispatcher', () => {
 		expect(await round()).toBe(0);
 
 		receiver.respond = (_, response) => void response.writeHead(204).end();
-		expect(resendMessage(db, admin, endpointId, messages()[0].id)).toEqual({ ok: true });
+		expect(await resendMessage(db, admin, endpointId, messages()[0].id)).toEqual({ ok: true });
 		expect(await dispatchDue(db)).toBe(1);
 		expect(messages()[0]).toMatchObject({ status: 'delivered', attempts: 9 });
-		expect(endpointLog(db, endpointId)!.messages[0]).toMatchObject({
+		expect((await endpointLog(db, endpointId))!.messages[0]).toMatchObject({
 			status: 'delivered',
 			attempts: 9,
 			lastAttempt: { attempt: 9, responseStatus: 204 }
@@ -138,7 +138,7 @@ describe('the webhook dispatcher', () => {
 		const elsewhere = await startReceiver();
 		receiver.respond = (_, response) =>
 			void response.writeHead(307, { location: elsewhere.url }).end();
-		register();
+		await register();
 		grant();
 		await dispatchDue(db);
 		await elsewhere.close();
@@ -153,7 +153,7 @@ describe('the webhook dispatcher', () => {
 
 	it('gives up on an attempt the receiver does not answer in time', async () => {
 		receiver.respond = () => {};
-		register();
+		await register();
 		grant();
 		await dispatchDue(db, { timeoutMs: 200 });
 		expect(attempts()[0]).toMatchObject({
@@ -169,7 +169,7 @@ describe('the webhook dispatcher', () => {
 		db = openDatabase(file);
 		const other = openDatabase(file, { migrate: false });
 		receiver.respond = (_, response) => void setTimeout(() => response.writeHead(204).end(), 20);
-		register();
+		await register();
 		for (let i = 0; i < 30; i++) grant(1, i % 2 ? db : other);
 		let sent = 0;
 		for (let round = 0; round < 10 && sent < 30; round++) {
@@ -189,7 +189,7 @@ describe('the webhook dispatcher', () => {
 
 	it('stops after the round under way has recorded its attempts', async () => {
 		receiver.respond = (_, response) => void setTimeout(() => response.writeHead(204).end(), 150);
-		register();
+		await register();
 		grant();
 		const dispatcher = startDispatcher(db, { pollMs: 10 });
 		await expect.poll(() => receiver.received.length).toBe(1);

@@ -1,6 +1,8 @@
 import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../db';
+import { all, isPostgres, run, transaction } from '../db/unit';
 import { webhookAttempts, webhookEndpoints, webhookMessages } from '../db/schema';
+import { drainPgOutbox } from './pg-outbox';
 import { retryDelayMs } from './retry';
 import { sendMessage, type AttemptOutcome } from './send';
 
@@ -28,18 +30,19 @@ const leaseMarginMs = 30_000;
 
 /**
  * One round: claims the messages due now, sends them in parallel and records each attempt. Any number
- * of processes may run rounds on one database: a claim is a write in one BEGIN IMMEDIATE transaction,
- * so two never hold the same message; a process that dies mid-attempt leaves its claim to run out,
+ * of processes may run rounds on one database: a claim is a conditional write in one transaction, so
+ * two never hold the same message; a process that dies mid-attempt leaves its claim to run out,
  * and the message is sent again (at least once). Resolves to the number of attempts made.
  */
 export async function dispatchDue(db: Db, options: DispatchOptions = {}): Promise<number> {
 	const { timeoutMs = 10_000, batchSize = 16, now = Date.now, random = Math.random } = options;
-	const claimed = claimDue(db, now(), timeoutMs + leaseMarginMs, batchSize);
+	if (isPostgres(db)) await drainPgOutbox(db);
+	const claimed = await claimDue(db, now(), timeoutMs + leaseMarginMs, batchSize);
 	await Promise.all(
 		claimed.map(async (message) => {
 			const startedAt = now();
 			const outcome = await sendMessage(message, { timeoutMs, now });
-			recordAttempt(db, message, outcome, startedAt, now(), random);
+			await recordAttempt(db, message, outcome, startedAt, now(), random);
 		})
 	);
 	return claimed.length;
@@ -76,38 +79,40 @@ export function startDispatcher(
 	};
 }
 
-function claimDue(db: Db, at: number, leaseMs: number, limit: number): Claimed[] {
+async function claimDue(db: Db, at: number, leaseMs: number, limit: number): Promise<Claimed[]> {
 	const now = new Date(at);
-	const due = and(
+	const unclaimed = and(
 		eq(webhookMessages.status, 'pending'),
 		lte(webhookMessages.nextAttemptAt, now),
-		or(isNull(webhookMessages.claimedUntil), lte(webhookMessages.claimedUntil, now)),
-		eq(webhookEndpoints.enabled, true)
+		or(isNull(webhookMessages.claimedUntil), lte(webhookMessages.claimedUntil, now))
 	);
-	const findDue = () =>
-		db
+	const findDue = (tx: Db) =>
+		tx
 			.select({ id: webhookMessages.id })
 			.from(webhookMessages)
 			.innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookMessages.endpointId))
-			.where(due)
+			.where(and(unclaimed, eq(webhookEndpoints.enabled, true)))
 			.orderBy(asc(webhookMessages.nextAttemptAt))
-			.limit(limit)
-			.all()
-			.map((row) => row.id);
+			.limit(limit);
 	// Most rounds find nothing: a plain read first keeps them from taking the write lock.
-	if (findDue().length === 0) return [];
-	return db.$client
-		.transaction(() => {
-			const ids = findDue();
-			if (ids.length === 0) return [];
-			db.update(webhookMessages)
+	if ((await findDue(db)).length === 0) return [];
+	return transaction(db, function* (tx) {
+		const due = (yield* all(findDue(tx))).map((row) => row.id);
+		if (due.length === 0) return [];
+		// Only what is still unclaimed: on PostgreSQL another process may have claimed some since the read.
+		const ids = (yield* all(
+			tx
+				.update(webhookMessages)
 				.set({
 					claimedUntil: new Date(at + leaseMs),
 					attempts: sql`${webhookMessages.attempts} + 1`
 				})
-				.where(inArray(webhookMessages.id, ids))
-				.run();
-			return db
+				.where(and(inArray(webhookMessages.id, due), unclaimed))
+				.returning({ id: webhookMessages.id })
+		)).map((row) => row.id);
+		if (ids.length === 0) return [];
+		return yield* all(
+			tx
 				.select({
 					messageId: webhookMessages.id,
 					payload: webhookMessages.payload,
@@ -120,9 +125,8 @@ function claimDue(db: Db, at: number, leaseMs: number, limit: number): Claimed[]
 				.from(webhookMessages)
 				.innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookMessages.endpointId))
 				.where(inArray(webhookMessages.id, ids))
-				.all();
-		})
-		.immediate();
+		);
+	});
 }
 
 function recordAttempt(
@@ -135,9 +139,9 @@ function recordAttempt(
 ) {
 	const failed = !outcome.delivered && message.attempt >= message.attemptLimit;
 	const retry = !outcome.delivered && !failed;
-	db.$client
-		.transaction(() => {
-			const moved = db
+	return transaction(db, function* (tx) {
+		const moved = yield* run(
+			tx
 				.update(webhookMessages)
 				.set({
 					status: outcome.delivered ? 'delivered' : failed ? 'failed' : 'pending',
@@ -151,17 +155,16 @@ function recordAttempt(
 						eq(webhookMessages.claimedUntil, message.claimedUntil!)
 					)
 				)
-				.run();
-			// Deleted with its endpoint meanwhile: nothing left to log it against.
-			if (moved.changes === 0) return;
-			db.insert(webhookAttempts)
-				.values({
-					messageId: message.messageId,
-					attempt: message.attempt,
-					startedAt: new Date(startedAt),
-					...outcome
-				})
-				.run();
-		})
-		.immediate();
+		);
+		// Deleted with its endpoint meanwhile: nothing left to log it against.
+		if (moved === 0) return;
+		yield* run(
+			tx.insert(webhookAttempts).values({
+				messageId: message.messageId,
+				attempt: message.attempt,
+				startedAt: new Date(startedAt),
+				...outcome
+			})
+		);
+	});
 }

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db';
+import { first, run, transaction, type Unit } from '../db/unit';
 import { webhookEndpoints, type AuditAction } from '../db/schema';
 import { recordAudit, type Actor } from '../admin/audit';
 import { generateSecureRandomString } from '../random';
@@ -17,24 +18,19 @@ function generateSigningSecret() {
 }
 
 /** Registers an endpoint; the answer carries its signing secret, which is never shown again. */
-export function createEndpoint(db: Db, admin: Actor, input: EndpointInput) {
+export async function createEndpoint(db: Db, admin: Actor, input: EndpointInput) {
 	const id = `ep_${generateSecureRandomString()}`;
 	const secret = generateSigningSecret();
-	db.transaction(
-		() => {
-			db.insert(webhookEndpoints)
-				.values({ id, ...input, secret })
-				.run();
-			audit(
-				db,
-				admin,
-				'webhook_endpoint_create',
-				id,
-				`Registered ${input.url} for ${input.eventTypes.join(', ')}`
-			);
-		},
-		{ behavior: 'immediate' }
-	);
+	await transaction(db, function* (tx) {
+		yield* run(tx.insert(webhookEndpoints).values({ id, ...input, secret }));
+		yield* audit(
+			tx,
+			admin,
+			'webhook_endpoint_create',
+			id,
+			`Registered ${input.url} for ${input.eventTypes.join(', ')}`
+		);
+	});
 	endpointsChanged(db);
 	return { ok: true as const, endpointId: id, secret };
 }
@@ -44,81 +40,88 @@ export function setEndpointEnabled(
 	admin: Actor,
 	id: string,
 	enabled: boolean
-): EndpointCommandResult {
+): Promise<EndpointCommandResult> {
 	return change(
 		db,
 		admin,
 		id,
 		enabled ? 'webhook_endpoint_enable' : 'webhook_endpoint_disable',
-		(url) => {
-			db.update(webhookEndpoints)
-				.set({ enabled, updatedAt: new Date() })
-				.where(eq(webhookEndpoints.id, id))
-				.run();
+		function* (tx, url) {
+			yield* run(
+				tx
+					.update(webhookEndpoints)
+					.set({ enabled, updatedAt: new Date() })
+					.where(eq(webhookEndpoints.id, id))
+			);
 			return { detail: `${enabled ? 'Enabled' : 'Disabled'} ${url}` };
 		}
 	);
 }
 
 /** A new secret at once: deliveries signed from now on use it, so the receiver must switch too. */
-export function rotateEndpointSecret(db: Db, admin: Actor, id: string): EndpointCommandResult {
+export function rotateEndpointSecret(
+	db: Db,
+	admin: Actor,
+	id: string
+): Promise<EndpointCommandResult> {
 	const secret = generateSigningSecret();
-	return change(db, admin, id, 'webhook_endpoint_rotate', (url) => {
-		db.update(webhookEndpoints)
-			.set({ secret, updatedAt: new Date() })
-			.where(eq(webhookEndpoints.id, id))
-			.run();
+	return change(db, admin, id, 'webhook_endpoint_rotate', function* (tx, url) {
+		yield* run(
+			tx
+				.update(webhookEndpoints)
+				.set({ secret, updatedAt: new Date() })
+				.where(eq(webhookEndpoints.id, id))
+		);
 		return { detail: `New signing secret for ${url}`, secret };
 	});
 }
 
 /** Deletes the endpoint with its messages and their delivery log; the audit log keeps the record. */
-export function deleteEndpoint(db: Db, admin: Actor, id: string): EndpointCommandResult {
-	return change(db, admin, id, 'webhook_endpoint_delete', (url) => {
-		db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id)).run();
+export function deleteEndpoint(db: Db, admin: Actor, id: string): Promise<EndpointCommandResult> {
+	return change(db, admin, id, 'webhook_endpoint_delete', function* (tx, url) {
+		yield* run(tx.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id)));
 		return { detail: `Deleted ${url} and its delivery log` };
 	});
 }
 
-function change(
+async function change(
 	db: Db,
 	admin: Actor,
 	id: string,
 	action: AuditAction,
-	apply: (url: string) => { detail: string; secret?: string }
-): EndpointCommandResult {
-	const result = db.transaction(
-		(): EndpointCommandResult => {
-			const found = db
+	apply: (tx: Db, url: string) => Unit<{ detail: string; secret?: string }>
+): Promise<EndpointCommandResult> {
+	const result = await transaction(db, function* (tx): Unit<EndpointCommandResult> {
+		const found = yield* first(
+			tx
 				.select({ url: webhookEndpoints.url })
 				.from(webhookEndpoints)
 				.where(eq(webhookEndpoints.id, id))
-				.get();
-			if (!found) {
-				audit(db, admin, action, id, 'No such endpoint', 'refused');
-				return {
-					ok: false,
-					code: 'endpoint_not_found',
-					message: 'No webhook endpoint has that id.'
-				};
-			}
-			const { detail, secret } = apply(found.url);
-			audit(db, admin, action, id, detail);
-			return { ok: true, endpointId: id, secret };
-		},
-		{ behavior: 'immediate' }
-	);
+				.limit(1)
+		);
+		if (!found) {
+			yield* audit(tx, admin, action, id, 'No such endpoint', 'refused');
+			return {
+				ok: false,
+				code: 'endpoint_not_found',
+				message: 'No webhook endpoint has that id.'
+			};
+		}
+		const { detail, secret } = yield* apply(tx, found.url);
+		yield* audit(tx, admin, action, id, detail);
+		return { ok: true, endpointId: id, secret };
+	});
 	endpointsChanged(db);
 	return result;
 }
 
-export function audit(
-	db: Db,
+export function* audit(
+	tx: Db,
 	admin: Actor,
 	action: AuditAction,
 	endpointId: string,
 	detail: string,
 	outcome: 'ok' | 'refused' = 'ok'
-) {
-	recordAudit(db, admin, { action, outcome, target: `webhook:${endpointId}`, detail });
+): Unit<void> {
+	yield* recordAudit(tx, admin, { action, outcome, target: `webhook:${endpointId}`, detail });
 }

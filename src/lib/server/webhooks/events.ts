@@ -1,21 +1,19 @@
-import { eq } from 'drizzle-orm';
 import type { WebhookEventType } from '../../types';
-import type { Db } from '../db';
-import { purchases } from '../db/schema';
+import type { Purchase } from '../db/schema';
 import type { PostedTransfer } from '../ledger';
 
 export type OutboundEvent = { type: WebhookEventType; data: Record<string, unknown> };
 
 /**
  * The event a transfer reports to every endpoint that takes its type, or null; `balance.low` depends
- * on each endpoint's threshold (lowBalanceEvent). Runs inside the transfer's transaction.
+ * on each endpoint's threshold (lowBalanceEvent). `purchase` is the one the transfer references, if any.
  */
-export function eventOf(db: Db, transfer: PostedTransfer): OutboundEvent | null {
+export function eventOf(transfer: PostedTransfer, purchase?: Purchase): OutboundEvent | null {
 	switch (transfer.code) {
 		case 'purchase':
-			return purchaseEvent(db, 'purchase.completed', transfer);
+			return purchaseEvent('purchase.completed', transfer, purchase);
 		case 'refund':
-			return purchaseEvent(db, 'purchase.refunded', transfer);
+			return purchaseEvent('purchase.refunded', transfer, purchase);
 		case 'grant':
 			return {
 				type: 'credits.granted',
@@ -55,14 +53,18 @@ export function payloadOf(event: OutboundEvent, at: number): string {
 	return JSON.stringify({ type: event.type, timestamp: isoOf(at), data: event.data });
 }
 
+/** Only purchases and refunds name a purchase in their event. */
+export function namesPurchase(transfer: PostedTransfer) {
+	return (
+		(transfer.code === 'purchase' || transfer.code === 'refund') && transfer.reference !== null
+	);
+}
+
 function purchaseEvent(
-	db: Db,
 	type: 'purchase.completed' | 'purchase.refunded',
-	transfer: PostedTransfer
+	transfer: PostedTransfer,
+	purchase: Purchase | undefined
 ): OutboundEvent {
-	const purchase = transfer.reference
-		? db.select().from(purchases).where(eq(purchases.id, transfer.reference)).get()
-		: undefined;
 	const money =
 		type === 'purchase.completed'
 			? { amount_paid_minor: purchase?.amountMinor ?? null }

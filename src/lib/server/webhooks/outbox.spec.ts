@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WebhookEventType } from '../../types';
-import { getLedgerFor, requireLedgerOk } from '../app-ledger';
+import { sqliteLedgerFor, requireLedgerOk } from '../app-ledger';
 import { openDatabase, type Db } from '../db';
 import { webhookMessages } from '../db/schema';
 import type { Ledger } from '../ledger';
@@ -14,19 +14,20 @@ const key = () => `key-${++keys}`;
 
 beforeEach(() => {
 	db = openDatabase(':memory:');
-	ledger = getLedgerFor(db);
+	ledger = sqliteLedgerFor(db);
 });
 afterEach(() => {
 	vi.useRealTimers();
 });
 
-function register(eventTypes: WebhookEventType[], lowBalanceThreshold: number | null = null) {
-	return createEndpoint(db, admin, {
+async function register(eventTypes: WebhookEventType[], lowBalanceThreshold: number | null = null) {
+	const { endpointId } = await createEndpoint(db, admin, {
 		url: 'https://app.example.com/hooks',
 		description: '',
 		eventTypes,
 		lowBalanceThreshold
-	}).endpointId;
+	});
+	return endpointId;
 }
 
 /** The outbox, oldest first, payloads parsed. */
@@ -58,10 +59,10 @@ describe('the webhook outbox', () => {
 		expect(outbox()).toEqual([]);
 	});
 
-	it('writes credits.granted in Standard Webhooks shape, once per listening endpoint', () => {
-		const first = register(['credits.granted']);
-		const second = register(['credits.granted', 'purchase.completed']);
-		register(['purchase.completed']);
+	it('writes credits.granted in Standard Webhooks shape, once per listening endpoint', async () => {
+		const first = await register(['credits.granted']);
+		const second = await register(['credits.granted', 'purchase.completed']);
+		await register(['purchase.completed']);
 		const granted = give(250);
 		const messages = outbox();
 		expect(messages.map((m) => m.endpointId).sort()).toEqual([first, second].sort());
@@ -83,8 +84,8 @@ describe('the webhook outbox', () => {
 		});
 	});
 
-	it('writes nothing for a change that rolls back after the ledger posted it', () => {
-		register(['credits.granted']);
+	it('writes nothing for a change that rolls back after the ledger posted it', async () => {
+		await register(['credits.granted']);
 		expect(() =>
 			db.$client
 				.transaction(() => {
@@ -97,8 +98,8 @@ describe('the webhook outbox', () => {
 		expect(outbox()).toEqual([]);
 	});
 
-	it('sends no message for a replayed write', () => {
-		register(['credits.granted']);
+	it('sends no message for a replayed write', async () => {
+		await register(['credits.granted']);
 		const grant = {
 			userId: 'u1',
 			amount: 5,
@@ -111,8 +112,8 @@ describe('the webhook outbox', () => {
 		expect(outbox()).toHaveLength(1);
 	});
 
-	it('sends balance.low when a debit crosses the threshold, not on every spend below it', () => {
-		register(['balance.low'], 100);
+	it('sends balance.low when a debit crosses the threshold, not on every spend below it', async () => {
+		await register(['balance.low'], 100);
 		give(150);
 		spend(40);
 		expect(outbox()).toEqual([]);
@@ -134,9 +135,9 @@ describe('the webhook outbox', () => {
 		expect(outbox().map((m) => m.body.data.available)).toEqual([90, 60]);
 	});
 
-	it('uses each endpoint’s own threshold', () => {
-		const high = register(['balance.low'], 500);
-		const low = register(['balance.low'], 50);
+	it('uses each endpoint’s own threshold', async () => {
+		const high = await register(['balance.low'], 500);
+		const low = await register(['balance.low'], 50);
 		give(600);
 		spend(200);
 		expect(outbox().map((m) => m.endpointId)).toEqual([high]);
@@ -144,9 +145,9 @@ describe('the webhook outbox', () => {
 		expect(outbox().map((m) => m.endpointId)).toEqual([high, low]);
 	});
 
-	it('sends hold.expired when the sweeper voids a hold past its expiry', () => {
+	it('sends hold.expired when the sweeper voids a hold past its expiry', async () => {
 		vi.useFakeTimers({ now: Date.UTC(2031, 0, 1) });
-		register(['hold.expired']);
+		await register(['hold.expired']);
 		give(100);
 		const held = ledger.hold({
 			userId: 'u1',
@@ -172,10 +173,10 @@ describe('the webhook outbox', () => {
 		});
 	});
 
-	it('stops writing for an endpoint once it is disabled', () => {
-		const id = register(['credits.granted']);
+	it('stops writing for an endpoint once it is disabled', async () => {
+		const id = await register(['credits.granted']);
 		give(1);
-		setEndpointEnabled(db, admin, id, false);
+		await setEndpointEnabled(db, admin, id, false);
 		give(2);
 		expect(outbox().map((m) => m.body.data.amount)).toEqual([1]);
 	});

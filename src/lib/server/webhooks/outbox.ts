@@ -1,13 +1,13 @@
 import { eq } from 'drizzle-orm';
 import type { WebhookEventType } from '../../types';
 import type { Db } from '../db';
-import { webhookEndpoints, webhookMessages } from '../db/schema';
+import { purchases, webhookEndpoints, webhookMessages, type Purchase } from '../db/schema';
 import type { PostedTransfer } from '../ledger';
 import { generateSecureRandomString } from '../random';
-import { eventOf, lowBalanceEvent, payloadOf, type OutboundEvent } from './events';
+import { eventOf, lowBalanceEvent, namesPurchase, payloadOf, type OutboundEvent } from './events';
 import { maxAttempts } from './retry';
 
-type Listener = {
+export type Listener = {
 	id: string;
 	eventTypes: Set<WebhookEventType>;
 	lowBalanceThreshold: number | null;
@@ -26,13 +26,19 @@ export function createOutboxWriter(db: Db): (transfer: PostedTransfer) => void {
 	let listeners: Listener[] = [];
 	let readAt = -Infinity;
 	forgetters.set(db, () => (readAt = -Infinity));
+	// SQLite's ledger calls this synchronously inside its own transaction, so it reads synchronously.
 	return (transfer) => {
 		const now = Date.now();
 		if (now - readAt >= rereadEveryMs) {
-			listeners = readListeners(db);
+			listeners = listenersQuery(db).all().map(toListener);
 			readAt = now;
 		}
-		if (listeners.length > 0) enqueueEvents(db, listeners, transfer);
+		if (listeners.length === 0) return;
+		const purchase = namesPurchase(transfer)
+			? db.select().from(purchases).where(eq(purchases.id, transfer.reference!)).get()
+			: undefined;
+		const messages = messagesOf(listeners, transfer, purchase);
+		if (messages.length > 0) db.insert(webhookMessages).values(messages).run();
 	};
 }
 
@@ -41,7 +47,8 @@ export function endpointsChanged(db: Db) {
 	forgetters.get(db)?.();
 }
 
-function readListeners(db: Db): Listener[] {
+/** The enabled endpoints, as `toListener` reads them. */
+export function listenersQuery(db: Db) {
 	return db
 		.select({
 			id: webhookEndpoints.id,
@@ -49,31 +56,45 @@ function readListeners(db: Db): Listener[] {
 			lowBalanceThreshold: webhookEndpoints.lowBalanceThreshold
 		})
 		.from(webhookEndpoints)
-		.where(eq(webhookEndpoints.enabled, true))
-		.all()
-		.map((row) => ({ ...row, eventTypes: new Set(row.eventTypes) }));
+		.where(eq(webhookEndpoints.enabled, true));
 }
 
-function enqueueEvents(db: Db, listeners: Listener[], transfer: PostedTransfer) {
-	const event = eventOf(db, transfer);
+export function toListener(row: Omit<Listener, 'eventTypes'> & { eventTypes: WebhookEventType[] }) {
+	return { ...row, eventTypes: new Set(row.eventTypes) };
+}
+
+export type OutboxMessage = typeof webhookMessages.$inferInsert;
+
+/** One message per event of the transfer and endpoint that takes it (both backends' outbox). */
+export function messagesOf(
+	listeners: Listener[],
+	transfer: PostedTransfer,
+	purchase: Purchase | undefined
+): OutboxMessage[] {
+	const event = eventOf(transfer, purchase);
+	const messages: OutboxMessage[] = [];
 	for (const listener of listeners) {
-		if (event && listener.eventTypes.has(event.type)) enqueue(db, listener.id, event, transfer);
+		if (event && listener.eventTypes.has(event.type))
+			messages.push(messageOf(listener, event, transfer));
 		const threshold = listener.lowBalanceThreshold;
 		if (threshold === null || !listener.eventTypes.has('balance.low')) continue;
 		const low = lowBalanceEvent(transfer, threshold);
-		if (low) enqueue(db, listener.id, low, transfer);
+		if (low) messages.push(messageOf(listener, low, transfer));
 	}
+	return messages;
 }
 
-function enqueue(db: Db, endpointId: string, event: OutboundEvent, transfer: PostedTransfer) {
-	db.insert(webhookMessages)
-		.values({
-			id: `msg_${generateSecureRandomString()}`,
-			endpointId,
-			eventType: event.type,
-			payload: payloadOf(event, transfer.createdAt),
-			attemptLimit: maxAttempts,
-			nextAttemptAt: new Date()
-		})
-		.run();
+function messageOf(
+	listener: Listener,
+	event: OutboundEvent,
+	transfer: PostedTransfer
+): OutboxMessage {
+	return {
+		id: `msg_${generateSecureRandomString()}`,
+		endpointId: listener.id,
+		eventType: event.type,
+		payload: payloadOf(event, transfer.createdAt),
+		attemptLimit: maxAttempts,
+		nextAttemptAt: new Date()
+	};
 }

@@ -11,9 +11,9 @@ import { getDb } from '$lib/server/db';
 import { readForm } from '$lib/server/http/form';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = (event) => {
+export const load: PageServerLoad = async (event) => {
 	requireAdmin(event);
-	return { keys: listApiKeys(getDb()) };
+	return { keys: await listApiKeys(getDb()) };
 };
 
 // The id as the page writes it: z.coerce.number would also take 1e0, 0x1 or " 1 " for key 1.
@@ -32,7 +32,7 @@ export const actions: Actions = {
 		const echo = typeof typed === 'string' ? typed : null;
 		if (!name.success)
 			return fail(400, { create: { error: name.error.issues[0].message, name: echo } });
-		return { create: { created: createApiKeyLogged(getDb(), admin, name.data) } };
+		return { create: { created: await createApiKeyLogged(getDb(), admin, name.data) } };
 	},
 	revoke: async (event) => {
 		const admin = requireAdmin(event);
@@ -43,7 +43,7 @@ export const actions: Actions = {
 			return {
 				revoke: { id: id.data, preview: 'Revoke this key? Requests with it fail at once.' }
 			};
-		const result = revokeApiKeyLogged(getDb(), admin, id.data);
+		const result = await revokeApiKeyLogged(getDb(), admin, id.data);
 		if (!result.ok)
 			return fail(result.reason === 'not_found' ? 404 : 409, {
 				revoke: { id: id.data, error: result.message }

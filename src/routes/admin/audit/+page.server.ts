@@ -13,8 +13,8 @@ const filters = z.object({
 	before: z.coerce.number().int().positive().optional()
 });
 
-export const load: PageServerLoad = (event) => {
+export const load: PageServerLoad = async (event) => {
 	requireAdmin(event);
 	const { actor, ...query } = readQuery(event.url, filters);
-	return { log: listAudit(getDb(), { ...query, actorEmail: actor }), actions: auditActions };
+	return { log: await listAudit(getDb(), { ...query, actorEmail: actor }), actions: auditActions };
 };

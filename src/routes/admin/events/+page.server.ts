@@ -16,9 +16,12 @@ const filters = z.object({
 	before: z.string().max(300).optional()
 });
 
-export const load: PageServerLoad = (event) => {
+export const load: PageServerLoad = async (event) => {
 	requireAdmin(event);
-	return { page: listEvents(getDb(), readQuery(event.url, filters)), outcomes: eventOutcomes };
+	return {
+		page: await listEvents(getDb(), readQuery(event.url, filters)),
+		outcomes: eventOutcomes
+	};
 };
 
 export const actions: Actions = {

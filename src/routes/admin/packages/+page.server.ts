@@ -8,9 +8,9 @@ import { readForm } from '$lib/server/http/form';
 import { getStripe } from '$lib/server/stripe/client';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = (event) => {
+export const load: PageServerLoad = async (event) => {
 	requireAdmin(event);
-	return { packages: listPackages(getDb(), packages) };
+	return { packages: await listPackages(getDb(), packages) };
 };
 
 // Anything but confirm=yes only previews, as `npm run stripe:sync -- --dry-run` does.

@@ -16,10 +16,10 @@ const filters = z.object({
 	before: z.string().max(300).optional()
 });
 
-export const load: PageServerLoad = (event) => {
+export const load: PageServerLoad = async (event) => {
 	requireAdmin(event);
 	const query = readQuery(event.url, filters);
-	const page = listPurchases(getDb(), {
+	const page = await listPurchases(getDb(), {
 		status: query.status,
 		packageId: query.package,
 		email: query.email,

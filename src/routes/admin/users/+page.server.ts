@@ -15,11 +15,11 @@ const usersQuery = z.object({
 	before: z.string().regex(userCursorPattern, brokenLink).optional()
 });
 
-export const load: PageServerLoad = (event) => {
+export const load: PageServerLoad = async (event) => {
 	requireAdmin(event);
 	const parsed = usersQuery.safeParse(
 		pickQuery(event.url.searchParams, ['q', 'sort', 'dir', 'after', 'before'])
 	);
 	if (!parsed.success) error(400, parsed.error.issues[0].message);
-	return { query: parsed.data, page: listUsers(getDb(), parsed.data) };
+	return { query: parsed.data, page: await listUsers(getDb(), parsed.data) };
 };

@@ -8,9 +8,9 @@ import { parseEndpointForm } from '$lib/server/webhooks/endpoint-form';
 import { createEndpoint } from '$lib/server/webhooks/endpoints';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = (event) => {
+export const load: PageServerLoad = async (event) => {
 	requireAdmin(event);
-	return { endpoints: listEndpoints(getDb()), eventTypes: webhookEventTypes };
+	return { endpoints: await listEndpoints(getDb()), eventTypes: webhookEventTypes };
 };
 
 export const actions: Actions = {
@@ -18,7 +18,7 @@ export const actions: Actions = {
 		const admin = requireAdmin(event);
 		const parsed = parseEndpointForm(await readForm(event.request, { repeatable: ['eventTypes'] }));
 		if (!parsed.ok) return fail(400, { create: { values: parsed.values, errors: parsed.errors } });
-		const created = createEndpoint(getDb(), admin, parsed.input);
+		const created = await createEndpoint(getDb(), admin, parsed.input);
 		return {
 			create: {
 				values: {},

@@ -14,14 +14,14 @@ import { startCheckout, type CheckoutResult } from '$lib/server/stripe/checkout'
 import { getStripe } from '$lib/server/stripe/client';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = (event) => {
+export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
 	event.depends(balanceDependency);
 	return {
-		balance: readCreditsOverview(getLedger(), user.id),
+		balance: await readCreditsOverview(getLedger(), user.id),
 		packages: activePackages,
-		purchases: listUserPurchases(getDb(), user.id, 10),
-		recent: recentTransfers(getLedger(), user.id),
+		purchases: await listUserPurchases(getDb(), user.id, 10),
+		recent: await recentTransfers(getLedger(), user.id),
 		cancelled: event.url.searchParams.get('checkout') === 'cancelled'
 	};
 };

@@ -10,13 +10,16 @@ import {
 import { retryAfterHeader } from '$lib/server/auth/rate-limit';
 import { invalidateUserSessions, listActiveSessions } from '$lib/server/auth/session';
 import { getDb } from '$lib/server/db';
+import { perform } from '$lib/server/db/unit';
 import { readForm } from '$lib/server/http/form';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = (event) => {
+export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
 	return {
-		sessions: listActiveSessions(getDb(), user.id, { currentSessionId: event.locals.session?.id })
+		sessions: await listActiveSessions(getDb(), user.id, {
+			currentSessionId: event.locals.session?.id
+		})
 	};
 };
 
@@ -39,9 +42,9 @@ export const actions: Actions = {
 		setSessionCookie(event.cookies, event.url, result.session.token, result.session.expiresAt);
 		return { changePassword: { changed: true } };
 	},
-	signOutEverywhere: (event) => {
+	signOutEverywhere: async (event) => {
 		const user = requireUser(event);
-		invalidateUserSessions(getDb(), user.id);
+		await perform(getDb(), invalidateUserSessions(getDb(), user.id));
 		deleteSessionCookie(event.cookies);
 		redirect(303, signedOutEverywherePath);
 	}

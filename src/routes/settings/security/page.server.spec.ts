@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createUser, signInSlowdown, throttles } from '$lib/server/auth/accounts';
 import { createSession, sessionCookieName, validateSessionToken } from '$lib/server/auth/session';
 import { openDatabase, type Db } from '$lib/server/db';
+import { perform } from '$lib/server/db/unit';
 import { actions, load } from './+page.server';
 
 let db: Db;
@@ -28,7 +29,7 @@ beforeEach(async () => {
 	vi.spyOn(signInSlowdown, 'pause').mockResolvedValue();
 	const created = (await createUser(db, { email: 'ada@example.com', password }))!;
 	user = { id: created.id, email: created.email, role: created.role };
-	const { token } = createSession(db, user.id);
+	const { token } = await perform(db, createSession(db, user.id));
 	session = { token, id: token.split('.')[0] };
 });
 
@@ -64,7 +65,7 @@ async function outcome(run: () => unknown) {
 
 describe('/settings/security', () => {
 	it('lists the sessions with this device marked', async () => {
-		createSession(db, user.id);
+		await perform(db, createSession(db, user.id));
 		const data = (await load(fakeEvent('load').event as never)) as {
 			sessions: { current: boolean }[];
 		};
@@ -78,8 +79,8 @@ describe('/settings/security', () => {
 		});
 		expect(await actions.changePassword(event)).toEqual({ changePassword: { changed: true } });
 		const fresh = cookies.get(sessionCookieName) ?? '';
-		expect(validateSessionToken(db, fresh).user?.id).toBe(user.id);
-		expect(validateSessionToken(db, session.token).session).toBeNull();
+		expect((await validateSessionToken(db, fresh)).user?.id).toBe(user.id);
+		expect((await validateSessionToken(db, session.token)).session).toBeNull();
 	});
 
 	it('?/changePassword answers a malformed form with field errors and writes nothing', async () => {
@@ -95,7 +96,7 @@ describe('/settings/security', () => {
 			}
 		});
 		expect(cookies.size).toBe(0);
-		expect(validateSessionToken(db, session.token).session).not.toBeNull();
+		expect((await validateSessionToken(db, session.token)).session).not.toBeNull();
 	});
 
 	it('?/changePassword answers guessing with 429 and Retry-After', async () => {
@@ -115,16 +116,16 @@ describe('/settings/security', () => {
 		const result = await actions.changePassword(event);
 		expect(isActionFailure(result) && result.status).toBe(429);
 		expect(headers).toEqual({ 'retry-after': '900' });
-		expect(validateSessionToken(db, session.token).session).not.toBeNull();
+		expect((await validateSessionToken(db, session.token)).session).not.toBeNull();
 	});
 
 	it('?/signOutEverywhere ends every session, deletes the cookie and lands on /login with a notice', async () => {
-		const other = createSession(db, user.id);
+		const other = await perform(db, createSession(db, user.id));
 		const { event, cookies } = fakeEvent('signOutEverywhere');
 		const thrown = await outcome(() => actions.signOutEverywhere(event));
 		expect(isRedirect(thrown) && thrown.location).toBe('/login?signedOut=everywhere');
 		expect(cookies.get(sessionCookieName)).toBe('');
-		expect(validateSessionToken(db, session.token).session).toBeNull();
-		expect(validateSessionToken(db, other.token).session).toBeNull();
+		expect((await validateSessionToken(db, session.token)).session).toBeNull();
+		expect((await validateSessionToken(db, other.token)).session).toBeNull();
 	});
 });

@@ -3,13 +3,11 @@ import { openDatabase } from '../../db';
 import { users } from '../../db/schema';
 
 /** A fresh database with users that each hold `credits` free credits. */
-export function apiTestDb(userIds: string[], credits = 100) {
+export async function apiTestDb(userIds: string[], credits = 100) {
 	const db = openDatabase(':memory:');
 	for (const id of userIds) {
-		db.insert(users)
-			.values({ id, email: `${id}@example.com`, passwordHash: 'x' })
-			.run();
-		getLedgerFor(db).grant({
+		await db.insert(users).values({ id, email: `${id}@example.com`, passwordHash: 'x' });
+		await getLedgerFor(db).grant({
 			userId: id,
 			amount: credits,
 			category: 'free',

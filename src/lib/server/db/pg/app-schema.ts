@@ -1,31 +1,27 @@
-import {
-	bigint,
-	boolean,
-	customType,
-	index,
-	integer,
-	jsonb,
-	pgTable,
-	text,
-	timestamp
-} from 'drizzle-orm/pg-core';
-import {
-	purchaseStatuses,
-	webhookEventTypes,
-	webhookMessageStatuses,
-	type WebhookEventType
-} from '../../../types';
+import { sql } from 'drizzle-orm';
+import { bigint, customType, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { purchaseStatuses, webhookEventTypes, webhookMessageStatuses } from '../../../types';
 import { transfers } from '../../ledger/pg/schema';
 import { auditActions, auditOutcomes, disputeStatuses, eventOutcomes } from '../schema';
 
 // The PostgreSQL twin of ../schema.ts (the app's own tables; the ledger's are ../../ledger/pg/schema.ts).
-// Where SQLite has an integer of ms, a 0/1 integer, JSON text or a blob, this has timestamptz, boolean,
-// jsonb or bytea: the TypeScript types are the same, so queries read the same rows.
+// It stores exactly what SQLite stores: times as int8 ms since the epoch, flags as 0/1 integers, JSON as
+// text, bytes as bytea. That way one set of table objects, SQLite's, serves both dialects: node-postgres
+// drizzle builds PostgreSQL SQL from them and their SQLite encoders (Date ↔ ms, boolean ↔ 0/1, JSON ↔
+// text) convert the values, which only works on columns holding those very values. This file gives the
+// migrations (drizzle-pg/) and ledger/pg/schema.spec.ts the PostgreSQL side of each column.
 
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
-const moment = (name: string) =>
-	timestamp(name, { mode: 'date', precision: 3, withTimezone: true });
-const createdAt = () => moment('created_at').notNull().defaultNow();
+const int8 = (name: string) => bigint(name, { mode: 'number' });
+/** An instant: SQLite's `timestamp_ms`, ms since the epoch. */
+const moment = int8;
+/** A flag: 0 or 1, as SQLite's integer booleans are (SQLite has no CHECK on them, so neither does this). */
+const flag = (name: string) => integer(name);
+// SQLite's unixepoch('subsec') * 1000: the statement's time (SQLite fixes 'now' per statement) in whole ms.
+const createdAt = () =>
+	moment('created_at')
+		.notNull()
+		.default(sql`(floor(extract(epoch from statement_timestamp()) * 1000))::bigint`);
 
 export const users = pgTable('users', {
 	id: text('id').primaryKey(),
@@ -58,9 +54,9 @@ export const stripePrices = pgTable('stripe_prices', {
 	stripeAccount: text('stripe_account').notNull(),
 	productId: text('product_id').notNull(),
 	priceId: text('price_id').notNull(),
-	unitAmount: bigint('unit_amount', { mode: 'number' }).notNull(),
+	unitAmount: int8('unit_amount').notNull(),
 	currency: text('currency').notNull(),
-	credits: bigint('credits', { mode: 'number' }).notNull(),
+	credits: int8('credits').notNull(),
 	syncedAt: moment('synced_at').notNull()
 });
 
@@ -72,16 +68,16 @@ export const purchases = pgTable(
 			.notNull()
 			.references(() => users.id),
 		packageId: text('package_id').notNull(),
-		credits: bigint('credits', { mode: 'number' }).notNull(),
-		amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
+		credits: int8('credits').notNull(),
+		amountMinor: int8('amount_minor').notNull(),
 		currency: text('currency').notNull(),
 		status: text('status', { enum: purchaseStatuses }).notNull().default('pending'),
 		checkoutSessionId: text('checkout_session_id').unique(),
 		paymentIntentId: text('payment_intent_id'),
 		chargeId: text('charge_id'),
-		amountPaidMinor: bigint('amount_paid_minor', { mode: 'number' }),
+		amountPaidMinor: int8('amount_paid_minor'),
 		currencyPaid: text('currency_paid'),
-		amountRefundedMinor: bigint('amount_refunded_minor', { mode: 'number' }).notNull().default(0),
+		amountRefundedMinor: int8('amount_refunded_minor').notNull().default(0),
 		failureReason: text('failure_reason'),
 		receiptUrl: text('receipt_url'),
 		disputeStatus: text('dispute_status', { enum: disputeStatuses }),
@@ -121,12 +117,12 @@ export const stripeEvents = pgTable(
 export const auditLog = pgTable(
 	'audit_log',
 	{
-		id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+		id: int8('id').primaryKey().generatedByDefaultAsIdentity(),
 		actorId: text('actor_id').notNull(),
 		actorEmail: text('actor_email').notNull(),
 		action: text('action', { enum: auditActions }).notNull(),
 		target: text('target'),
-		amount: bigint('amount', { mode: 'number' }),
+		amount: int8('amount'),
 		reason: text('reason'),
 		idempotencyKey: text('idempotency_key'),
 		outcome: text('outcome', { enum: auditOutcomes }).notNull(),
@@ -144,10 +140,10 @@ export const webhookEndpoints = pgTable('webhook_endpoints', {
 	id: text('id').primaryKey(),
 	url: text('url').notNull(),
 	description: text('description').notNull().default(''),
-	eventTypes: jsonb('event_types').$type<WebhookEventType[]>().notNull(),
-	lowBalanceThreshold: bigint('low_balance_threshold', { mode: 'number' }),
+	eventTypes: text('event_types').notNull(),
+	lowBalanceThreshold: int8('low_balance_threshold'),
 	secret: text('secret').notNull(),
-	enabled: boolean('enabled').notNull().default(true),
+	enabled: flag('enabled').notNull().default(1),
 	createdAt: createdAt(),
 	updatedAt: moment('updated_at')
 });
@@ -178,7 +174,7 @@ export const webhookMessages = pgTable(
 export const webhookAttempts = pgTable(
 	'webhook_attempts',
 	{
-		id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+		id: int8('id').primaryKey().generatedByDefaultAsIdentity(),
 		messageId: text('message_id')
 			.notNull()
 			.references(() => webhookMessages.id, { onDelete: 'cascade' }),
@@ -187,13 +183,13 @@ export const webhookAttempts = pgTable(
 		durationMs: integer('duration_ms').notNull(),
 		responseStatus: integer('response_status'),
 		responseSnippet: text('response_snippet').notNull(),
-		delivered: boolean('delivered').notNull()
+		delivered: flag('delivered').notNull()
 	},
 	(t) => [index('webhook_attempts_message_idx').on(t.messageId, t.attempt)]
 );
 
 export const apiKeys = pgTable('api_keys', {
-	id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+	id: int8('id').primaryKey().generatedByDefaultAsIdentity(),
 	name: text('name').notNull(),
 	prefix: text('prefix').notNull().unique(),
 	secretHash: bytea('secret_hash').notNull(),
@@ -208,13 +204,24 @@ export const apiResponses = pgTable('api_responses', {
 	requestHash: text('request_hash').notNull(),
 	status: integer('status').notNull(),
 	body: text('body').notNull(),
-	apiKeyId: bigint('api_key_id', { mode: 'number' }).references(() => apiKeys.id),
+	apiKeyId: int8('api_key_id').references(() => apiKeys.id),
 	createdAt: createdAt()
 });
 
 export const transferMetadata = pgTable('transfer_metadata', {
-	transferId: bigint('transfer_id', { mode: 'number' })
+	transferId: int8('transfer_id')
 		.primaryKey()
 		.references(() => transfers.id),
-	metadata: jsonb('metadata').$type<Record<string, string>>().notNull()
+	metadata: text('metadata').notNull()
+});
+
+/**
+ * PostgreSQL only: each transfer posted while an endpoint is enabled, queued by a trigger in the
+ * transfer's own transaction until webhooks/pg-outbox.ts turns it into outbox messages (SQLite's ledger
+ * writes those in its onPosted instead).
+ */
+export const outboxQueue = pgTable('outbox_queue', {
+	transferId: int8('transfer_id')
+		.primaryKey()
+		.references(() => transfers.id)
 });

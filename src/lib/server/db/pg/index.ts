@@ -32,6 +32,11 @@ pg.types.setTypeParser(numeric, parseInteger);
 /** A pool on DATABASE_URL. READ COMMITTED (the default) is what the ledger functions are written for. */
 export function openPostgres(url: string, options: { max?: number; migrate?: boolean } = {}) {
 	const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+	// An idle client whose connection drops emits this; without a listener it would end the process.
+	// The pool has already discarded the client, and the next query takes a fresh one.
+	pool.on('error', (error) =>
+		console.error(`PostgreSQL: an idle connection failed: ${error.message}`)
+	);
 	return drizzle(pool, { schema }) as PgDb;
 }
 

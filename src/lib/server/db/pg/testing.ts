@@ -1,7 +1,11 @@
+import { asc, getTableColumns, type Table } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { databaseUrl, dropDatabase } from '../../../../../tests/postgres/cluster';
+import type { Db } from '../index';
+import type * as schema from '../schema';
 import { openPostgres, type PgDb } from './index';
 
 /**
@@ -31,4 +35,36 @@ export async function createPgTestDatabase(options: { max?: number; migrated?: b
 			await client.end();
 		}
 	};
+}
+
+export type PgTestDatabase = Awaited<ReturnType<typeof createPgTestDatabase>>;
+
+/**
+ * One database for the file or describe block this is called in: created before its first test,
+ * dropped after its last. Call the returned function inside tests and hooks.
+ */
+export function usePgTestDatabase(options: Parameters<typeof createPgTestDatabase>[0] = {}) {
+	let database: PgTestDatabase | undefined;
+	beforeAll(async () => {
+		database = await createPgTestDatabase(options);
+	});
+	afterAll(() => database?.drop());
+	return (): PgTestDatabase => {
+		if (database === undefined) throw new Error('usePgTestDatabase: read inside a test or hook');
+		return database;
+	};
+}
+
+/** The PostgreSQL database as app code sees it: node-postgres drizzle over SQLite's table objects. */
+export function asAppDb(db: PgDb): Db {
+	return drizzle(db.$client) as unknown as Db;
+}
+
+/** Every row of a table, as its (SQLite) table object reads it, in the order of all its columns. */
+export async function rowsOf(db: Db, table: Table): Promise<Record<string, unknown>[]> {
+	const columns = Object.values(getTableColumns(table));
+	return db
+		.select()
+		.from(table as typeof schema.users)
+		.orderBy(...columns.map((column) => asc(column)));
 }

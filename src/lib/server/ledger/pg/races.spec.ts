@@ -1,26 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres, type PgDb } from '../../db/pg/index';
-import { createPgTestDatabase } from '../../db/pg/testing';
+import { usePgTestDatabase } from '../../db/pg/testing';
 import type { AsyncLedger } from '../async';
 import { dayMs } from '../time';
 import { createPgLedger } from './index';
 
 const start = Date.UTC(2030, 0, 1);
 const connections = 8;
-let database: Awaited<ReturnType<typeof createPgTestDatabase>>;
+const database = usePgTestDatabase({ max: connections });
 let ledger: AsyncLedger;
 let clock = start;
 
-beforeAll(async () => {
-	database = await createPgTestDatabase({ max: connections });
-	ledger = createPgLedger(database.db, { now: () => new Date(clock) });
+beforeAll(() => {
+	ledger = createPgLedger(database().db, { now: () => new Date(clock) });
 });
-afterAll(() => database.drop());
 
 const times = <T>(n: number, run: (index: number) => Promise<T>) =>
 	Promise.all(Array.from({ length: n }, (_, index) => run(index)));
 const query = async (text: string, values: unknown[] = []) =>
-	(await database.db.$client.query(text, values)).rows;
+	(await database().db.$client.query(text, values)).rows;
 const transfersWithKey = async (key: string) =>
 	(await query('SELECT count(*) AS n FROM transfers WHERE idempotency_key = $1', [key]))[0].n;
 const grantTo = (userId: string, amount: number, idempotencyKey: string) =>
@@ -128,7 +126,7 @@ describe('the sweeper across instances', () => {
 	it('does nothing while another session sweeps, and the two summaries add up to one sweep', async () => {
 		await setUpDueLots('held');
 		const before = await expiries();
-		const other = await database.db.$client.connect();
+		const other = await database().db.$client.connect();
 		try {
 			await other.query('BEGIN');
 			const { rows } = await other.query('SELECT ledger_expire_batch($1, 200) AS batch', [clock]);
@@ -146,7 +144,7 @@ describe('the sweeper across instances', () => {
 	it('two pools sweeping at once never write an expiry twice', async () => {
 		await setUpDueLots('pools');
 		const before = await expiries();
-		const second: PgDb = openPostgres(database.url, { max: 2 });
+		const second: PgDb = openPostgres(database().url, { max: 2 });
 		try {
 			const twin = createPgLedger(second, { now: () => new Date(clock) });
 			const summaries = await Promise.all([ledger.expire(), twin.expire(), ledger.expire()]);

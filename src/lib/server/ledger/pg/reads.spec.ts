@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPgTestDatabase } from '../../db/pg/testing';
+import { createPgTestDatabase, type PgTestDatabase } from '../../db/pg/testing';
 import type { AsyncLedger } from '../async';
 import type { TransferFilter, TransferPage } from '../index';
 import { createTestLedger, dayMs } from '../testing/ledger';
@@ -87,7 +87,7 @@ async function walk(
 }
 
 describe('reads on PostgreSQL', () => {
-	let database: Awaited<ReturnType<typeof createPgTestDatabase>>;
+	let database: PgTestDatabase;
 	let t: ReturnType<typeof writeHistory>;
 	let pg: AsyncLedger;
 	beforeAll(async () => {

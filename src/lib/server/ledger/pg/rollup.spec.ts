@@ -1,20 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPgTestDatabase } from '../../db/pg/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { usePgTestDatabase } from '../../db/pg/testing';
 import type { AsyncLedger } from '../async';
 import { createPgLedger } from './index';
 
-let database: Awaited<ReturnType<typeof createPgTestDatabase>>;
+const database = usePgTestDatabase();
 let ledger: AsyncLedger;
 const now = Date.UTC(2030, 0, 1);
 
-beforeAll(async () => {
-	database = await createPgTestDatabase();
-	ledger = createPgLedger(database.db, { now: () => new Date(now) });
+beforeAll(() => {
+	ledger = createPgLedger(database().db, { now: () => new Date(now) });
 });
-afterAll(() => database.drop());
 
 const query = async (text: string, values: unknown[] = []) =>
-	(await database.db.$client.query(text, values)).rows;
+	(await database().db.$client.query(text, values)).rows;
 
 /** Each system account's counters as stored, and as the sums over every committed transfer. */
 async function systemCounters() {
@@ -52,7 +50,7 @@ describe('rollUp on PostgreSQL', () => {
 		expect(await ledger.rollUp()).toEqual({ after: 0, through: 2 });
 
 		let lowerId = 0;
-		const slow = await database.db.$client.connect();
+		const slow = await database().db.$client.connect();
 		try {
 			await slow.query('BEGIN');
 			const { rows } = await slow.query(
@@ -85,7 +83,7 @@ describe('rollUp on PostgreSQL', () => {
 	it('adds nothing while another session rolls up, and everything after it commits', async () => {
 		await spend('ann', 'queued-1');
 		await spend('bob', 'queued-2');
-		const other = await database.db.$client.connect();
+		const other = await database().db.$client.connect();
 		try {
 			await other.query('BEGIN');
 			await other.query('SELECT ledger_roll_up()');

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPgTestDatabase } from '../../db/pg/testing';
+import { createPgTestDatabase, type PgTestDatabase, usePgTestDatabase } from '../../db/pg/testing';
 import { openDatabase } from '../../db/index';
 import { createTestLedger } from '../testing/ledger';
 import { copyLedger } from './testing';
@@ -26,7 +26,7 @@ const views = ['draws', 'lots_now'];
 
 type Column = {
 	name: string;
-	type: ReturnType<typeof typeClass>;
+	type: string;
 	notNull: boolean;
 	default: string | null;
 };
@@ -75,20 +75,44 @@ function normalise(expression: string) {
 		);
 }
 
+/** int4 only for these (counts, HTTP statuses, 0/1 flags); every other integer is int8, as on SQLite. */
+const int4Columns = [
+	'stripe_events.attempts',
+	'webhook_endpoints.enabled',
+	'webhook_messages.attempts',
+	'webhook_messages.attempt_limit',
+	'webhook_attempts.attempt',
+	'webhook_attempts.duration_ms',
+	'webhook_attempts.response_status',
+	'webhook_attempts.delivered',
+	'api_responses.status'
+];
+
 /**
- * What a column holds, as SQLite stores it: the app's times, flags and JSON are timestamptz, boolean
- * and jsonb on PostgreSQL (db/pg/app-schema.ts) where SQLite has integers of ms, 0/1 and text.
+ * The SQLite type that stores what a PostgreSQL column stores: both must hold the same values, since
+ * the app's SQLite table objects run on both (db/pg/app-schema.ts). Any other type (timestamptz,
+ * boolean, jsonb, an int4 not listed…) stays itself and so matches no SQLite column.
  */
-function typeClass(type: string) {
-	if (/int|timestamp|boolean/i.test(type)) return 'integer' as const;
-	if (/blob|bytea/i.test(type)) return 'blob' as const;
-	return 'text' as const;
+function pgType(table: string, column: string, type: string) {
+	if (type === 'bigint') return 'integer';
+	if (type === 'integer') return int4Columns.includes(`${table}.${column}`) ? 'integer' : 'int4';
+	if (type === 'text') return 'text';
+	if (type === 'bytea') return 'blob';
+	return type;
 }
 
-/** A column default as both backends mean it: SQLite's unixepoch() ms and PostgreSQL's now() are both "now". */
+// "Now" as each backend writes it by default: SQLite's ms, and PostgreSQL's floored to the same ms.
+const statementTime = [
+	normalise(`(unixepoch('subsec') * 1000)`),
+	normalise(`(floor((EXTRACT(epoch FROM statement_timestamp()) * (1000)::numeric)))::bigint`)
+];
+
+/** A column default as both backends mean it; SQLite stores `true` as 1. */
 function defaultOf(expression: string | null) {
 	if (expression === null) return null;
-	return /unixepoch|now\(\)/i.test(expression) ? 'the time of the insert' : normalise(expression);
+	const normalised = normalise(expression);
+	if (statementTime.includes(normalised)) return 'the time of the statement, in ms';
+	return normalised === 'true' ? '1' : normalised === 'false' ? '0' : normalised;
 }
 
 function sqliteSchema(sqlite: Database.Database) {
@@ -124,7 +148,7 @@ function sqliteSchema(sqlite: Database.Database) {
 		shapes[table] = {
 			columns: info.map((column) => ({
 				name: column.name,
-				type: typeClass(column.type),
+				type: column.type.toLowerCase(),
 				// An INTEGER PRIMARY KEY is the rowid: never null, whatever table_info says.
 				notNull: column.notnull === 1 || column.pk > 0,
 				default: defaultOf(column.dflt_value)
@@ -212,7 +236,7 @@ async function pgSchema(pool: pg.Pool) {
 		shapes[table] = {
 			columns: columns.rows.map((column) => ({
 				name: column.name,
-				type: typeClass(column.type),
+				type: pgType(table, column.name, column.type),
 				notNull: column.nullable === 'NO',
 				default: defaultOf(column.default)
 			})),
@@ -267,15 +291,11 @@ async function pgSchema(pool: pg.Pool) {
 }
 
 describe('the PostgreSQL schema', () => {
-	let database: Awaited<ReturnType<typeof createPgTestDatabase>>;
-	beforeAll(async () => {
-		database = await createPgTestDatabase({ max: 1 });
-	});
-	afterAll(() => database.drop());
+	const database = usePgTestDatabase({ max: 1 });
 
 	it('has every table of SQLite, column for column and constraint for constraint', async () => {
 		const sqlite = sqliteSchema(openDatabase(':memory:').$client);
-		const postgres = await pgSchema(database.db.$client);
+		const postgres = await pgSchema(database().db.$client);
 		for (const table of tables) expect(postgres.shapes[table], table).toEqual(sqlite.shapes[table]);
 		expect(postgres.indexes).toEqual(sqlite.indexes);
 		expect(postgres.viewColumns).toEqual(sqlite.viewColumns);
@@ -283,27 +303,34 @@ describe('the PostgreSQL schema', () => {
 		expect(sqlite.indexes.lots_spend_order_idx.columns).toContain(null);
 	});
 
-	it('has only rollup_queue besides them', async () => {
-		const { relations } = await pgSchema(database.db.$client);
+	it('has only its two queues (roll-up, outbox) besides them', async () => {
+		const { relations } = await pgSchema(database().db.$client);
 		expect(relations).toEqual(
-			[...tables, 'rollup_queue']
+			[...tables, 'outbox_queue', 'rollup_queue']
 				.map((name) => ({ name, kind: 'BASE TABLE' }))
 				.concat(views.map((name) => ({ name, kind: 'VIEW' })))
 				.sort((a, b) => (a.name < b.name ? -1 : 1))
 		);
 	});
 
-	it('notices a CHECK, a default or an index that differs', async () => {
+	it('notices a CHECK, a default, an index or a column type that differs', async () => {
 		const sqlite = sqliteSchema(openDatabase(':memory:').$client);
 		const other = await createPgTestDatabase({ max: 1 });
 		try {
 			await other.db.$client.query(`ALTER TABLE lots DROP CONSTRAINT lots_held_check,
 				ADD CONSTRAINT lots_held_check CHECK (held >= 0);
-				ALTER TABLE holds ALTER COLUMN status SET DEFAULT 'captured'; DROP INDEX transfers_hold_idx`);
+				ALTER TABLE holds ALTER COLUMN status SET DEFAULT 'captured'; DROP INDEX transfers_hold_idx;
+				ALTER TABLE webhook_attempts ALTER COLUMN delivered TYPE boolean USING delivered = 1;
+				ALTER TABLE sessions ALTER COLUMN expires_at TYPE integer;
+				ALTER TABLE webhook_endpoints ALTER COLUMN event_types TYPE jsonb USING event_types::jsonb;
+				ALTER TABLE users ALTER COLUMN created_at SET DEFAULT (extract(epoch FROM now()) * 1000)::bigint`);
 			const changed = await pgSchema(other.db.$client);
 			expect(changed.shapes.lots.checks).not.toEqual(sqlite.shapes.lots.checks);
 			expect(changed.shapes.holds.columns).not.toEqual(sqlite.shapes.holds.columns);
 			expect(changed.indexes).not.toEqual(sqlite.indexes);
+			for (const table of ['webhook_attempts', 'sessions', 'webhook_endpoints', 'users']) {
+				expect(changed.shapes[table].columns, table).not.toEqual(sqlite.shapes[table].columns);
+			}
 		} finally {
 			await other.drop();
 		}
@@ -318,7 +345,7 @@ describe('the PostgreSQL schema', () => {
 });
 
 describe('immutability on both backends', () => {
-	let database: Awaited<ReturnType<typeof createPgTestDatabase>>;
+	let database: PgTestDatabase;
 	let sqlite: Database.Database;
 	beforeAll(async () => {
 		const t = createTestLedger();

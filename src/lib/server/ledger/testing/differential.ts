@@ -47,7 +47,7 @@ export async function drive(t: TestBackend, commands: Command[], users: readonly
 async function nextExpiry(t: TestBackend) {
 	const [row] = await t.query(
 		`SELECT min(at) AS at FROM (
-			SELECT expires_at AS at FROM lots WHERE remaining > held AND expires_at > ?
+			SELECT expires_at AS at FROM lots_now WHERE remaining > held AND expires_at > ?
 			UNION ALL SELECT expires_at AS at FROM holds WHERE status = 'pending' AND expires_at > ?
 		) due`,
 		[t.clock.now, t.clock.now]

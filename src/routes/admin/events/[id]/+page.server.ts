@@ -6,9 +6,9 @@ import { readForm } from '$lib/server/http/form';
 import { getStripe } from '$lib/server/stripe/client';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = (event) => {
+export const load: PageServerLoad = async (event) => {
 	requireAdmin(event);
-	const stored = findEvent(getDb(), event.params.id);
+	const stored = await findEvent(getDb(), event.params.id);
 	if (!stored) error(404, 'No event has that id.');
 	return { event: stored };
 };

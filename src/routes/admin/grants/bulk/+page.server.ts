@@ -16,7 +16,7 @@ export const actions: Actions = {
 		const admin = requireAdmin(event);
 		const read = await readBulkUpload(await readForm(event.request));
 		if (!read.ok) return fail(400, { bulk: { error: read.message } });
-		const report = previewBulkGrant(getDb(), admin, read.upload);
+		const report = await previewBulkGrant(getDb(), admin, read.upload);
 		return { bulk: { stage: 'preview' as const, content: read.upload.content, report } };
 	},
 	apply: async (event) => {
@@ -29,7 +29,7 @@ export const actions: Actions = {
 			return fail(400, {
 				bulk: { error: `No line can be granted. Line ${first.line}: ${first.message}` }
 			});
-		const report = applyBulkGrant(getDb(), admin, read.upload);
+		const report = await applyBulkGrant(getDb(), admin, read.upload);
 		return { bulk: { stage: 'applied' as const, content: read.upload.content, report } };
 	}
 };

@@ -11,7 +11,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	requireAdmin(event);
-	const story = purchaseStory(getDb(), event.params.id);
+	const story = await purchaseStory(getDb(), event.params.id);
 	if (!story) error(404, 'No purchase has that id.');
 	const refunds = await listPurchaseRefunds(getStripe(), story.purchase).then(
 		(list) => ({ list, error: null }),

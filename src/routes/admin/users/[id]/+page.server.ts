@@ -14,10 +14,10 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const ledgerQuery = transferQuery(transferCodes);
 
-export const load: PageServerLoad = (event) => {
+export const load: PageServerLoad = async (event) => {
 	const admin = requireAdmin(event);
 	const query = readQuery(event.url, ledgerQuery);
-	const detail = userDetail(getDb(), getLedger(), event.params.id, {
+	const detail = await userDetail(getDb(), getLedger(), event.params.id, {
 		code: query.type,
 		...transferRange(query)
 	});
@@ -41,7 +41,7 @@ function roleAction(role: Role, preview: string) {
 	return async (event: RequestEvent) => {
 		const admin = requireAdmin(event);
 		if (!(await confirmed(event))) return { role: { preview } };
-		const result = changeRole(getDb(), admin, event.params.id, role);
+		const result = await changeRole(getDb(), admin, event.params.id, role);
 		if (!result.ok)
 			return fail(result.code === 'user_not_found' ? 404 : 409, {
 				role: { error: result.message }
@@ -66,7 +66,7 @@ export const actions: Actions = {
 		const admin = requireAdmin(event);
 		if (!(await confirmed(event)))
 			return { sessions: { preview: 'Sign this account out on every device?' } };
-		const result = signOutEverywhere(getDb(), admin, event.params.id);
+		const result = await signOutEverywhere(getDb(), admin, event.params.id);
 		if (!result.ok) return fail(404, { sessions: { error: result.message } });
 		const n = result.sessions;
 		return {

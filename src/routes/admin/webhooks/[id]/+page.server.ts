@@ -12,9 +12,9 @@ import {
 } from '$lib/server/webhooks/endpoints';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
-export const load: PageServerLoad = (event) => {
+export const load: PageServerLoad = async (event) => {
 	requireAdmin(event);
-	const log = endpointLog(getDb(), event.params.id);
+	const log = await endpointLog(getDb(), event.params.id);
 	if (!log) error(404, 'No webhook endpoint has that id.');
 	return log;
 };
@@ -35,13 +35,13 @@ export const actions: Actions = {
 	disable: async (event) => {
 		const admin = requireAdmin(event);
 		await readForm(event.request);
-		answer(setEndpointEnabled(getDb(), admin, event.params.id, false));
+		answer(await setEndpointEnabled(getDb(), admin, event.params.id, false));
 		return { status: { message: 'Disabled: nothing is recorded or sent for it until enabled.' } };
 	},
 	enable: async (event) => {
 		const admin = requireAdmin(event);
 		await readForm(event.request);
-		answer(setEndpointEnabled(getDb(), admin, event.params.id, true));
+		answer(await setEndpointEnabled(getDb(), admin, event.params.id, true));
 		return { status: { message: 'Enabled: new events are recorded and sent again.' } };
 	},
 	rotate: async (event) => {
@@ -53,7 +53,7 @@ export const actions: Actions = {
 						'Make a new signing secret? Deliveries are signed with it at once; the old one stops working.'
 				}
 			};
-		const { secret } = answer(rotateEndpointSecret(getDb(), admin, event.params.id));
+		const { secret } = answer(await rotateEndpointSecret(getDb(), admin, event.params.id));
 		return { rotate: { secret } };
 	},
 	delete: async (event) => {
@@ -64,14 +64,14 @@ export const actions: Actions = {
 					preview: 'Delete this endpoint? Its waiting messages and its delivery log go with it.'
 				}
 			};
-		answer(deleteEndpoint(getDb(), admin, event.params.id));
+		answer(await deleteEndpoint(getDb(), admin, event.params.id));
 		redirect(303, '/admin/webhooks');
 	},
 	resend: async (event) => {
 		const admin = requireAdmin(event);
 		const parsed = resendForm.safeParse(Object.fromEntries(await readForm(event.request)));
 		if (!parsed.success) return fail(400, { resend: { error: 'Send the form from this page.' } });
-		const result = resendMessage(getDb(), admin, event.params.id, parsed.data.messageId);
+		const result = await resendMessage(getDb(), admin, event.params.id, parsed.data.messageId);
 		if (!result.ok) return fail(404, { resend: { error: result.message } });
 		return { resend: { messageId: parsed.data.messageId } };
 	}

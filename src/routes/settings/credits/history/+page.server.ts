@@ -6,11 +6,11 @@ import { readQuery } from '$lib/server/http/query';
 import { transferQueryView } from '$lib/server/transfer-query';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = (event) => {
+export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
 	const query = readQuery(event.url, historyQuery);
 	return {
-		...loadHistory(getDb(), getLedger(), user.id, query),
+		...(await loadHistory(getDb(), getLedger(), user.id, query)),
 		filter: transferQueryView(query)
 	};
 };

@@ -15,5 +15,5 @@ export const load: PageServerLoad = async (event) => {
 			404,
 			'We could not find that checkout. If you were charged, your credits will still arrive.'
 		);
-	return { result, balance: getLedger().balance(user.id) };
+	return { result, balance: await getLedger().balance(user.id) };
 };

@@ -6,6 +6,6 @@ import type { RequestHandler } from './$types';
 export const POST: RequestHandler = (event) =>
 	apiWrite(event, captureRequest, {
 		key: (body) => body.idempotency_key,
-		run: (db, caller, body) =>
-			forHold(event.params.id, (holdId) => captureHold(db, caller, holdId, body))
+		run: (tx, caller, body) =>
+			forHold(event.params.id, (holdId) => captureHold(tx, caller, holdId, body))
 	});

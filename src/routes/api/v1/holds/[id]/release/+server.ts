@@ -6,6 +6,6 @@ import type { RequestHandler } from './$types';
 export const POST: RequestHandler = (event) =>
 	apiWrite(event, releaseRequest, {
 		key: (body) => releaseKeyOf(event.params.id, body),
-		run: (db, caller, body) =>
-			forHold(event.params.id, (holdId) => releaseHold(db, caller, holdId, body))
+		run: (tx, caller, body) =>
+			forHold(event.params.id, (holdId) => releaseHold(tx, caller, holdId, body))
 	});
