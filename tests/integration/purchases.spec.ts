@@ -329,6 +329,8 @@ describe('the charge, intent and dispute events that only some orders bring', ()
 	async function chargeEvent(type: string, fields: Partial<Stripe.Charge>) {
 		const { userId, purchaseId } = await paidPurchase();
 		await eventually(async () => (await shop.balanceOf(userId)) === 500);
+		// The emulator's own charge events, on their random delay, would otherwise land after this one.
+		await eventually(() => shop.webhooksIdle());
 		const [charge] = (
 			await shop.stripe.charges.list({
 				payment_intent: (await shop.purchase(purchaseId)).paymentIntentId!,
