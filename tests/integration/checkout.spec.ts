@@ -167,6 +167,42 @@ describe('an open checkout', () => {
 		expect(await sessionsOf(userId)).toHaveLength(1);
 	});
 
+	it('found before its session id was saved (or on another instance) is the same session', async () => {
+		const userId = await shop.signUp();
+		const first = await checkout(userId);
+		await shop.db
+			.update(purchases)
+			.set({ checkoutSessionId: null })
+			.where(eq(purchases.userId, userId));
+
+		expect(await checkout(userId)).toEqual(first);
+		expect(await listUserPurchases(shop.db, userId)).toHaveLength(1);
+		expect(await sessionsOf(userId)).toHaveLength(1);
+	});
+
+	it('left by a crash before its session was opened is opened, not failed', async () => {
+		const userId = await shop.signUp();
+		const { purchaseId } = await shop.buy(userId, 'basic');
+		const { packageId, credits, amountMinor, currency } = await shop.purchase(purchaseId);
+		await shop.db.insert(purchases).values({
+			id: 'pur_left_by_a_crash',
+			userId,
+			packageId,
+			credits,
+			amountMinor,
+			currency,
+			createdAt: new Date(Date.now() + 1000)
+		});
+
+		const resumed = await checkout(userId, 'basic');
+		expect(resumed).toMatchObject({ ok: true, purchaseId: 'pur_left_by_a_crash' });
+		const session = await shop.stripe.checkout.sessions.retrieve(
+			(await shop.purchase('pur_left_by_a_crash')).checkoutSessionId!
+		);
+		expect(session.metadata).toMatchObject({ purchase_id: 'pur_left_by_a_crash' });
+		expect(resumed.ok && resumed.url).toBe(session.url);
+	});
+
 	it('is not reused for another package', async () => {
 		const userId = await shop.signUp();
 		const results = await Promise.all(

@@ -59,16 +59,9 @@ export async function startCheckout(
 		const claim = await claimCheckout(db, stripe, buyer, price, origin);
 		if ('checkout' in claim) return claim.checkout;
 		const open = claim.purchase;
-		if (!open.checkoutSessionId) {
-			await perform(
-				db,
-				markPurchase(db, open.id, ['pending'], 'failed', 'Its Checkout Session was never opened')
-			);
-			continue;
-		}
 		let session: Stripe.Checkout.Session;
 		try {
-			session = await stripe.checkout.sessions.retrieve(open.checkoutSessionId);
+			session = await stripe.checkout.sessions.retrieve(open.sessionId);
 		} catch (error) {
 			return stripeFailure(describeStripeError(error));
 		}
@@ -78,7 +71,7 @@ export async function startCheckout(
 	}
 }
 
-type Claim = { checkout: Promise<CheckoutResult> } | { purchase: Purchase };
+type Claim = { checkout: Promise<CheckoutResult> } | { purchase: Purchase & { sessionId: string } };
 
 /**
  * The checkout being opened for the buyer's open purchase, or that purchase, or else a new one
@@ -95,7 +88,11 @@ function claimCheckout(
 		const open = await findOpenPurchase(db, buyer.id, price);
 		if (!open) return reserveCheckout(db, stripe, buyer, price, origin);
 		const inFlight = opening.get(open.id);
-		return inFlight ? { checkout: inFlight } : { purchase: open };
+		if (inFlight) return { checkout: inFlight };
+		if (open.checkoutSessionId) return { purchase: { ...open, sessionId: open.checkoutSessionId } };
+		// Read just before its session was saved, or being opened by another instance, or left by a
+		// crash mid-open: the same idempotency key makes Stripe answer with that same session.
+		return { checkout: track(open.id, openSession(db, stripe, buyer, price, open.id, origin)) };
 	};
 	const previous = claiming.get(buyer.id) ?? Promise.resolve();
 	const next = previous.then(claim);
@@ -157,11 +154,13 @@ async function reserveCheckout(
 		amountMinor: price.unitAmount,
 		currency: price.currency
 	});
-	const session = openSession(db, stripe, buyer, price, purchaseId, origin).finally(() =>
-		opening.delete(purchaseId)
-	);
-	opening.set(purchaseId, session);
-	return { checkout: session };
+	return { checkout: track(purchaseId, openSession(db, stripe, buyer, price, purchaseId, origin)) };
+}
+
+function track(purchaseId: string, session: Promise<CheckoutResult>): Promise<CheckoutResult> {
+	const tracked = session.finally(() => opening.delete(purchaseId));
+	opening.set(purchaseId, tracked);
+	return tracked;
 }
 
 async function openSession(
