@@ -1,0 +1,6 @@
+import type { ClientInit } from '@sveltejs/kit';
+import { watchTypedValues } from '$lib/typed-before-hydration';
+
+export const init: ClientInit = () => {
+	watchTypedValues();
+};
