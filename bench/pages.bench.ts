@@ -105,15 +105,16 @@ try {
 	 * Milliseconds of CPU per call: the process's CPU time, not the wall clock, which on a shared
 	 * machine counts the time other programs held the cores. The fastest batch mean, batches of each
 	 * side alternating so that both meet the same conditions. Batches of 100: the kernel counts CPU time
-	 * in ticks of a few milliseconds, as long as a batch of 10 half-millisecond loads.
+	 * in ticks of a few milliseconds, as long as a batch of 10 half-millisecond loads. Each call is
+	 * awaited: the loads are async, and an unawaited one would count only its part before the first await.
 	 */
-	function measure(runs: Record<string, () => unknown>, { rounds = 25, batch = 100 } = {}) {
+	async function measure(runs: Record<string, () => unknown>, { rounds = 25, batch = 100 } = {}) {
 		const samples: Record<string, number[]> = {};
-		for (const run of Object.values(runs)) for (let i = 0; i < batch; i++) run();
+		for (const run of Object.values(runs)) for (let i = 0; i < batch; i++) await run();
 		for (let round = 0; round < rounds; round++) {
 			for (const [name, run] of Object.entries(runs)) {
 				const start = process.cpuUsage();
-				for (let i = 0; i < batch; i++) run();
+				for (let i = 0; i < batch; i++) await run();
 				const used = process.cpuUsage(start);
 				(samples[name] ??= []).push((used.user + used.system) / 1000 / batch);
 			}
@@ -125,7 +126,7 @@ try {
 
 	let worst = 0;
 	for (const [name, load] of Object.entries(pages)) {
-		const times = measure({ small: () => load('small'), big: () => load('big') });
+		const times = await measure({ small: () => load('small'), big: () => load('big') });
 		const ratio = times.big / times.small;
 		worst = Math.max(worst, ratio);
 		console.log(`${name}_${small}: ${times.small.toFixed(3)} ms`);
@@ -137,7 +138,7 @@ try {
 	// The ledger read the pages stand on, against the cheapest read of as many rows.
 	const pk = db.$client.prepare('SELECT * FROM transfers WHERE id <= ? ORDER BY id DESC LIMIT 10');
 	const head = Number(ledger.transfers({ userId: 'big', limit: 1 }).items[0].id);
-	const reads = measure({
+	const reads = await measure({
 		transfers: () => ledger.transfers({ userId: 'big', limit: 10 }),
 		indexed: () => pk.all(head)
 	});
@@ -149,7 +150,7 @@ try {
 	let cursor = deep.nextCursor;
 	for (let i = 1; i < big / 2 / 500; i++)
 		cursor = ledger.transfers({ userId: 'big', limit: 500, cursor }).nextCursor;
-	const walks = measure(
+	const walks = await measure(
 		{
 			none: () => history.load(eventFor('big', '/settings/credits/history?type=refund')),
 			purchases: () => history.load(eventFor('big', '/settings/credits/history?type=purchase')),
