@@ -27,12 +27,15 @@ export function watchTypedValues() {
 	watching = true;
 }
 
-/** Called once the page has hydrated. */
+/** Called once the page has hydrated. The input event tells bindings and handlers, as typing would have. */
 export function restoreTypedValues() {
 	if (!watching) return;
 	watching = false;
 	document.removeEventListener('input', remember, true);
-	for (const [field, value] of typed)
-		if (field.isConnected && field.value !== value) field.value = value;
+	for (const [field, value] of typed) {
+		if (!field.isConnected || field.value === value) continue;
+		field.value = value;
+		field.dispatchEvent(new Event('input', { bubbles: true }));
+	}
 	typed.clear();
 }
