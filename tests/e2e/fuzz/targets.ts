@@ -439,7 +439,12 @@ export const targets: Target[] = [
 		caller: 'key',
 		fields: {
 			user_id: { valid: (f) => f.userId, invalid: badId('x') },
-			type: text('grant', notOneOf(transferCodes), true),
+			// A blank parameter reads as absent, which these three optional ones may be.
+			type: text(
+				'grant',
+				notOneOf(transferCodes).filter((value) => value !== ''),
+				true
+			),
 			limit: text(
 				'5',
 				badWholeNumber(100).filter((value) => value !== ''),
