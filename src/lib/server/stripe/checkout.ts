@@ -61,7 +61,7 @@ export async function startCheckout(
 		const open = claim.purchase;
 		let session: Stripe.Checkout.Session;
 		try {
-			session = await stripe.checkout.sessions.retrieve(open.sessionId);
+			session = await stripe.checkout.sessions.retrieve(claim.sessionId);
 		} catch (error) {
 			return stripeFailure(describeStripeError(error));
 		}
@@ -71,7 +71,7 @@ export async function startCheckout(
 	}
 }
 
-type Claim = { checkout: Promise<CheckoutResult> } | { purchase: Purchase & { sessionId: string } };
+type Claim = { checkout: Promise<CheckoutResult> } | { purchase: Purchase; sessionId: string };
 
 /**
  * The checkout being opened for the buyer's open purchase, or that purchase, or else a new one
@@ -89,7 +89,7 @@ function claimCheckout(
 		if (!open) return reserveCheckout(db, stripe, buyer, price, origin);
 		const inFlight = opening.get(open.id);
 		if (inFlight) return { checkout: inFlight };
-		if (open.checkoutSessionId) return { purchase: { ...open, sessionId: open.checkoutSessionId } };
+		if (open.checkoutSessionId) return { purchase: open, sessionId: open.checkoutSessionId };
 		// Read just before its session was saved, or being opened by another instance, or left by a
 		// crash mid-open: the same idempotency key makes Stripe answer with that same session.
 		return { checkout: track(open.id, openSession(db, stripe, buyer, price, open.id, origin)) };
